@@ -1,0 +1,1 @@
+"""Plain-Python rules of the clinic's online booking: no framework imports here."""

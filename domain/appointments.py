@@ -1,0 +1,140 @@
+"""The life of an appointment: statuses, what counts as live, and the allowed moves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import HoldExpired, InvalidInput, NotAllowed
+
+
+class AppointmentStatus(StrEnum):
+    TEMPORARY = "TEMPORARY"
+    REQUESTED = "REQUESTED"
+    PROVISIONAL = "PROVISIONAL"
+    BOOKED = "BOOKED"
+    REJECTED = "REJECTED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+    #: A hold that ran out. Kept (never shown) so a late `request` can say HoldExpired.
+    LAPSED = "LAPSED"
+
+
+class PatientResponse(StrEnum):
+    NONE = "NONE"
+    CONFIRMED = "CONFIRMED"
+    CANCEL_REQUESTED = "CANCEL_REQUESTED"
+
+
+class VisitStatus(StrEnum):
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    AWAITING_RESPONSE = "AWAITING_RESPONSE"
+    PATIENT_CONFIRMED = "PATIENT_CONFIRMED"
+    PENDING_CANCEL = "PENDING_CANCEL"
+
+
+#: Statuses that occupy the diary. A TEMPORARY one occupies it only until its hold expires.
+LIVE_STATUSES: frozenset[AppointmentStatus] = frozenset(
+    {
+        AppointmentStatus.TEMPORARY,
+        AppointmentStatus.REQUESTED,
+        AppointmentStatus.PROVISIONAL,
+        AppointmentStatus.BOOKED,
+        AppointmentStatus.COMPLETED,
+    }
+)
+
+#: Statuses staff answer with accept or reject.
+PENDING_STATUSES: frozenset[AppointmentStatus] = frozenset(
+    {AppointmentStatus.REQUESTED, AppointmentStatus.PROVISIONAL}
+)
+
+
+def is_live(status: AppointmentStatus, hold_expires_at: datetime | None, now: datetime) -> bool:
+    """Whether the appointment blocks its time: expired holds never block anyone."""
+    if status not in LIVE_STATUSES:
+        return False
+    if status is AppointmentStatus.TEMPORARY:
+        return hold_expires_at is not None and hold_expires_at > now
+    return True
+
+
+def is_expired_hold(
+    status: AppointmentStatus, hold_expires_at: datetime | None, now: datetime
+) -> bool:
+    return status is AppointmentStatus.TEMPORARY and (
+        hold_expires_at is None or hold_expires_at <= now
+    )
+
+
+def status_after_request(
+    *, approval_required: bool, patient_provisional: bool
+) -> AppointmentStatus:
+    """What a hold becomes when the user books it for a patient."""
+    if patient_provisional:
+        return AppointmentStatus.PROVISIONAL
+    if approval_required:
+        return AppointmentStatus.REQUESTED
+    return AppointmentStatus.BOOKED
+
+
+def status_after_admission(*, approval_required: bool) -> AppointmentStatus:
+    """What a PROVISIONAL appointment becomes once its patient is admitted or linked."""
+    return AppointmentStatus.REQUESTED if approval_required else AppointmentStatus.BOOKED
+
+
+def check_request(
+    *,
+    status: AppointmentStatus,
+    hold_expires_at: datetime | None,
+    now: datetime,
+    held_by_requester: bool,
+) -> None:
+    """A hold may be requested by its holder while it is a hold.
+
+    An expired hold is the caller's to re-check: it goes through only when the slot is
+    still free, otherwise `HoldExpired`.
+    """
+    if not held_by_requester:
+        raise NotAllowed("Only the user who holds this slot may request it.")
+    if status is not AppointmentStatus.TEMPORARY:
+        raise InvalidInput(
+            f"This appointment is {status.value.lower()}, not a hold.", "appointmentId"
+        )
+
+
+def ensure_hold_usable(slot_still_free: bool) -> None:
+    if not slot_still_free:
+        raise HoldExpired(
+            "The hold lapsed and someone else has taken the slot; choose another time."
+        )
+
+
+def check_release(*, status: AppointmentStatus, by_holder: bool, by_staff: bool) -> None:
+    if not (by_holder or by_staff):
+        raise NotAllowed("Only the user who holds this slot, or staff, may release it.")
+    if status is not AppointmentStatus.TEMPORARY:
+        raise InvalidInput("Only a hold can be released.", "appointmentId")
+
+
+def check_answerable(status: AppointmentStatus) -> None:
+    """Staff accept or reject only what is waiting for them."""
+    if status not in PENDING_STATUSES:
+        raise InvalidInput(
+            f"This appointment is {status.value.lower()}; only requests can be answered.",
+            "appointmentId",
+        )
+
+
+def visit_status(status: AppointmentStatus, response: PatientResponse) -> VisitStatus:
+    """What the client portal shows for a visit."""
+    if status is AppointmentStatus.COMPLETED:
+        return VisitStatus.COMPLETED
+    if status in (AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED):
+        return VisitStatus.CANCELLED
+    if response is PatientResponse.CONFIRMED:
+        return VisitStatus.PATIENT_CONFIRMED
+    if response is PatientResponse.CANCEL_REQUESTED:
+        return VisitStatus.PENDING_CANCEL
+    return VisitStatus.AWAITING_RESPONSE

@@ -1,0 +1,60 @@
+"""Expected outcomes a user can cause. The schema turns each into a `Problem` type."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every expected, user-caused outcome; `code` is stable for clients."""
+
+    code = "ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class NotAllowed(DomainError):
+    code = "NOT_ALLOWED"
+
+
+class InvalidInput(DomainError):
+    code = "INVALID_INPUT"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class SlotUnavailable(DomainError):
+    code = "SLOT_UNAVAILABLE"
+
+
+class HoldExpired(DomainError):
+    code = "HOLD_EXPIRED"
+
+
+class ConsentMissing(DomainError):
+    code = "CONSENT_MISSING"
+
+
+class InvitationStale(DomainError):
+    code = "INVITATION_STALE"
+
+
+class VerificationFailed(DomainError):
+    code = "VERIFICATION_FAILED"
+
+
+class PatientChoiceRequired(DomainError):
+    code = "PATIENT_CHOICE_REQUIRED"
+
+    def __init__(self, message: str, candidates: Sequence[Any]) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates)

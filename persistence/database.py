@@ -1,0 +1,87 @@
+"""Engines and sessions: one place that knows how SQLite and PostgreSQL differ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+
+def async_url(url: str) -> str:
+    """Accept the usual spellings and pick the async drivers we ship."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif parsed.drivername == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    return parsed.render_as_string(hide_password=False)
+
+
+class Database:
+    """A writer and a reader session factory.
+
+    On PostgreSQL both use one engine. On SQLite, writers open with BEGIN IMMEDIATE so the
+    write lock is taken before the first read of a check-then-write use case (no lost
+    update, no late `database is locked`), while readers keep SQLite's deferred BEGIN and
+    run beside a writer under WAL.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = async_url(url)
+        self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
+        self.engine = self._create_engine(immediate=True, echo=echo)
+        self.read_engine = (
+            self._create_engine(immediate=False, echo=echo) if self.is_sqlite else self.engine
+        )
+        self.writer = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def _create_engine(self, *, immediate: bool, echo: bool) -> AsyncEngine:
+        if not self.is_sqlite:
+            return create_async_engine(
+                self.url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+            )
+        engine = create_async_engine(self.url, echo=echo, connect_args={"timeout": 30})
+        _configure_sqlite(engine, immediate=immediate)
+        return engine
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, say when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_overlap_violation(error: BaseException) -> bool:
+    """Whether a failed write broke the no-overlap guarantee (either database's form)."""
+    orig = getattr(error, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate == "23P01":  # exclusion_violation
+        return True
+    return "appointment_overlap" in str(orig or error)
+
+
+def new_session(database: Database, *, write: bool) -> AsyncSession:
+    return (database.writer if write else database.reader)()

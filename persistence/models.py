@@ -1,0 +1,178 @@
+"""SQLAlchemy 2 models of the clinic's diary and its online users."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from persistence.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ClinicRow(Base):
+    """The clinic and its settings: one row, id 1."""
+
+    __tablename__ = "clinic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    hold_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    max_live_holds: Mapped[int] = mapped_column(Integer, default=2)
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    patient_cancel_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    booking_horizon_days: Mapped[int] = mapped_column(Integer, default=60)
+    minimum_notice_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    rejection_email_includes_reason: Mapped[bool] = mapped_column(Boolean, default=True)
+    notification_email: Mapped[str | None] = mapped_column(String(254))
+    invitation_days: Mapped[int] = mapped_column(Integer, default=14)
+
+
+class LocationRow(Base):
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class ServiceRow(Base):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    bookable_online: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+practitioner_services = Table(
+    "practitioner_services",
+    Base.metadata,
+    Column("practitioner_id", ForeignKey("practitioners.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class PractitionerRow(Base):
+    __tablename__ = "practitioners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    online_access: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SessionSeriesRow(Base):
+    """A recurring availability session; times are wall-clock times in the clinic's zone."""
+
+    __tablename__ = "session_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    weekday: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    available_online: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PatientRow(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    contact_consent: Mapped[bool] = mapped_column(Boolean, default=True)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+user_patients = Table(
+    "user_patients",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("patient_id", ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_user_patients_patient_id", "patient_id"),
+)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuthTokenRow(Base):
+    """A bearer token, kept only as its SHA-256 digest."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AppointmentRow(Base):
+    """A diary entry. Live ones of a practitioner never overlap (see the migration)."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("created_by_id", "client_key", name="uq_appointments_client_key"),
+        Index("ix_appointments_practitioner_start", "practitioner_id", "start_at"),
+        Index("ix_appointments_status_hold", "status", "hold_expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    patient_response: Mapped[str] = mapped_column(String(24), default="NONE")
+    created_online: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    client_key: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)

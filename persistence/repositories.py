@@ -1,0 +1,199 @@
+"""Queries the use cases share. Repositories read and stage writes; they never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from persistence.models import (
+    AppointmentRow,
+    AuthTokenRow,
+    ClinicRow,
+    PatientRow,
+    PractitionerRow,
+    SessionSeriesRow,
+    UserRow,
+    practitioner_services,
+    user_patients,
+)
+
+LIVE = ("TEMPORARY", "REQUESTED", "PROVISIONAL", "BOOKED", "COMPLETED")
+
+
+def live_condition(now: datetime) -> ColumnElement[bool]:
+    """SQL form of domain.appointments.is_live: expired holds are never live."""
+    return and_(
+        AppointmentRow.status.in_(LIVE),
+        or_(AppointmentRow.status != "TEMPORARY", AppointmentRow.hold_expires_at > now),
+    )
+
+
+async def clinic(session: AsyncSession) -> ClinicRow:
+    row = await session.get(ClinicRow, 1)
+    if row is None:
+        raise LookupError("the clinic row is missing; run `portal migrate` and `portal demo-data`")
+    return row
+
+
+async def user_by_email(session: AsyncSession, email: str) -> UserRow | None:
+    return (
+        await session.execute(select(UserRow).where(UserRow.email == email))
+    ).scalar_one_or_none()
+
+
+async def user_for_token(session: AsyncSession, digest: str, now: datetime) -> UserRow | None:
+    query = (
+        select(UserRow)
+        .join(AuthTokenRow, AuthTokenRow.user_id == UserRow.id)
+        .where(
+            AuthTokenRow.token_digest == digest,
+            AuthTokenRow.revoked_at.is_(None),
+            AuthTokenRow.expires_at > now,
+        )
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def patient_ids_of_user(session: AsyncSession, user_id: int) -> frozenset[int]:
+    query = select(user_patients.c.patient_id).where(user_patients.c.user_id == user_id)
+    return frozenset((await session.execute(query)).scalars())
+
+
+async def link_user_to_patient(session: AsyncSession, user_id: int, patient_id: int) -> None:
+    existing = await session.execute(
+        select(user_patients.c.user_id).where(
+            user_patients.c.user_id == user_id, user_patients.c.patient_id == patient_id
+        )
+    )
+    if existing.first() is None:
+        await session.execute(user_patients.insert().values(user_id=user_id, patient_id=patient_id))
+
+
+async def sessions_of(session: AsyncSession, practitioner_id: int) -> Sequence[SessionSeriesRow]:
+    query = select(SessionSeriesRow).where(SessionSeriesRow.practitioner_id == practitioner_id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def offers_service(session: AsyncSession, practitioner_id: int, service_id: int) -> bool:
+    query = select(practitioner_services.c.service_id).where(
+        practitioner_services.c.practitioner_id == practitioner_id,
+        practitioner_services.c.service_id == service_id,
+    )
+    return (await session.execute(query)).first() is not None
+
+
+async def online_practitioner_ids(session: AsyncSession) -> set[int]:
+    """Practitioners bookable online: online access and at least one online session."""
+    query = (
+        select(PractitionerRow.id)
+        .join(SessionSeriesRow, SessionSeriesRow.practitioner_id == PractitionerRow.id)
+        .where(PractitionerRow.online_access.is_(True), SessionSeriesRow.available_online.is_(True))
+        .distinct()
+    )
+    return set((await session.execute(query)).scalars())
+
+
+async def live_appointments_between(
+    session: AsyncSession, practitioner_id: int, start: datetime, end: datetime, now: datetime
+) -> Sequence[AppointmentRow]:
+    query = select(AppointmentRow).where(
+        AppointmentRow.practitioner_id == practitioner_id,
+        AppointmentRow.start_at < end,
+        AppointmentRow.end_at > start,
+        live_condition(now),
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+@dataclass(frozen=True)
+class LapsedHold:
+    id: int
+    practitioner_id: int
+    start_at: datetime
+    end_at: datetime
+    created_by_id: int | None
+
+
+async def lapse_expired_holds(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    practitioner_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[LapsedHold]:
+    """Mark expired holds (all, or those overlapping one slot) LAPSED; return what changed.
+
+    Safe when several processes sweep at once: the UPDATE claims each row once, so each
+    lapse is reported by exactly one caller.
+    """
+    conditions = [AppointmentRow.status == "TEMPORARY", AppointmentRow.hold_expires_at <= now]
+    if practitioner_id is not None:
+        conditions.append(AppointmentRow.practitioner_id == practitioner_id)
+    if start is not None and end is not None:
+        conditions += [AppointmentRow.start_at < end, AppointmentRow.end_at > start]
+    statement = (
+        update(AppointmentRow)
+        .where(*conditions)
+        .values(status="LAPSED", client_key=None)
+        .returning(
+            AppointmentRow.id,
+            AppointmentRow.practitioner_id,
+            AppointmentRow.start_at,
+            AppointmentRow.end_at,
+            AppointmentRow.created_by_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await session.execute(statement)).all()
+    return [LapsedHold(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+async def purge_lapsed_holds(session: AsyncSession, before: datetime) -> int:
+    statement = delete(AppointmentRow).where(
+        AppointmentRow.status == "LAPSED", AppointmentRow.hold_expires_at < before
+    )
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def live_holds_of_user(session: AsyncSession, user_id: int, now: datetime) -> int:
+    query = (
+        select(func.count())
+        .select_from(AppointmentRow)
+        .where(
+            AppointmentRow.created_by_id == user_id,
+            AppointmentRow.status == "TEMPORARY",
+            AppointmentRow.hold_expires_at > now,
+        )
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def hold_by_client_key(
+    session: AsyncSession, user_id: int, client_key: str
+) -> AppointmentRow | None:
+    query = select(AppointmentRow).where(
+        AppointmentRow.created_by_id == user_id, AppointmentRow.client_key == client_key
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def search_patients(
+    session: AsyncSession, search: str | None, limit: int = 200
+) -> Sequence[PatientRow]:
+    query = select(PatientRow).where(PatientRow.provisional.is_(False)).order_by(PatientRow.name)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(PatientRow.name).like(pattern),
+                func.lower(PatientRow.email).like(pattern),
+            )
+        )
+    return (await session.execute(query.limit(limit))).scalars().all()

@@ -1,0 +1,1 @@
+"""Composition of the service: settings, the ASGI app, background tasks and the CLI."""

@@ -1,0 +1,118 @@
+"""The ASGI application: GraphQL on /graphql, health, and shared resources in one lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from persistence.database import Database
+from portal.background import sweep_forever
+from portal.settings import Settings
+from resolvers.auth import bearer_token, identify
+from resolvers.services import Services
+from schema.build import build_schema
+from schema.context import Context
+from schema.loaders import Loaders
+from subscriptions.hub import Hub
+
+log = logging.getLogger(__name__)
+
+MAX_SUBSCRIPTIONS_PER_SOCKET = 20
+
+
+class PortalGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our context and websocket sign-in."""
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(
+            build_schema(production=services.settings.production),
+            graphql_ide=None if services.settings.production else "graphiql",
+            keep_alive=True,
+            keep_alive_interval=15,
+            # graphql-transport-ws only: the legacy protocol has no connection_init to sign in on.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
+        )
+        self.services = services
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        token = None
+        identity = None
+        if isinstance(request, Request):
+            token = bearer_token(request.headers.get("authorization"))
+            identity = await identify(self.services, token)
+        return Context(
+            services=self.services,
+            identity=identity,
+            token=token,
+            loaders=Loaders(self.services.database),
+            request=request,
+            response=response,
+        )
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        """Sign the socket in once, from connection_init's payload; refuse a bad token."""
+        params = context.connection_params or {}
+        header = params.get("authorization") or params.get("Authorization")
+        token = bearer_token(header) if isinstance(header, str) else None
+        if header and token is None:
+            raise ConnectionRejectionError({"reason": "malformed authorization"})
+        if token is not None:
+            identity = await identify(self.services, token)
+            if identity is None:
+                raise ConnectionRejectionError({"reason": "unknown or expired token"})
+            context.identity = identity
+            context.token = token
+        return None
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The whole service, on a database already migrated (`portal migrate`)."""
+    settings = settings or Settings.from_env()
+    database = Database(settings.database_url)
+    hub = Hub(settings.broadcast_url)
+    services = Services(settings=settings, database=database, hub=hub)
+    graphql = PortalGraphQL(services)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await hub.connect()
+        tasks = [asyncio.create_task(sweep_forever(services), name="hold-sweeper")]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await hub.disconnect()
+            await database.dispose()
+
+    async def health(_request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    app = Starlette(
+        routes=[
+            Route("/health", health),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

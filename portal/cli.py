@@ -1,0 +1,100 @@
+"""`portal`: serve the API, migrate the database, create staff, load demo data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from domain.errors import DomainError
+from persistence.database import Database
+from persistence.migrate import upgrade
+from portal.settings import Settings
+from resolvers.services import Services
+from subscriptions.hub import Hub
+
+T = TypeVar("T")
+
+
+def _run(settings: Settings, job: Callable[[Services], Awaitable[T]]) -> T:
+    async def main() -> T:
+        database = Database(settings.database_url)
+        services = Services(settings=settings, database=database, hub=Hub("memory://"))
+        try:
+            return await job(services)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(main())
+
+
+def migrate(settings: Settings) -> None:
+    from portal.demo import ensure_clinic
+
+    upgrade(settings.database_url)
+    _run(settings, ensure_clinic)
+
+
+def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
+    import uvicorn
+
+    from portal.app import create_app
+    from portal.demo import load_demo_data_if_empty
+
+    migrate(settings)
+    if demo and _run(settings, load_demo_data_if_empty):
+        logging.getLogger("portal").info("Loaded demo data")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", lifespan="on")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="portal", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="migrate, then serve GraphQL on /graphql")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    commands.add_parser("migrate", help="bring the database to the newest schema")
+    staff = commands.add_parser("create-staff", help="add a staff sign-in")
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--password", required=True)
+    staff.add_argument("--name", required=True)
+    commands.add_parser("demo-data", help="load demo data into an empty database")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = Settings.from_env()
+
+    if args.command == "serve":
+        serve(settings, args.host, args.port, demo=not args.no_demo)
+    elif args.command == "migrate":
+        migrate(settings)
+        print("Database is at the newest schema.")
+    elif args.command == "create-staff":
+        from resolvers.auth import create_staff
+
+        migrate(settings)
+        try:
+            user = _run(
+                settings,
+                lambda s: create_staff(s, email=args.email, password=args.password, name=args.name),
+            )
+        except DomainError as error:
+            print(f"Not created: {error.message}", file=sys.stderr)
+            return 1
+        print(f"Staff user {user.email} created (id {user.id}).")
+    elif args.command == "demo-data":
+        from portal.demo import load_demo_data_if_empty
+
+        migrate(settings)
+        loaded = _run(settings, load_demo_data_if_empty)
+        print("Demo data loaded." if loaded else "The database already has data; nothing loaded.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

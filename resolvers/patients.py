@@ -1,0 +1,67 @@
+"""Staff keep patient records: create and update contact details and consent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.actors import Actor, require_staff
+from domain.errors import NotFound
+from domain.validation import normalize_email, optional_text, parse_id, require_text
+from persistence.models import PatientRow
+from resolvers.services import Services
+from resolvers.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class PatientInput:
+    """Fields left None are not changed (on create: not set)."""
+
+    name: str | None = None
+    birth_date: date | None = None
+    email: str | None = None
+    phone: str | None = None
+    contact_consent: bool | None = None
+
+
+def _checked_changes(data: PatientInput, *, creating: bool) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    if data.name is not None or creating:
+        changes["name"] = require_text(data.name, "name")
+    if data.birth_date is not None:
+        changes["birth_date"] = data.birth_date
+    if data.email is not None:
+        changes["email"] = normalize_email(data.email) if data.email.strip() else None
+    if data.phone is not None:
+        changes["phone"] = optional_text(data.phone, "phone", 40)
+    if data.contact_consent is not None:
+        changes["contact_consent"] = data.contact_consent
+    return changes
+
+
+async def create_patient(services: Services, actor: Actor | None, data: PatientInput) -> PatientRow:
+    require_staff(actor)
+    changes = _checked_changes(data, creating=True)
+    row = PatientRow(provisional=False, contact_consent=True, created_at=services.now())
+    for name, value in changes.items():
+        setattr(row, name, value)
+    async with UnitOfWork(services) as uow:
+        uow.session.add(row)
+        await uow.commit()
+    return row
+
+
+async def update_patient(
+    services: Services, actor: Actor | None, *, patient_id: str, data: PatientInput
+) -> PatientRow:
+    require_staff(actor)
+    pid = parse_id(patient_id, "patientId")
+    changes = _checked_changes(data, creating=False)
+    async with UnitOfWork(services) as uow:
+        row = await uow.session.get(PatientRow, pid)
+        if row is None:
+            raise NotFound("No such patient.")
+        for name, value in changes.items():
+            setattr(row, name, value)
+        await uow.commit()
+    return row

@@ -1,0 +1,81 @@
+"""The schema with its limits: depth, aliases, tokens, and masking of unexpected errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types import ExecutionContext
+
+from domain.errors import DomainError, InvalidInput
+from schema.mutation import Mutation
+from schema.query import Query
+from schema.subscription import Subscription
+
+log = logging.getLogger("portal.errors")
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 4000
+
+
+def _is_expected(error: GraphQLError) -> bool:
+    """Malformed operations and domain outcomes are the client's to read; bugs are not."""
+    return error.original_error is None or isinstance(error.original_error, DomainError)
+
+
+class DomainErrorCodes(SchemaExtension):
+    """A query (which has no result union) tells a domain outcome as an error with a code."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        for error in getattr(result, "errors", None) or []:
+            original = error.original_error
+            if isinstance(original, DomainError):
+                error.extensions = {"code": original.code}
+                if isinstance(original, InvalidInput) and original.field:
+                    error.extensions["field"] = original.field
+
+
+class PortalSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log unexpected faults with the operation and path, never variables or payloads."""
+        operation = execution_context.operation_name if execution_context else None
+        for error in errors:
+            if _is_expected(error):
+                continue
+            log.error(
+                "Unexpected error in operation %s at %s",
+                operation or "<anonymous>",
+                ".".join(str(p) for p in error.path or []),
+                exc_info=error.original_error,
+            )
+
+
+def build_schema(*, production: bool) -> strawberry.Schema:
+    extensions: list[object] = [
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        DomainErrorCodes,
+    ]
+    if production:
+        extensions.append(MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
+    return PortalSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,  # type: ignore[arg-type]
+    )

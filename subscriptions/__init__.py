@@ -1,0 +1,1 @@
+"""Live events between server processes: channels, payloads and the broadcaster hub."""
