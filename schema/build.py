@@ -66,13 +66,13 @@ class PortalSchema(strawberry.Schema):
 
 def build_schema(*, production: bool) -> strawberry.Schema:
     extensions: list[object] = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         DomainErrorCodes,
     ]
     if production:
-        extensions.append(MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
+        extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
     return PortalSchema(
         query=Query,
         mutation=Mutation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime
 from typing import Annotated
 
@@ -26,6 +27,14 @@ from schema.types import (
 )
 
 CLIENT_KEY = "A key the client makes per attempt: a retry with the same key returns the same hold instead of failing on it."
+
+
+async def _signed_in(info: Info, attempt: Awaitable[auth.SignedIn]) -> auth.SignedIn:
+    """Sign-in use case, then this request acts as the new user (so `user { patients }` works)."""
+    signed = await attempt
+    info.context.identity = await auth.identify(info.context.services, signed.token)
+    info.context.token = signed.token
+    return signed
 
 
 def _sign_in(signed: auth.SignedIn) -> SignIn:
@@ -56,12 +65,12 @@ class Mutation:
             birth_date=birth_date,
             phone=phone,
         )
-        return await outcome(attempt, _sign_in, *r.SIGN_IN)
+        return await outcome(_signed_in(info, attempt), _sign_in, *r.SIGN_IN)
 
     @strawberry.mutation
     async def login(self, info: Info, email: str, password: str) -> r.SignInResult:
         attempt = auth.login(info.context.services, email=email, password=password)
-        return await outcome(attempt, _sign_in, *r.SIGN_IN)
+        return await outcome(_signed_in(info, attempt), _sign_in, *r.SIGN_IN)
 
     @strawberry.mutation
     async def logout(self, info: Info) -> bool:

@@ -1,0 +1,107 @@
+"""Fixtures: one migrated database per run (SQLite by default, PostgreSQL when
+DATABASE_URL says so), wiped before each test; an in-process client; real servers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from persistence.migrate import upgrade
+from portal.app import create_app
+from portal.settings import Settings
+from resolvers.services import Services
+from tests import factories
+from tests.support import GraphQL, ServerProcess, broadcast_url, database_url, wipe
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("portal")
+
+
+@pytest.fixture(scope="session")
+def settings(run_dir: Path) -> Settings:
+    url = database_url(run_dir)
+    upgrade(url)
+    return Settings(
+        database_url=url,
+        broadcast_url=broadcast_url(),
+        secret_key="test-secret",
+        environment="development",
+        smtp_url=None,
+        mail_folder=run_dir / "mail",
+        public_url="http://portal.test",
+        sweep_seconds=0.2,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app_and_services(settings: Settings) -> AsyncIterator[tuple[object, Services]]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app, app.state.services
+
+
+@pytest.fixture
+async def services(app_and_services: tuple[object, Services]) -> Services:
+    """The in-process service, on a database emptied for this test."""
+    services = app_and_services[1]
+    await wipe(services.database)
+    await factories.clinic(services)
+    return services
+
+
+@pytest.fixture
+async def gql(app_and_services: tuple[object, Services], services: Services) -> AsyncIterator[GraphQL]:
+    transport = httpx.ASGITransport(app=app_and_services[0])  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
+        yield GraphQL(client)
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    return {
+        "DATABASE_URL": settings.database_url,
+        "BROADCAST_URL": settings.broadcast_url,
+        "HOLD_SWEEP_SECONDS": "0.2",
+        "PORTAL_ENV": "development",
+    }
+
+
+@contextlib.contextmanager
+def running_servers(settings: Settings, run_dir: Path, count: int, **env: str) -> Iterator[list[ServerProcess]]:
+    servers = [
+        ServerProcess({**server_env(settings), **env}, run_dir / f"server-{i}-{os.getpid()}.log")
+        for i in range(count)
+    ]
+    try:
+        for server in servers:
+            server.wait_ready()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def server(settings: Settings, run_dir: Path) -> Iterator[ServerProcess]:
+    """One real server process for the whole run (websocket tests)."""
+    with running_servers(settings, run_dir, 1) as servers:
+        yield servers[0]
+
+
+@pytest.fixture(scope="session")
+def two_servers(settings: Settings, run_dir: Path) -> Iterator[list[ServerProcess]]:
+    """Two real server processes on one database and one broadcaster URL."""
+    with running_servers(settings, run_dir, 2) as servers:
+        yield servers
+
+
+@pytest.fixture
+async def server_gql(server: ServerProcess, services: Services) -> AsyncIterator[GraphQL]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        yield GraphQL(client)

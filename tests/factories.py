@@ -1,0 +1,186 @@
+"""Rows for tests, written straight to the database the service under test reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+
+from domain.actors import UserKind
+from domain.credentials import hash_password, new_token, token_digest
+from persistence.models import (
+    AuthTokenRow,
+    ClinicRow,
+    LocationRow,
+    PatientRow,
+    PractitionerRow,
+    ServiceRow,
+    SessionSeriesRow,
+    UserRow,
+    practitioner_services,
+    user_patients,
+)
+from portal.demo import default_clinic
+from resolvers.services import Services
+
+ZONE = ZoneInfo("Europe/Berlin")
+PASSWORD = "correct horse battery"
+
+
+@cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+async def clinic(services: Services, **settings: object) -> ClinicRow:
+    """The clinic row with test-friendly defaults: no minimum notice."""
+    row = default_clinic()
+    row.minimum_notice_minutes = 0
+    for name, value in settings.items():
+        setattr(row, name, value)
+    async with services.database.writer() as session:
+        await session.merge(row)
+        await session.commit()
+    return row
+
+
+async def set_clinic(services: Services, **settings: object) -> None:
+    async with services.database.writer() as session:
+        await session.execute(update(ClinicRow).where(ClinicRow.id == 1).values(**settings))
+        await session.commit()
+
+
+@dataclass
+class Diary:
+    practitioner: PractitionerRow
+    service: ServiceRow
+    location: LocationRow
+
+    @property
+    def practitioner_id(self) -> str:
+        return str(self.practitioner.id)
+
+    @property
+    def service_id(self) -> str:
+        return str(self.service.id)
+
+
+async def online_practitioner(
+    services: Services,
+    *,
+    name: str = "Maria Keller",
+    duration_minutes: int = 30,
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7),
+    start: time = time(8),
+    end: time = time(18),
+    online_access: bool = True,
+    available_online: bool = True,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> Diary:
+    """A practitioner with one service and a session on the given weekdays."""
+    async with services.database.writer() as session:
+        location = LocationRow(name="Lindenhof Centre")
+        service = ServiceRow(name="Treatment", duration_minutes=duration_minutes, bookable_online=True)
+        practitioner = PractitionerRow(name=name, online_access=online_access)
+        session.add_all([location, service, practitioner])
+        await session.flush()
+        await session.execute(
+            practitioner_services.insert().values(practitioner_id=practitioner.id, service_id=service.id)
+        )
+        for weekday in weekdays:
+            session.add(
+                SessionSeriesRow(
+                    practitioner_id=practitioner.id, location_id=location.id, weekday=weekday,
+                    start_time=start, end_time=end,
+                    valid_from=valid_from or date(2020, 1, 1), valid_until=valid_until,
+                    available_online=available_online,
+                )
+            )
+        await session.commit()
+    return Diary(practitioner, service, location)
+
+
+async def patient(
+    services: Services,
+    *,
+    name: str = "Anna Schmidt",
+    birth_date: date | None = date(1986, 4, 12),
+    email: str | None = "anna@example.com",
+    phone: str | None = None,
+    provisional: bool = False,
+    contact_consent: bool = True,
+) -> PatientRow:
+    row = PatientRow(
+        name=name, birth_date=birth_date, email=email, phone=phone, provisional=provisional,
+        contact_consent=contact_consent, created_at=datetime.now(UTC),
+    )
+    async with services.database.writer() as session:
+        session.add(row)
+        await session.commit()
+    return row
+
+
+@dataclass
+class SignedInUser:
+    user: UserRow
+    token: str
+
+    @property
+    def id(self) -> str:
+        return str(self.user.id)
+
+
+_counter = iter(range(1, 10**9))
+
+
+async def user(
+    services: Services,
+    *,
+    kind: UserKind = UserKind.PATIENT,
+    patients: tuple[PatientRow, ...] = (),
+    email: str | None = None,
+    name: str = "Online User",
+    practitioner_id: int | None = None,
+) -> SignedInUser:
+    """A user with a live bearer token, managing the given patients."""
+    now = datetime.now(UTC)
+    token = new_token()
+    row = UserRow(
+        email=email or f"user{next(_counter)}@example.com", name=name, kind=kind.value,
+        password_hash=password_hash(), practitioner_id=practitioner_id, created_at=now,
+    )
+    async with services.database.writer() as session:
+        session.add(row)
+        await session.flush()
+        session.add(
+            AuthTokenRow(
+                user_id=row.id, token_digest=token_digest(token), created_at=now,
+                expires_at=now + timedelta(days=1),
+            )
+        )
+        for p in patients:
+            await session.execute(user_patients.insert().values(user_id=row.id, patient_id=p.id))
+        await session.commit()
+    return SignedInUser(row, token)
+
+
+async def staff(services: Services) -> SignedInUser:
+    return await user(services, kind=UserKind.STAFF, name="Front Desk")
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    """A clinic wall-clock time as an aware instant."""
+    return datetime.combine(day, time(hour, minute), tzinfo=ZONE)
+
+
+def days_ahead(days: int) -> date:
+    return (datetime.now(ZONE) + timedelta(days=days)).date()
+
+
+def slot_start(days: int = 2, hour: int = 10, minute: int = 0) -> datetime:
+    """A start time `days` ahead at a clinic wall-clock time, inside the default sessions."""
+    return local(days_ahead(days), hour, minute)
