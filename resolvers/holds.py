@@ -36,6 +36,8 @@ from subscriptions.events import (
 
 TAKEN = "Someone else has just taken this time; choose another."
 LAPSED_KEPT_FOR = timedelta(hours=1)
+#: A request turns one of these into a booking; anything else means it changed meanwhile.
+HOLD_STATUSES = (AppointmentStatus.TEMPORARY.value, AppointmentStatus.LAPSED.value)
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ async def request(
         )
         swapped = await session.execute(
             update(AppointmentRow)
-            .where(AppointmentRow.id == aid, AppointmentRow.status == row.status)
+            .where(AppointmentRow.id == aid, AppointmentRow.status.in_(HOLD_STATUSES))
             .values(
                 status=new_status.value,
                 patient_id=patid,

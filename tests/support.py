@@ -133,3 +133,67 @@ async def eventually(check: Any, timeout: float = 5.0, interval: float = 0.05) -
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last: {value!r})")
         await asyncio.sleep(interval)
+
+
+class LiveSocket:
+    """A graphql-transport-ws client over a real websocket, for subscription tests."""
+
+    def __init__(self, url: str, token: str | None = None) -> None:
+        self.url = url
+        self.token = token
+        self._ids = iter(range(1, 10**6))
+        self.ws: Any = None
+
+    async def __aenter__(self) -> LiveSocket:
+        import websockets
+
+        self.ws = await websockets.connect(self.url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        payload = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        await self.send({"type": "connection_init", "payload": payload})
+        ack = await self.receive(timeout=10)
+        if ack.get("type") != "connection_ack":
+            raise AssertionError(f"no connection_ack: {ack}")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.ws.close()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        import json
+
+        await self.ws.send(json.dumps(message))
+
+    async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
+        """The next message other than keep-alive pings."""
+        import json
+
+        while True:
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            if message.get("type") == "ping":
+                await self.send({"type": "pong"})
+                continue
+            if message.get("type") == "pong":
+                continue
+            return message
+
+    async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
+        op_id = str(next(self._ids))
+        await self.send(
+            {"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
+        )
+        return op_id
+
+    async def next_data(self, timeout: float = 5.0) -> dict[str, Any]:
+        """The data of the next `next` message; fails on an error or completion."""
+        message = await self.receive(timeout)
+        if message.get("type") != "next" or message["payload"].get("errors"):
+            raise AssertionError(f"expected data, got {message}")
+        return message["payload"]["data"]
+
+    async def silent_for(self, seconds: float) -> bool:
+        """True when no message (other than pings) arrives for that long."""
+        try:
+            message = await self.receive(timeout=seconds)
+        except TimeoutError:
+            return True
+        raise AssertionError(f"expected silence, got {message}")
