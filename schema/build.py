@@ -20,6 +20,7 @@ from domain.errors import DomainError, InvalidInput
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
+from subscriptions.hub import SubscriptionEnded
 
 log = logging.getLogger("portal.errors")
 
@@ -30,7 +31,9 @@ MAX_TOKENS = 4000
 
 def _is_expected(error: GraphQLError) -> bool:
     """Malformed operations and domain outcomes are the client's to read; bugs are not."""
-    return error.original_error is None or isinstance(error.original_error, DomainError)
+    return error.original_error is None or isinstance(
+        error.original_error, DomainError | SubscriptionEnded
+    )
 
 
 class DomainErrorCodes(SchemaExtension):

@@ -75,7 +75,13 @@ class Hub(Broadcast):
                 if not self._queues.get(channel):
                     self._queues[channel] = {queue}
                     joined.append(channel)
-                    await self._backend.subscribe(channel)
+                    try:
+                        await self._backend.subscribe(channel)
+                    except Exception as error:
+                        log.warning("Could not subscribe to %s: %s", channel, error)
+                        raise SubscriptionEnded(
+                            "live updates are unavailable for a moment; try again shortly"
+                        ) from None
                 else:
                     self._queues[channel].add(queue)
                     joined.append(channel)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
 from persistence.models import AppointmentRow
+from portal.settings import Settings
 from resolvers.services import Services
 from tests import factories
+from tests.conftest import running_servers
 from tests.support import GraphQL, LiveSocket, ServerProcess, on_redis
 from tests.test_holds import HOLD, RELEASE, REQUEST, expire_holds, hold
 
@@ -172,3 +175,17 @@ async def test_a_hundred_portals_on_two_processes_get_one_hold_and_both_processe
         assert await next_change(right, timeout=10) == (start, "FREE")
         async with httpx.AsyncClient(base_url=urls[1]) as client:
             assert (await hold(GraphQL(client), diary, start, users[1].token))["__typename"] == "Hold"
+
+
+async def test_a_killed_server_leaves_no_slot_blocked_beyond_its_holds_expiry(settings: Settings, run_dir: Path, gql: GraphQL, services: Services) -> None:
+    diary = await factories.online_practitioner(services)
+    first, second = await factories.user(services), await factories.user(services)
+    start = factories.slot_start()
+    with running_servers(settings, run_dir, 1) as (doomed,):
+        async with httpx.AsyncClient(base_url=doomed.url) as client:
+            assert (await hold(GraphQL(client), diary, start, first.token))["__typename"] == "Hold"
+        doomed.kill()
+
+    assert (await hold(gql, diary, start, second.token))["__typename"] == "SlotUnavailable"
+    await expire_holds(services)
+    assert (await hold(gql, diary, start, second.token))["__typename"] == "Hold"

@@ -1,0 +1,54 @@
+"""The hub's promises to each socket: bounded memory, and never silently deaf."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from subscriptions.hub import Hub, SubscriptionEnded
+from subscriptions.redis_backend import INTERRUPTED
+
+
+async def test_a_subscriber_too_slow_to_keep_up_is_ended_instead_of_growing_without_bound() -> None:
+    hub = Hub("memory://", queue_size=10)
+    await hub.connect()
+    try:
+        async with hub.listen(["slow"]) as slow, hub.listen(["slow"]) as keeping_up:
+            for n in range(25):
+                await hub.publish("slow", str(n))
+                if n < 5:
+                    assert (await asyncio.wait_for(keeping_up.__anext__(), 1)).message == str(n)
+            await asyncio.sleep(0.1)
+
+            with pytest.raises(SubscriptionEnded, match="too far behind"):
+                await asyncio.wait_for(slow.__anext__(), 1)
+    finally:
+        await hub.disconnect()
+
+
+async def test_one_queue_hears_every_channel_it_listens_on() -> None:
+    hub = Hub("memory://")
+    await hub.connect()
+    try:
+        async with hub.listen(["a", "b"]) as subscriber:
+            await hub.publish("b", "from b")
+            await hub.publish("a", "from a")
+            got = [(await asyncio.wait_for(subscriber.__anext__(), 1)).message for _ in range(2)]
+        assert got == ["from b", "from a"]
+    finally:
+        await hub.disconnect()
+
+
+async def test_an_interruption_ends_every_subscription_with_a_reason() -> None:
+    hub = Hub("memory://")
+    await hub.connect()
+    try:
+        async with hub.listen(["x"]) as first, hub.listen(["y"]) as second:
+            await hub._backend.subscribe(INTERRUPTED)
+            await hub.publish(INTERRUPTED, "")
+            for subscriber in (first, second):
+                with pytest.raises(SubscriptionEnded, match="interrupted"):
+                    await asyncio.wait_for(subscriber.__anext__(), 1)
+    finally:
+        await hub.disconnect()

@@ -1,0 +1,116 @@
+"""A Redis restart never leaves a live socket silently deaf."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from portal.settings import Settings
+from resolvers.services import Services
+from tests import factories
+from tests.conftest import running_servers
+from tests.support import GraphQL, LiveSocket, ServerProcess, free_port
+from tests.test_holds import hold
+from tests.test_live_slots import SLOT_CHANGES, next_change, window
+
+import httpx
+
+
+class ThrowawayRedis:
+    """A redis-server of the test's own, on its own port, that the test may stop."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server must be installed"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout.strip() == b"PONG":
+                return
+            import time
+
+            time.sleep(0.05)
+        raise RuntimeError("throwaway redis did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def redis_of_our_own() -> Iterator[ThrowawayRedis]:
+    redis = ThrowawayRedis()
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
+
+
+@pytest.fixture
+def server_on_our_redis(settings: Settings, run_dir: Path, redis_of_our_own: ThrowawayRedis) -> Iterator[ServerProcess]:
+    with running_servers(settings, run_dir, 1, BROADCAST_URL=redis_of_our_own.url) as servers:
+        yield servers[0]
+
+
+async def ended_with_error(socket: LiveSocket, timeout: float) -> dict:
+    message = await socket.receive(timeout=timeout)
+    errors = message.get("payload")
+    if message.get("type") == "next":
+        errors = message["payload"].get("errors")
+    assert message.get("type") in ("error", "next") and errors, f"expected an error, got {message}"
+    return message
+
+
+async def subscribe_when_live(url: str, variables: dict, attempts: int = 100) -> LiveSocket:
+    """Subscribe, retrying as a portal does while live updates are reconnecting."""
+    for _ in range(attempts):
+        socket = await LiveSocket(url).__aenter__()
+        await socket.subscribe(SLOT_CHANGES, variables)
+        try:
+            message = await socket.receive(timeout=0.5)
+        except TimeoutError:
+            return socket  # subscribed and quiet: live again
+        await socket.__aexit__(None, None, None)
+        assert message.get("type") in ("error", "next"), message
+        await asyncio.sleep(0.1)
+    raise AssertionError("could not subscribe again after Redis came back")
+
+
+async def test_after_a_redis_restart_subscribers_are_told_and_live_updates_resume(
+    server_on_our_redis: ServerProcess, redis_of_our_own: ThrowawayRedis, services: Services
+) -> None:
+    server = server_on_our_redis
+    diary = await factories.online_practitioner(services)
+    anna = await factories.user(services)
+    start = factories.slot_start()
+    variables = window(diary, start)
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        gql = GraphQL(client)
+        async with LiveSocket(server.ws_url) as before:
+            await before.subscribe(SLOT_CHANGES, variables)
+            await asyncio.sleep(0.3)
+
+            redis_of_our_own.stop()
+            await ended_with_error(before, timeout=10)
+
+        redis_of_our_own.start()
+        after = await subscribe_when_live(server.ws_url, variables)
+        try:
+            assert (await hold(gql, diary, start, anna.token))["__typename"] == "Hold"
+            assert await next_change(after) == (start, "HELD")
+        finally:
+            await after.__aexit__(None, None, None)
