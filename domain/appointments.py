@@ -138,3 +138,37 @@ def visit_status(status: AppointmentStatus, response: PatientResponse) -> VisitS
     if response is PatientResponse.CANCEL_REQUESTED:
         return VisitStatus.PENDING_CANCEL
     return VisitStatus.AWAITING_RESPONSE
+
+
+def check_patient_response(status: AppointmentStatus, start: datetime, now: datetime) -> None:
+    """Patients answer (confirm, cancel, change) only booked visits still to come."""
+    if status is not AppointmentStatus.BOOKED:
+        raise InvalidInput(
+            f"Only booked visits can be confirmed or cancelled; this one is {status.value.lower()}.",
+            "appointmentId",
+        )
+    if start <= now:
+        raise InvalidInput("This visit has already started.", "appointmentId")
+
+
+def check_staff_outcome(
+    status: AppointmentStatus, *, completing: bool, start: datetime, now: datetime
+) -> None:
+    """Staff complete a booked visit once it has started, or cancel a live one."""
+    if completing:
+        if status is not AppointmentStatus.BOOKED:
+            raise InvalidInput(
+                f"Only a booked visit can be completed; this one is {status.value.lower()}.",
+                "appointmentId",
+            )
+        if start > now:
+            raise InvalidInput("A visit that has not started cannot be completed.", "appointmentId")
+        return
+    if status not in (
+        AppointmentStatus.BOOKED,
+        AppointmentStatus.REQUESTED,
+        AppointmentStatus.PROVISIONAL,
+    ):
+        raise InvalidInput(
+            f"This appointment is {status.value.lower()} and cannot be cancelled.", "appointmentId"
+        )

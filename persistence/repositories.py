@@ -154,6 +154,26 @@ async def lapse_expired_holds(
     return [LapsedHold(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
+async def any_expired_or_old_holds(
+    session: AsyncSession, now: datetime, lapsed_before: datetime
+) -> bool:
+    """Whether a sweep has anything to do (a read, so idle sweeps take no write lock)."""
+    query = (
+        select(AppointmentRow.id)
+        .where(
+            or_(
+                and_(AppointmentRow.status == "TEMPORARY", AppointmentRow.hold_expires_at <= now),
+                and_(
+                    AppointmentRow.status == "LAPSED",
+                    AppointmentRow.hold_expires_at < lapsed_before,
+                ),
+            )
+        )
+        .limit(1)
+    )
+    return (await session.execute(query)).first() is not None
+
+
 async def purge_lapsed_holds(session: AsyncSession, before: datetime) -> int:
     statement = delete(AppointmentRow).where(
         AppointmentRow.status == "LAPSED", AppointmentRow.hold_expires_at < before

@@ -19,7 +19,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from persistence.database import Database
-from portal.background import sweep_forever
+from portal.background import mailer_for, send_mail_forever, sweep_forever
 from portal.settings import Settings
 from resolvers.auth import bearer_token, identify
 from resolvers.services import Services
@@ -91,7 +91,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await hub.connect()
-        tasks = [asyncio.create_task(sweep_forever(services), name="hold-sweeper")]
+        tasks = [
+            asyncio.create_task(send_mail_forever(services, mailer_for(services)), name="mailer")
+        ]
+        if settings.sweep_seconds > 0:
+            tasks.append(asyncio.create_task(sweep_forever(services), name="hold-sweeper"))
         try:
             yield
         finally:

@@ -18,7 +18,9 @@ class Settings:
     smtp_url: str | None
     mail_folder: Path
     public_url: str
+    #: How often this process lapses expired holds; 0 turns its sweeper off.
     sweep_seconds: float = 5.0
+    mail_poll_seconds: float = 1.0
 
     @property
     def production(self) -> bool:
@@ -43,4 +45,5 @@ class Settings:
             mail_folder=Path(os.environ.get("MAIL_FOLDER", "mail-outbox")),
             public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             sweep_seconds=float(os.environ.get("HOLD_SWEEP_SECONDS", "5")),
+            mail_poll_seconds=float(os.environ.get("MAIL_POLL_SECONDS", "1")),
         )

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import messages
 from domain.actors import Actor, require_patient_access, require_signed_in
 from domain.appointments import (
     AppointmentStatus,
@@ -18,11 +20,12 @@ from domain.appointments import (
     status_after_request,
 )
 from domain.availability import is_open_slot
-from domain.errors import InvalidInput, NotAllowed, NotFound, SlotUnavailable
+from domain.errors import HoldExpired, InvalidInput, NotAllowed, NotFound, SlotUnavailable
 from domain.validation import optional_text, parse_id
 from persistence import repositories as repo
 from persistence.database import is_overlap_violation
-from persistence.models import AppointmentRow, PatientRow, PractitionerRow, ServiceRow
+from persistence.models import AppointmentRow, ClinicRow, PatientRow, PractitionerRow, ServiceRow
+from resolvers.outbox import enqueue, patient_contact, visit_facts
 from resolvers.services import Services
 from resolvers.slot_rules import booking_rules, session_rules
 from resolvers.unit_of_work import UnitOfWork
@@ -220,27 +223,28 @@ async def request(
         new_status = status_after_request(
             approval_required=clinic.approval_required, patient_provisional=patient.provisional
         )
-        swapped = await session.execute(
-            update(AppointmentRow)
-            .where(AppointmentRow.id == aid, AppointmentRow.status.in_(HOLD_STATUSES))
-            .values(
-                status=new_status.value,
-                patient_id=patid,
-                note=note,
-                hold_expires_at=None,
-                client_key=None,
-                created_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(swapped, "rowcount", 0) != 1:
-            raise SlotUnavailable("This hold changed while you booked it; hold the slot again.")
         try:
-            await session.flush()
+            swapped = await session.execute(
+                update(AppointmentRow)
+                .where(AppointmentRow.id == aid, AppointmentRow.status.in_(HOLD_STATUSES))
+                .values(
+                    status=new_status.value,
+                    patient_id=patid,
+                    note=note,
+                    hold_expires_at=None,
+                    client_key=None,
+                    created_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
         except IntegrityError as error:
             if is_overlap_violation(error):
-                raise SlotUnavailable(TAKEN) from None
+                raise HoldExpired("The hold lapsed and someone else has taken the slot.") from None
             raise
+        if getattr(swapped, "rowcount", 0) != 1:
+            raise SlotUnavailable("This hold changed while you booked it; hold the slot again.")
+        await session.refresh(row)
+        await _tell_about_request(session, row, clinic, now)
         slot_state = SlotState.BOOKED if new_status is AppointmentStatus.BOOKED else SlotState.HELD
         uow.emit(
             SlotChanged(row.practitioner_id, row.start_at, row.end_at, slot_state),
@@ -252,7 +256,6 @@ async def request(
             uow.emit(
                 StaffNotified(StaffNotificationKind.NEW_PROVISIONAL_BOOKING, now, row.id, patid)
             )
-        await session.refresh(row)
         await uow.commit()
     return row
 
@@ -263,6 +266,9 @@ async def sweep_lapsed_holds(services: Services) -> int:
     Run by every server process; concurrent sweeps each announce different holds.
     """
     now = services.now()
+    async with UnitOfWork(services, write=False) as uow:
+        if not await repo.any_expired_or_old_holds(uow.session, now, now - LAPSED_KEPT_FOR):
+            return 0
     async with UnitOfWork(services) as uow:
         lapsed = await repo.lapse_expired_holds(uow.session, now)
         await repo.purge_lapsed_holds(uow.session, now - LAPSED_KEPT_FOR)
@@ -270,3 +276,23 @@ async def sweep_lapsed_holds(services: Services) -> int:
         uow.emit(*[AppointmentChanged(h.id, None, h.created_by_id) for h in lapsed])
         await uow.commit()
     return len(lapsed)
+
+
+async def _tell_about_request(
+    session: AsyncSession, row: AppointmentRow, clinic: ClinicRow, now: datetime
+) -> None:
+    """Email the requester (received, or confirmed) and the clinic (a new request)."""
+    facts = await visit_facts(session, row, clinic)
+    to = await patient_contact(session, row)
+    if row.status == AppointmentStatus.BOOKED.value:
+        if to:
+            enqueue(session, messages.confirmed(to, facts), now)
+        return
+    if to:
+        enqueue(session, messages.request_received(to, facts), now)
+    if clinic.notification_email:
+        enqueue(
+            session,
+            messages.new_request_for_clinic(clinic.notification_email, facts, row.note),
+            now,
+        )

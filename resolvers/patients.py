@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.actors import Actor, require_staff
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.validation import normalize_email, optional_text, parse_id, require_text
 from persistence.models import PatientRow
+from resolvers.invitations import create_invitation
 from resolvers.services import Services
 from resolvers.unit_of_work import UnitOfWork
 
@@ -39,14 +40,24 @@ def _checked_changes(data: PatientInput, *, creating: bool) -> dict[str, object]
     return changes
 
 
-async def create_patient(services: Services, actor: Actor | None, data: PatientInput) -> PatientRow:
+async def create_patient(
+    services: Services, actor: Actor | None, data: PatientInput, *, send_invitation: bool = False
+) -> PatientRow:
+    """A new patient record; with send_invitation, its invitation goes out in the same step."""
     require_staff(actor)
     changes = _checked_changes(data, creating=True)
-    row = PatientRow(provisional=False, contact_consent=True, created_at=services.now())
+    now = services.now()
+    row = PatientRow(provisional=False, contact_consent=True, created_at=now)
     for name, value in changes.items():
         setattr(row, name, value)
+    if send_invitation and not row.email:
+        raise InvalidInput("An invitation needs the patient's email.", "email")
     async with UnitOfWork(services) as uow:
         uow.session.add(row)
+        await uow.session.flush()
+        if send_invitation:
+            assert row.email is not None
+            await create_invitation(services, uow.session, row, row.email, False, now)
         await uow.commit()
     return row
 

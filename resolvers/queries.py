@@ -82,11 +82,15 @@ async def appointment(
         return None
     async with UnitOfWork(services, write=False) as uow:
         row = await uow.session.get(AppointmentRow, aid)
-    if row is None or row.status == "LAPSED" or not may_see_appointment(
-        actor,
-        patient_id=row.patient_id,
-        practitioner_id=row.practitioner_id,
-        created_by_id=row.created_by_id,
+    if (
+        row is None
+        or row.status == "LAPSED"
+        or not may_see_appointment(
+            actor,
+            patient_id=row.patient_id,
+            practitioner_id=row.practitioner_id,
+            created_by_id=row.created_by_id,
+        )
     ):
         return None
     return row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, select
@@ -11,6 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from persistence.database import Database
 from persistence.models import (
+    InvitationRow,
     LocationRow,
     PatientRow,
     PractitionerRow,
@@ -72,10 +74,28 @@ def _children(
     return DataLoader(load_fn=load)
 
 
+def _invited(database: Database) -> DataLoader[int, bool]:
+    """Whether each patient has a live (pending, unexpired) invitation."""
+
+    async def load(ids: list[int]) -> Sequence[bool]:
+        now = datetime.now(UTC)
+        async with database.reader() as session:
+            query = select(InvitationRow.patient_id).where(
+                InvitationRow.patient_id.in_(ids),
+                InvitationRow.state == "PENDING",
+                InvitationRow.expires_at > now,
+            )
+            invited = set((await session.execute(query)).scalars())
+        return [i in invited for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
 class Loaders:
     """Made fresh per request (and per subscription event)."""
 
     def __init__(self, database: Database) -> None:
+        self.invited = _invited(database)
         self.patient = _by_id(database, PatientRow)
         self.practitioner = _by_id(database, PractitionerRow)
         self.service = _by_id(database, ServiceRow)

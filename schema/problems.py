@@ -119,7 +119,7 @@ def _patient_choice(error: errors.PatientChoiceRequired) -> Problem:
     return PatientChoiceRequired(
         code=error.code,
         message=error.message,
-        candidates=[c if isinstance(c, PatientMatch) else c.to_schema() for c in error.candidates],
+        candidates=[PatientMatch.from_found(c) for c in error.candidates],
     )
 
 

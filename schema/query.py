@@ -7,14 +7,16 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import queries
+from resolvers import invitations, queries, registrations, requests, visits
 from schema.context import Info
 from schema.types import (
     Appointment,
     Availability,
     Clinic,
+    Invitation,
     Location,
     Patient,
+    PatientMatch,
     Practitioner,
     Service,
     Slot,
@@ -106,3 +108,48 @@ class Query:
             end=to,
         )
         return [Appointment.from_row(r) for r in rows if r.status != "LAPSED"]
+
+    @strawberry.field(description="Staff: appointments waiting for accept or reject, oldest first.")
+    async def pending_requests(self, info: Info) -> list[Appointment]:
+        rows = await requests.pending_requests(info.context.services, info.context.actor)
+        return [Appointment.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Staff: provisional patient profiles from online registrations, to confirm or merge."
+    )
+    async def online_registrations(self, info: Info) -> list[Patient]:
+        rows = await registrations.online_registrations(info.context.services, info.context.actor)
+        return [Patient.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Staff: existing patient records that may be the same person as this provisional patient."
+    )
+    async def patient_matches(self, info: Info, patient_id: strawberry.ID) -> list[PatientMatch]:
+        found = await requests.patient_matches(
+            info.context.services, info.context.actor, patient_id=patient_id
+        )
+        return [PatientMatch.from_found(f) for f in found]
+
+    @strawberry.field(
+        description="Client portal: past and upcoming visits of a patient the user may manage."
+    )
+    async def visits(
+        self,
+        info: Info,
+        patient_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+    ) -> list[Appointment]:
+        rows = await visits.visits(
+            info.context.services, info.context.actor, patient_id=patient_id, start=from_, end=to
+        )
+        return [Appointment.from_row(r) for r in rows]
+
+    @strawberry.field
+    async def invitations(
+        self, info: Info, patient_id: strawberry.ID | None = None
+    ) -> list[Invitation]:
+        found = await invitations.invitations(
+            info.context.services, info.context.actor, patient_id=patient_id
+        )
+        return [Invitation.from_view(v) for v in found]

@@ -7,17 +7,22 @@ from typing import Annotated
 import strawberry
 
 from schema.problems import (
+    ConsentMissing,
     HoldExpired,
     InvalidInput,
+    InvitationStale,
     NotAllowed,
     NotFound,
     PatientChoiceRequired,
     SlotUnavailable,
+    VerificationFailed,
 )
 from schema.types import (
     Appointment,
+    CancelRequested,
     ClinicSettings,
     Hold,
+    Invitation,
     Location,
     Patient,
     Practitioner,
@@ -66,3 +71,17 @@ AppointmentResult = Annotated[
     strawberry.union("AppointmentResult"),
 ]
 APPOINTMENT = (*APPOINTMENT_PROBLEMS, PatientChoiceRequired)
+
+CancelResult = Annotated[CancelRequested | NotAllowed | NotFound, strawberry.union("CancelResult")]
+CANCEL = (NotAllowed, NotFound)
+
+InvitationResult = Annotated[
+    Invitation | ConsentMissing | InvitationStale | InvalidInput | NotAllowed | NotFound,
+    strawberry.union("InvitationResult"),
+]
+INVITATION = (ConsentMissing, InvitationStale, InvalidInput, NotAllowed, NotFound)
+AcceptInvitationResult = Annotated[
+    Patient | VerificationFailed | InvalidInput | NotAllowed | NotFound,
+    strawberry.union("AcceptInvitationResult"),
+]
+ACCEPT_INVITATION = (VerificationFailed, InvalidInput, NotAllowed, NotFound)

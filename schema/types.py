@@ -13,6 +13,7 @@ from domain.appointments import visit_status
 from persistence.models import (
     AppointmentRow,
     ClinicRow,
+    InvitationRow,
     LocationRow,
     PatientRow,
     PractitionerRow,
@@ -20,15 +21,19 @@ from persistence.models import (
     SessionSeriesRow,
     UserRow,
 )
+from resolvers.invitations import InvitationView
+from resolvers.requests import FoundMatch
 from schema.context import Info
 from schema.enums import (
     AppointmentStatus,
+    InvitationState,
     InvitationStatus,
     MatchGrade,
     PatientResponse,
     UserKind,
     VisitStatus,
 )
+from schema.problems import Problem
 
 
 @strawberry.type
@@ -193,8 +198,11 @@ class Patient:
 
     @strawberry.field
     async def invitation_status(self, info: Info) -> InvitationStatus:
-        users = await info.context.loaders.patient_users.load(int(self.id))
-        return InvitationStatus.ENROLLED if users else InvitationStatus.NOT_INVITED
+        if await info.context.loaders.patient_users.load(int(self.id)):
+            return InvitationStatus.ENROLLED
+        if await info.context.loaders.invited.load(int(self.id)):
+            return InvitationStatus.INVITED
+        return InvitationStatus.NOT_INVITED
 
     @strawberry.field
     async def users(self, info: Info) -> list[User]:
@@ -382,3 +390,71 @@ class PatientMatch:
     )
     grade: MatchGrade
     matched_on: list[str]
+
+    @classmethod
+    def from_found(cls, found: FoundMatch) -> PatientMatch:
+        return cls(
+            patient=Patient.from_row(found.patient),
+            score=round(found.match.score, 3),
+            grade=MatchGrade(found.match.grade.value),
+            matched_on=list(found.match.matched_on),
+        )
+
+
+@strawberry.type
+class CancelRequested:
+    appointment: Appointment
+    notice: str = strawberry.field(
+        description="Reminds the patient that the clinic may still need a call."
+    )
+
+
+@strawberry.type
+class Invitation:
+    id: strawberry.ID
+    email: str
+    state: InvitationState
+    requires_verification_code: bool
+    link: str = strawberry.field(
+        description="The link staff can copy and send from their own mail."
+    )
+    row: strawberry.Private[InvitationRow]
+
+    @classmethod
+    def from_view(cls, found: InvitationView) -> Invitation:
+        row = found.row
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            email=row.email,
+            state=InvitationState(row.state),
+            requires_verification_code=row.requires_verification_code,
+            link=found.link,
+            row=row,
+        )
+
+    @strawberry.field(description="Shown to staff only, who give it to the patient by phone.")
+    def verification_code(self, info: Info) -> str | None:
+        actor = info.context.actor
+        return self.row.verification_code if actor is not None and actor.is_staff else None
+
+    @strawberry.field
+    async def sent_at(self, info: Info) -> datetime:
+        return await info.context.local(self.row.sent_at)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def patient(self, info: Info) -> Patient:
+        row = await info.context.loaders.patient.load(self.row.patient_id)
+        assert row is not None
+        return Patient.from_row(row)
+
+
+@strawberry.type
+class BulkInviteSkip:
+    patient: Patient
+    problem: Problem
+
+
+@strawberry.type
+class BulkInviteResult:
+    invited: list[Invitation]
+    skipped: list[BulkInviteSkip]

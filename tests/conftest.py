@@ -16,6 +16,7 @@ from portal.app import create_app
 from portal.settings import Settings
 from resolvers.services import Services
 from tests import factories
+from tests.mailbox import Mailbox
 from tests.support import GraphQL, ServerProcess, broadcast_url, database_url, wipe
 
 
@@ -25,7 +26,25 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings(run_dir: Path) -> Settings:
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server every in-process and real server process of the run sends to."""
+    server = Mailbox()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: Mailbox, services: Services) -> Mailbox:
+    """The SMTP server, emptied for this test (after the database was wiped)."""
+    smtp_server.received.clear()
+    return smtp_server
+
+
+@pytest.fixture(scope="session")
+def settings(run_dir: Path, smtp_server: Mailbox) -> Settings:
     url = database_url(run_dir)
     upgrade(url)
     return Settings(
@@ -33,10 +52,13 @@ def settings(run_dir: Path) -> Settings:
         broadcast_url=broadcast_url(),
         secret_key="test-secret",
         environment="development",
-        smtp_url=None,
+        smtp_url=smtp_server.url,
         mail_folder=run_dir / "mail",
         public_url="http://portal.test",
-        sweep_seconds=0.2,
+        # The in-process app does not sweep: with the in-memory broadcaster a FREE it
+        # announced would never reach a real server process's subscribers.
+        sweep_seconds=0,
+        mail_poll_seconds=0.1,
     )
 
 
@@ -57,7 +79,9 @@ async def services(app_and_services: tuple[object, Services]) -> Services:
 
 
 @pytest.fixture
-async def gql(app_and_services: tuple[object, Services], services: Services) -> AsyncIterator[GraphQL]:
+async def gql(
+    app_and_services: tuple[object, Services], services: Services
+) -> AsyncIterator[GraphQL]:
     transport = httpx.ASGITransport(app=app_and_services[0])  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
         yield GraphQL(client)
@@ -68,12 +92,16 @@ def server_env(settings: Settings) -> dict[str, str]:
         "DATABASE_URL": settings.database_url,
         "BROADCAST_URL": settings.broadcast_url,
         "HOLD_SWEEP_SECONDS": "0.2",
+        "MAIL_POLL_SECONDS": "0.1",
+        "SMTP_URL": settings.smtp_url or "",
         "PORTAL_ENV": "development",
     }
 
 
 @contextlib.contextmanager
-def running_servers(settings: Settings, run_dir: Path, count: int, **env: str) -> Iterator[list[ServerProcess]]:
+def running_servers(
+    settings: Settings, run_dir: Path, count: int, **env: str
+) -> Iterator[list[ServerProcess]]:
     servers = [
         ServerProcess({**server_env(settings), **env}, run_dir / f"server-{i}-{os.getpid()}.log")
         for i in range(count)

@@ -84,19 +84,27 @@ async def online_practitioner(
     """A practitioner with one service and a session on the given weekdays."""
     async with services.database.writer() as session:
         location = LocationRow(name="Lindenhof Centre")
-        service = ServiceRow(name="Treatment", duration_minutes=duration_minutes, bookable_online=True)
+        service = ServiceRow(
+            name="Treatment", duration_minutes=duration_minutes, bookable_online=True
+        )
         practitioner = PractitionerRow(name=name, online_access=online_access)
         session.add_all([location, service, practitioner])
         await session.flush()
         await session.execute(
-            practitioner_services.insert().values(practitioner_id=practitioner.id, service_id=service.id)
+            practitioner_services.insert().values(
+                practitioner_id=practitioner.id, service_id=service.id
+            )
         )
         for weekday in weekdays:
             session.add(
                 SessionSeriesRow(
-                    practitioner_id=practitioner.id, location_id=location.id, weekday=weekday,
-                    start_time=start, end_time=end,
-                    valid_from=valid_from or date(2020, 1, 1), valid_until=valid_until,
+                    practitioner_id=practitioner.id,
+                    location_id=location.id,
+                    weekday=weekday,
+                    start_time=start,
+                    end_time=end,
+                    valid_from=valid_from or date(2020, 1, 1),
+                    valid_until=valid_until,
                     available_online=available_online,
                 )
             )
@@ -115,8 +123,13 @@ async def patient(
     contact_consent: bool = True,
 ) -> PatientRow:
     row = PatientRow(
-        name=name, birth_date=birth_date, email=email, phone=phone, provisional=provisional,
-        contact_consent=contact_consent, created_at=datetime.now(UTC),
+        name=name,
+        birth_date=birth_date,
+        email=email,
+        phone=phone,
+        provisional=provisional,
+        contact_consent=contact_consent,
+        created_at=datetime.now(UTC),
     )
     async with services.database.writer() as session:
         session.add(row)
@@ -150,15 +163,21 @@ async def user(
     now = datetime.now(UTC)
     token = new_token()
     row = UserRow(
-        email=email or f"user{next(_counter)}@example.com", name=name, kind=kind.value,
-        password_hash=password_hash(), practitioner_id=practitioner_id, created_at=now,
+        email=email or f"user{next(_counter)}@example.com",
+        name=name,
+        kind=kind.value,
+        password_hash=password_hash(),
+        practitioner_id=practitioner_id,
+        created_at=now,
     )
     async with services.database.writer() as session:
         session.add(row)
         await session.flush()
         session.add(
             AuthTokenRow(
-                user_id=row.id, token_digest=token_digest(token), created_at=now,
+                user_id=row.id,
+                token_digest=token_digest(token),
+                created_at=now,
                 expires_at=now + timedelta(days=1),
             )
         )

@@ -52,7 +52,9 @@ query Slots($p: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) {
 """
 
 
-async def hold(gql: GraphQL, diary: factories.Diary, start: datetime, token: str, key: str | None = None) -> dict:
+async def hold(
+    gql: GraphQL, diary: factories.Diary, start: datetime, token: str, key: str | None = None
+) -> dict:
     variables = {
         "practitionerId": diary.practitioner_id,
         "serviceId": diary.service_id,
@@ -88,11 +90,17 @@ async def expire_holds(services: Services) -> None:
 
 async def live_count(services: Services) -> int:
     async with services.database.reader() as session:
-        query = select(func.count()).select_from(AppointmentRow).where(AppointmentRow.status != "LAPSED")
+        query = (
+            select(func.count())
+            .select_from(AppointmentRow)
+            .where(AppointmentRow.status != "LAPSED")
+        )
         return int((await session.execute(query)).scalar_one())
 
 
-async def test_a_hold_takes_the_slot_out_of_everyone_elses_availability(gql: GraphQL, services: Services) -> None:
+async def test_a_hold_takes_the_slot_out_of_everyone_elses_availability(
+    gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     anna = await factories.user(services)
     start = factories.slot_start()
@@ -120,7 +128,9 @@ async def test_a_second_portal_cannot_snipe_a_held_slot(gql: GraphQL, services: 
     assert await live_count(services) == 1
 
 
-async def test_a_time_that_is_not_an_online_slot_cannot_be_held(gql: GraphQL, services: Services) -> None:
+async def test_a_time_that_is_not_an_online_slot_cannot_be_held(
+    gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services, duration_minutes=30)
     anna = await factories.user(services)
     off_grid = factories.slot_start(hour=10, minute=10)
@@ -134,12 +144,18 @@ async def test_a_time_that_is_not_an_online_slot_cannot_be_held(gql: GraphQL, se
 
 async def test_holding_needs_a_sign_in(gql: GraphQL, services: Services) -> None:
     diary = await factories.online_practitioner(services)
-    variables = {"practitionerId": diary.practitioner_id, "serviceId": diary.service_id, "start": factories.slot_start().isoformat()}
+    variables = {
+        "practitionerId": diary.practitioner_id,
+        "serviceId": diary.service_id,
+        "start": factories.slot_start().isoformat(),
+    }
     refused = (await gql(HOLD, variables))["hold"]
     assert refused["__typename"] == "NotAllowed"
 
 
-async def test_one_user_cannot_hoard_more_holds_than_the_clinic_allows(gql: GraphQL, services: Services) -> None:
+async def test_one_user_cannot_hoard_more_holds_than_the_clinic_allows(
+    gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     anna = await factories.user(services)
     starts = [factories.slot_start(hour=h) for h in (9, 10, 11)]
@@ -149,7 +165,9 @@ async def test_one_user_cannot_hoard_more_holds_than_the_clinic_allows(gql: Grap
     assert [r["__typename"] for r in results] == ["Hold", "Hold", "NotAllowed"]
 
 
-async def test_a_retry_with_the_same_client_key_returns_the_same_hold(gql: GraphQL, services: Services) -> None:
+async def test_a_retry_with_the_same_client_key_returns_the_same_hold(
+    gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     anna = await factories.user(services)
     start = factories.slot_start()
@@ -183,12 +201,16 @@ async def test_staff_can_release_a_patients_hold(gql: GraphQL, services: Service
     anna, desk = await factories.user(services), await factories.staff(services)
     held = await hold(gql, diary, factories.slot_start(), anna.token)
 
-    released = (await gql(RELEASE, {"id": held["appointment"]["id"]}, token=desk.token))["releaseHold"]
+    released = (await gql(RELEASE, {"id": held["appointment"]["id"]}, token=desk.token))[
+        "releaseHold"
+    ]
 
     assert released["__typename"] == "Appointment"
 
 
-async def test_an_expired_hold_blocks_nobody_even_before_the_sweeper_runs(gql: GraphQL, services: Services) -> None:
+async def test_an_expired_hold_blocks_nobody_even_before_the_sweeper_runs(
+    gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     anna, other = await factories.user(services), await factories.user(services)
     start = factories.slot_start()
@@ -199,7 +221,10 @@ async def test_an_expired_hold_blocks_nobody_even_before_the_sweeper_runs(gql: G
     assert (await hold(gql, diary, start, other.token))["__typename"] == "Hold"
 
 
-async def test_the_server_lapses_expired_holds_by_itself(gql: GraphQL, services: Services) -> None:
+async def test_the_server_lapses_expired_holds_by_itself(
+    server_gql: GraphQL, services: Services
+) -> None:
+    gql = server_gql
     diary = await factories.online_practitioner(services)
     anna = await factories.user(services)
     held = await hold(gql, diary, factories.slot_start(), anna.token)
@@ -211,11 +236,17 @@ async def test_the_server_lapses_expired_holds_by_itself(gql: GraphQL, services:
             return row is not None and row.status == "LAPSED"
 
     assert await eventually(lapsed)
-    shown = await gql("query($id: ID!) { appointment(id: $id) { id } }", {"id": held["appointment"]["id"]}, token=anna.token)
+    shown = await gql(
+        "query($id: ID!) { appointment(id: $id) { id } }",
+        {"id": held["appointment"]["id"]},
+        token=anna.token,
+    )
     assert shown["appointment"] is None
 
 
-async def test_requesting_a_hold_books_it_for_the_chosen_patient(gql: GraphQL, services: Services) -> None:
+async def test_requesting_a_hold_books_it_for_the_chosen_patient(
+    gql: GraphQL, services: Services
+) -> None:
     await factories.set_clinic(services, approval_required=False)
     diary = await factories.online_practitioner(services)
     mother = await factories.patient(services, name="Anna Schmidt")
@@ -223,7 +254,13 @@ async def test_requesting_a_hold_books_it_for_the_chosen_patient(gql: GraphQL, s
     parent = await factories.user(services, patients=(mother, child), email="anna@example.com")
     held = await hold(gql, diary, factories.slot_start(), parent.token)
 
-    booked = (await gql(REQUEST, {"id": held["appointment"]["id"], "patientId": str(child.id), "note": "Knee"}, token=parent.token))["request"]
+    booked = (
+        await gql(
+            REQUEST,
+            {"id": held["appointment"]["id"], "patientId": str(child.id), "note": "Knee"},
+            token=parent.token,
+        )
+    )["request"]
 
     assert booked["__typename"] == "Appointment"
     assert booked["status"] == "BOOKED"
@@ -235,42 +272,66 @@ async def test_requesting_a_hold_books_it_for_the_chosen_patient(gql: GraphQL, s
     assert booked["holdExpiresAt"] is None
 
 
-async def test_a_clinic_that_approves_bookings_gets_a_request(gql: GraphQL, services: Services) -> None:
+async def test_a_clinic_that_approves_bookings_gets_a_request(
+    gql: GraphQL, services: Services
+) -> None:
     await factories.set_clinic(services, approval_required=True)
     diary = await factories.online_practitioner(services)
     anna = await factories.patient(services)
     user = await factories.user(services, patients=(anna,))
     held = await hold(gql, diary, factories.slot_start(), user.token)
 
-    requested = (await gql(REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id)}, token=user.token))["request"]
+    requested = (
+        await gql(
+            REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id)}, token=user.token
+        )
+    )["request"]
 
     assert requested["status"] == "REQUESTED"
 
 
-async def test_a_provisional_patient_makes_a_provisional_booking(gql: GraphQL, services: Services) -> None:
+async def test_a_provisional_patient_makes_a_provisional_booking(
+    gql: GraphQL, services: Services
+) -> None:
     await factories.set_clinic(services, approval_required=False)
     diary = await factories.online_practitioner(services)
     newcomer = await factories.patient(services, provisional=True)
     user = await factories.user(services, kind=UserKind.PROVISIONAL_PATIENT, patients=(newcomer,))
     held = await hold(gql, diary, factories.slot_start(), user.token)
 
-    provisional = (await gql(REQUEST, {"id": held["appointment"]["id"], "patientId": str(newcomer.id)}, token=user.token))["request"]
+    provisional = (
+        await gql(
+            REQUEST,
+            {"id": held["appointment"]["id"], "patientId": str(newcomer.id)},
+            token=user.token,
+        )
+    )["request"]
 
     assert provisional["status"] == "PROVISIONAL"
 
 
-async def test_a_user_cannot_book_for_a_patient_they_do_not_manage(gql: GraphQL, services: Services) -> None:
+async def test_a_user_cannot_book_for_a_patient_they_do_not_manage(
+    gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     stranger = await factories.patient(services, name="Paul Becker")
     user = await factories.user(services)
     held = await hold(gql, diary, factories.slot_start(), user.token)
 
-    refused = (await gql(REQUEST, {"id": held["appointment"]["id"], "patientId": str(stranger.id)}, token=user.token))["request"]
+    refused = (
+        await gql(
+            REQUEST,
+            {"id": held["appointment"]["id"], "patientId": str(stranger.id)},
+            token=user.token,
+        )
+    )["request"]
 
     assert refused["__typename"] == "NotAllowed"
 
 
-async def test_repeating_a_request_returns_the_same_booking(gql: GraphQL, services: Services) -> None:
+async def test_repeating_a_request_returns_the_same_booking(
+    gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     anna = await factories.patient(services)
     user = await factories.user(services, patients=(anna,))
@@ -285,7 +346,9 @@ async def test_repeating_a_request_returns_the_same_booking(gql: GraphQL, servic
     assert await live_count(services) == 1
 
 
-async def test_a_lapsed_hold_still_books_while_the_slot_is_free(gql: GraphQL, services: Services) -> None:
+async def test_a_lapsed_hold_still_books_while_the_slot_is_free(
+    gql: GraphQL, services: Services
+) -> None:
     await factories.set_clinic(services, approval_required=False)
     diary = await factories.online_practitioner(services)
     anna = await factories.patient(services)
@@ -293,12 +356,18 @@ async def test_a_lapsed_hold_still_books_while_the_slot_is_free(gql: GraphQL, se
     held = await hold(gql, diary, factories.slot_start(), user.token)
     await expire_holds(services)
 
-    booked = (await gql(REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id)}, token=user.token))["request"]
+    booked = (
+        await gql(
+            REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id)}, token=user.token
+        )
+    )["request"]
 
     assert booked["status"] == "BOOKED"
 
 
-async def test_a_lapsed_hold_whose_slot_was_taken_says_hold_expired(gql: GraphQL, services: Services) -> None:
+async def test_a_lapsed_hold_whose_slot_was_taken_says_hold_expired(
+    gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     anna = await factories.patient(services)
     slow, quick = await factories.user(services, patients=(anna,)), await factories.user(services)
@@ -307,7 +376,11 @@ async def test_a_lapsed_hold_whose_slot_was_taken_says_hold_expired(gql: GraphQL
     await expire_holds(services)
     assert (await hold(gql, diary, start, quick.token))["__typename"] == "Hold"
 
-    late = (await gql(REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id)}, token=slow.token))["request"]
+    late = (
+        await gql(
+            REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id)}, token=slow.token
+        )
+    )["request"]
 
     assert late["__typename"] == "HoldExpired"
     assert await live_count(services) == 1

@@ -42,19 +42,29 @@ async def next_change(socket: LiveSocket, timeout: float = 5.0) -> tuple[datetim
 
 async def live_appointments_at(services: Services, start: datetime) -> int:
     async with services.database.reader() as session:
-        query = select(func.count()).select_from(AppointmentRow).where(
-            AppointmentRow.start_at == start.astimezone(UTC),
-            AppointmentRow.status.in_(("TEMPORARY", "REQUESTED", "PROVISIONAL", "BOOKED")),
+        query = (
+            select(func.count())
+            .select_from(AppointmentRow)
+            .where(
+                AppointmentRow.start_at == start.astimezone(UTC),
+                AppointmentRow.status.in_(("TEMPORARY", "REQUESTED", "PROVISIONAL", "BOOKED")),
+            )
         )
         return int((await session.execute(query)).scalar_one())
 
 
-async def race(urls: list[str], diary: factories.Diary, start: datetime, tokens: list[str]) -> list[dict]:
+async def race(
+    urls: list[str], diary: factories.Diary, start: datetime, tokens: list[str]
+) -> list[dict]:
     """Every token tries to hold the same slot at once, spread over the given servers."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=0)
     clients = [httpx.AsyncClient(base_url=u, timeout=60, limits=limits) for u in urls]
     try:
-        variables = {"practitionerId": diary.practitioner_id, "serviceId": diary.service_id, "start": start.isoformat()}
+        variables = {
+            "practitionerId": diary.practitioner_id,
+            "serviceId": diary.service_id,
+            "start": start.isoformat(),
+        }
         calls = [
             GraphQL(clients[i % len(clients)])(HOLD, variables, token=token)
             for i, token in enumerate(tokens)
@@ -70,7 +80,9 @@ def kinds(results: list[dict]) -> list[str]:
     return [r["__typename"] for r in results]
 
 
-async def test_a_subscriber_sees_a_slot_held_released_and_lapsed(server: ServerProcess, server_gql: GraphQL, services: Services) -> None:
+async def test_a_subscriber_sees_a_slot_held_released_and_lapsed(
+    server: ServerProcess, server_gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     anna = await factories.user(services)
     start = factories.slot_start()
@@ -90,7 +102,9 @@ async def test_a_subscriber_sees_a_slot_held_released_and_lapsed(server: ServerP
         assert await next_change(socket, timeout=10) == (start, "FREE")
 
 
-async def test_a_booking_shows_as_booked_and_the_patient_portal_hears_of_it(server: ServerProcess, server_gql: GraphQL, services: Services) -> None:
+async def test_a_booking_shows_as_booked_and_the_patient_portal_hears_of_it(
+    server: ServerProcess, server_gql: GraphQL, services: Services
+) -> None:
     await factories.set_clinic(services, approval_required=False)
     diary = await factories.online_practitioner(services)
     anna = await factories.patient(services, name="Anna Schmidt")
@@ -103,15 +117,23 @@ async def test_a_booking_shows_as_booked_and_the_patient_portal_hears_of_it(serv
         held = await hold(server_gql, diary, start, user.token)
         assert (await mine.next_data())["myAppointmentUpdates"]["status"] == "TEMPORARY"
 
-        await server_gql(REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id)}, token=user.token)
+        await server_gql(
+            REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id)}, token=user.token
+        )
 
         assert await next_change(slots) == (start, "HELD")
         assert await next_change(slots) == (start, "BOOKED")
         update = (await mine.next_data())["myAppointmentUpdates"]
-        assert update == {"id": held["appointment"]["id"], "status": "BOOKED", "patient": {"name": "Anna Schmidt"}}
+        assert update == {
+            "id": held["appointment"]["id"],
+            "status": "BOOKED",
+            "patient": {"name": "Anna Schmidt"},
+        }
 
 
-async def test_a_refused_hold_and_changes_outside_the_window_reach_nobody(server: ServerProcess, server_gql: GraphQL, services: Services) -> None:
+async def test_a_refused_hold_and_changes_outside_the_window_reach_nobody(
+    server: ServerProcess, server_gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     first, second = await factories.user(services), await factories.user(services)
     start = factories.slot_start()
@@ -121,13 +143,17 @@ async def test_a_refused_hold_and_changes_outside_the_window_reach_nobody(server
         await socket.subscribe(SLOT_CHANGES, window(diary, start))
         await asyncio.sleep(0.2)
 
-        assert (await hold(server_gql, diary, start, second.token))["__typename"] == "SlotUnavailable"
+        assert (await hold(server_gql, diary, start, second.token))[
+            "__typename"
+        ] == "SlotUnavailable"
         assert (await hold(server_gql, diary, elsewhere, second.token))["__typename"] == "Hold"
 
         assert await socket.silent_for(1.0)
 
 
-async def test_a_hundred_portals_racing_for_one_slot_on_one_process_get_one_hold(server: ServerProcess, services: Services) -> None:
+async def test_a_hundred_portals_racing_for_one_slot_on_one_process_get_one_hold(
+    server: ServerProcess, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     users = [await factories.user(services) for _ in range(100)]
     start = factories.slot_start()
@@ -140,12 +166,17 @@ async def test_a_hundred_portals_racing_for_one_slot_on_one_process_get_one_hold
 
 
 @pytest.mark.skipif(not on_redis(), reason="cross-process updates need BROADCAST_URL=redis://")
-async def test_a_hundred_portals_on_two_processes_get_one_hold_and_both_processes_hear_it(two_servers: list[ServerProcess], services: Services) -> None:
+async def test_a_hundred_portals_on_two_processes_get_one_hold_and_both_processes_hear_it(
+    two_servers: list[ServerProcess], services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     users = [await factories.user(services) for _ in range(100)]
     start = factories.slot_start()
     urls = [s.url for s in two_servers]
-    async with LiveSocket(two_servers[0].ws_url) as left, LiveSocket(two_servers[1].ws_url) as right:
+    async with (
+        LiveSocket(two_servers[0].ws_url) as left,
+        LiveSocket(two_servers[1].ws_url) as right,
+    ):
         for socket in (left, right):
             await socket.subscribe(SLOT_CHANGES, window(diary, start))
         await asyncio.sleep(0.3)
@@ -167,17 +198,23 @@ async def test_a_hundred_portals_on_two_processes_get_one_hold_and_both_processe
         assert await next_change(right) == (start, "FREE")
 
         async with httpx.AsyncClient(base_url=urls[0]) as client:
-            assert (await hold(GraphQL(client), diary, start, users[0].token))["__typename"] == "Hold"
+            assert (await hold(GraphQL(client), diary, start, users[0].token))[
+                "__typename"
+            ] == "Hold"
         assert await next_change(left) == (start, "HELD")
         assert await next_change(right) == (start, "HELD")
         await expire_holds(services)
         assert await next_change(left, timeout=10) == (start, "FREE")
         assert await next_change(right, timeout=10) == (start, "FREE")
         async with httpx.AsyncClient(base_url=urls[1]) as client:
-            assert (await hold(GraphQL(client), diary, start, users[1].token))["__typename"] == "Hold"
+            assert (await hold(GraphQL(client), diary, start, users[1].token))[
+                "__typename"
+            ] == "Hold"
 
 
-async def test_a_killed_server_leaves_no_slot_blocked_beyond_its_holds_expiry(settings: Settings, run_dir: Path, gql: GraphQL, services: Services) -> None:
+async def test_a_killed_server_leaves_no_slot_blocked_beyond_its_holds_expiry(
+    settings: Settings, run_dir: Path, gql: GraphQL, services: Services
+) -> None:
     diary = await factories.online_practitioner(services)
     first, second = await factories.user(services), await factories.user(services)
     start = factories.slot_start()

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from portal.settings import Settings
@@ -17,8 +18,6 @@ from tests.conftest import running_servers
 from tests.support import GraphQL, LiveSocket, ServerProcess, free_port
 from tests.test_holds import hold
 from tests.test_live_slots import SLOT_CHANGES, next_change, window
-
-import httpx
 
 
 class ThrowawayRedis:
@@ -33,11 +32,27 @@ class ThrowawayRedis:
         binary = shutil.which("redis-server")
         assert binary, "redis-server must be installed"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(100):
-            if subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout.strip() == b"PONG":
+            if (
+                subprocess.run(
+                    ["redis-cli", "-p", str(self.port), "ping"], capture_output=True
+                ).stdout.strip()
+                == b"PONG"
+            ):
                 return
             import time
 
@@ -61,7 +76,9 @@ def redis_of_our_own() -> Iterator[ThrowawayRedis]:
 
 
 @pytest.fixture
-def server_on_our_redis(settings: Settings, run_dir: Path, redis_of_our_own: ThrowawayRedis) -> Iterator[ServerProcess]:
+def server_on_our_redis(
+    settings: Settings, run_dir: Path, redis_of_our_own: ThrowawayRedis
+) -> Iterator[ServerProcess]:
     with running_servers(settings, run_dir, 1, BROADCAST_URL=redis_of_our_own.url) as servers:
         yield servers[0]
 

@@ -33,7 +33,12 @@ ME = "{ me { email kind patients { name } } }"
 async def test_register_creates_a_provisional_patient_user_who_is_signed_in(gql: GraphQL) -> None:
     data = await gql(
         REGISTER,
-        {"email": "New.Person@Example.com", "password": "long enough", "name": "New Person", "birthDate": "1990-02-03"},
+        {
+            "email": "New.Person@Example.com",
+            "password": "long enough",
+            "name": "New Person",
+            "birthDate": "1990-02-03",
+        },
     )
     result = data["register"]
     assert result["__typename"] == "SignIn"
@@ -54,16 +59,24 @@ async def test_register_twice_with_one_email_is_refused_naming_the_field(gql: Gr
 
 
 async def test_register_refuses_a_malformed_email_and_a_short_password(gql: GraphQL) -> None:
-    bad_email = (await gql(REGISTER, {"email": "not-an-email", "password": "long enough", "name": "X"}))["register"]
-    short = (await gql(REGISTER, {"email": "a@example.com", "password": "short", "name": "X"}))["register"]
+    bad_email = (
+        await gql(REGISTER, {"email": "not-an-email", "password": "long enough", "name": "X"})
+    )["register"]
+    short = (await gql(REGISTER, {"email": "a@example.com", "password": "short", "name": "X"}))[
+        "register"
+    ]
     assert (bad_email["__typename"], bad_email["field"]) == ("InvalidInput", "email")
     assert (short["__typename"], short["field"]) == ("InvalidInput", "password")
 
 
 async def test_wrong_password_and_unknown_email_answer_alike(gql: GraphQL) -> None:
     await gql(REGISTER, {"email": "known@example.com", "password": "long enough", "name": "Known"})
-    wrong_password = (await gql(LOGIN, {"email": "known@example.com", "password": "wrong one"}))["login"]
-    unknown_email = (await gql(LOGIN, {"email": "nobody@example.com", "password": "wrong one"}))["login"]
+    wrong_password = (await gql(LOGIN, {"email": "known@example.com", "password": "wrong one"}))[
+        "login"
+    ]
+    unknown_email = (await gql(LOGIN, {"email": "nobody@example.com", "password": "wrong one"}))[
+        "login"
+    ]
     assert wrong_password == unknown_email
     assert wrong_password["__typename"] == "InvalidInput"
 

@@ -1,0 +1,117 @@
+"""Is this online registration a patient the clinic already has?
+
+Graded like FHIR's Patient `$match`. Fields agree after normalising: names ignore case,
+accents, punctuation and word order; phones compare on their last nine digits. Weights:
+name 0.4, birth date 0.3, email 0.15, phone 0.15 (a field missing on either side neither
+adds nor contradicts).
+
+- CERTAIN: name and birth date agree, and email or phone too.
+- PROBABLE: name and birth date agree; or name, email and phone agree.
+- POSSIBLE: any other agreement worth at least 0.4 (the name alone; email and phone).
+- Two different birth dates rule a match out, unless email and phone both agree
+  (then POSSIBLE at most). A shared family email alone is no match.
+
+Only a single CERTAIN match is ever taken without a person choosing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+WEIGHTS = {"name": 0.4, "birthDate": 0.3, "email": 0.15, "phone": 0.15}
+THRESHOLD = 0.4
+
+
+class MatchGrade(StrEnum):
+    CERTAIN = "CERTAIN"
+    PROBABLE = "PROBABLE"
+    POSSIBLE = "POSSIBLE"
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    id: int
+    name: str
+    birth_date: date | None
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    patient_id: int
+    score: float
+    grade: MatchGrade
+    matched_on: tuple[str, ...]
+
+
+def normalize_name(name: str) -> tuple[str, ...]:
+    folded = unicodedata.normalize("NFKD", name.casefold().replace("ß", "ss"))
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return tuple(sorted(re.sub(r"[^\w]+|_", " ", plain).split()))
+
+
+def normalize_phone(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("00"):
+        digits = digits[2:]
+    return digits[-9:]
+
+
+def _agreements(a: PersonDetails, b: PersonDetails) -> tuple[set[str], bool]:
+    """Fields that agree, and whether the birth dates contradict each other."""
+    agree: set[str] = set()
+    if normalize_name(a.name) and normalize_name(a.name) == normalize_name(b.name):
+        agree.add("name")
+    birth_conflict = False
+    if a.birth_date is not None and b.birth_date is not None:
+        if a.birth_date == b.birth_date:
+            agree.add("birthDate")
+        else:
+            birth_conflict = True
+    if a.email and b.email and a.email.strip().casefold() == b.email.strip().casefold():
+        agree.add("email")
+    if (
+        a.phone
+        and b.phone
+        and len(normalize_phone(a.phone)) >= 6
+        and normalize_phone(a.phone) == normalize_phone(b.phone)
+    ):
+        agree.add("phone")
+    return agree, birth_conflict
+
+
+def _grade(agree: set[str], birth_conflict: bool, score: float) -> MatchGrade | None:
+    contact = {"email", "phone"}
+    if birth_conflict:
+        return MatchGrade.POSSIBLE if contact <= agree else None
+    if {"name", "birthDate"} <= agree:
+        return MatchGrade.CERTAIN if agree & contact else MatchGrade.PROBABLE
+    if {"name"} | contact <= agree:
+        return MatchGrade.PROBABLE
+    return MatchGrade.POSSIBLE if score >= THRESHOLD - 1e-9 else None
+
+
+def score(candidate: PersonDetails, existing: PersonDetails) -> Match | None:
+    agree, birth_conflict = _agreements(candidate, existing)
+    total = round(sum(WEIGHTS[f] for f in agree), 3)
+    grade = _grade(agree, birth_conflict, total)
+    if grade is None:
+        return None
+    matched_on = tuple(f for f in WEIGHTS if f in agree)
+    return Match(existing.id, total, grade, matched_on)
+
+
+def find_matches(candidate: PersonDetails, existing: Iterable[PersonDetails]) -> list[Match]:
+    found = [m for p in existing if p.id != candidate.id if (m := score(candidate, p))]
+    return sorted(found, key=lambda m: (-m.score, m.patient_id))
+
+
+def choose_automatically(matches: Iterable[Match]) -> Match | None:
+    certain = [m for m in matches if m.grade is MatchGrade.CERTAIN]
+    return certain[0] if len(certain) == 1 else None

@@ -1,0 +1,148 @@
+"""The emails the clinic sends: plain text and HTML, times in the clinic's time zone."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Email:
+    kind: str
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """What an email says about one appointment."""
+
+    clinic_name: str
+    zone: ZoneInfo
+    patient_name: str
+    practitioner_name: str
+    service_name: str
+    location_name: str
+    start: datetime
+
+    def when(self) -> str:
+        local = self.start.astimezone(self.zone)
+        return f"{local:%A %d %B %Y, %H:%M} ({self.zone.key})"
+
+    def lines(self) -> list[str]:
+        return [
+            f"Patient: {self.patient_name}",
+            f"When: {self.when()}",
+            f"With: {self.practitioner_name}",
+            f"Service: {self.service_name}",
+            f"Where: {self.location_name}",
+        ]
+
+
+def _email(kind: str, to: str, subject: str, paragraphs: list[str], facts: list[str]) -> Email:
+    text = "\n\n".join([*paragraphs, "\n".join(facts)]) + "\n"
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    items = "".join(f"<li>{html.escape(f)}</li>" for f in facts)
+    return Email(kind, to, subject, text, f"<html><body>{body}<ul>{items}</ul></body></html>")
+
+
+def request_received(to: str, visit: VisitFacts) -> Email:
+    return _email(
+        "request_received",
+        to,
+        f"{visit.clinic_name}: we received your appointment request",
+        [
+            "Thank you for your request. It is awaiting confirmation by the clinic;"
+            " we will email you as soon as it is confirmed.",
+        ],
+        visit.lines(),
+    )
+
+
+def new_request_for_clinic(to: str, visit: VisitFacts, note: str | None) -> Email:
+    facts = visit.lines() + ([f"Note: {note}"] if note else [])
+    return _email(
+        "new_request",
+        to,
+        f"New online appointment request: {visit.patient_name}, {visit.when()}",
+        ["A patient requested an appointment online. Please accept or reject it."],
+        facts,
+    )
+
+
+def confirmed(to: str, visit: VisitFacts) -> Email:
+    return _email(
+        "confirmed",
+        to,
+        f"{visit.clinic_name}: your appointment is confirmed",
+        ["Your appointment is confirmed. We look forward to seeing you."],
+        visit.lines(),
+    )
+
+
+def rejected(to: str, visit: VisitFacts, reason: str | None) -> Email:
+    paragraphs = ["We are sorry: the clinic could not accept your appointment request."]
+    if reason:
+        paragraphs.append(f"Reason: {reason}")
+    paragraphs.append("Please choose another time in the portal or call the clinic.")
+    return _email(
+        "rejected", to, f"{visit.clinic_name}: your appointment request", paragraphs, visit.lines()
+    )
+
+
+def cancel_requested(to: str, visit: VisitFacts) -> Email:
+    return _email(
+        "cancel_requested",
+        to,
+        f"Cancellation request: {visit.patient_name}, {visit.when()}",
+        ["The patient asked online to cancel this visit. Please cancel it officially."],
+        visit.lines(),
+    )
+
+
+def uncancel_requested(to: str, visit: VisitFacts) -> Email:
+    return _email(
+        "uncancel_requested",
+        to,
+        f"Cancellation withdrawn: {visit.patient_name}, {visit.when()}",
+        ["The patient withdrew their online cancellation request: they will attend."],
+        visit.lines(),
+    )
+
+
+def cancelled_by_clinic(to: str, visit: VisitFacts, reason: str | None) -> Email:
+    paragraphs = ["The clinic has cancelled your appointment."]
+    if reason:
+        paragraphs.append(f"Reason: {reason}")
+    return _email(
+        "cancelled",
+        to,
+        f"{visit.clinic_name}: your appointment is cancelled",
+        paragraphs,
+        visit.lines(),
+    )
+
+
+def invitation(
+    to: str,
+    clinic_name: str,
+    patient_name: str,
+    link: str,
+    needs_code: bool,
+    expires: datetime,
+    zone: ZoneInfo,
+) -> Email:
+    paragraphs = [
+        f"{clinic_name} invites you to manage the appointments of {patient_name} online.",
+        f"Open this link to create an account or sign in and accept: {link}",
+        f"The link works once and until {expires.astimezone(zone):%d %B %Y}.",
+    ]
+    if needs_code:
+        paragraphs.append("You will need the verification code the clinic gives you by phone.")
+    return _email(
+        "invitation", to, f"{clinic_name}: your invitation to the patient portal", paragraphs, []
+    )

@@ -1,0 +1,194 @@
+"""The client portal's visits and the clinic's official outcomes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from resolvers.services import Services
+from tests import factories
+from tests.mailbox import Mailbox
+from tests.support import GraphQL
+from tests.test_holds import free_starts
+
+BOOK = """
+mutation Book($patientId: ID!, $practitionerId: ID!, $serviceId: ID!, $start: DateTime!) {
+  bookAppointment(patientId: $patientId, practitionerId: $practitionerId, serviceId: $serviceId, start: $start) {
+    __typename
+    ... on Appointment { id status createdOnline start }
+    ... on Problem { code message }
+  }
+}
+"""
+
+VISITS = """
+query Visits($patientId: ID!, $from: DateTime!, $to: DateTime!) {
+  visits(patientId: $patientId, from: $from, to: $to) {
+    id start status visitStatus patientResponse practitioner { name } location { name }
+  }
+}
+"""
+
+CONFIRM = "mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typename ... on Appointment { visitStatus } ... on Problem { code } } }"
+CANCEL = "mutation($id: ID!) { cancelVisit(appointmentId: $id) { __typename ... on CancelRequested { notice appointment { visitStatus } } ... on Problem { code message } } }"
+CLEAR = "mutation($id: ID!) { clearVisitResponse(appointmentId: $id) { __typename ... on Appointment { visitStatus } ... on Problem { code } } }"
+COMPLETE = "mutation($id: ID!) { completeAppointment(appointmentId: $id) { __typename ... on Appointment { status visitStatus } ... on Problem { code message } } }"
+STAFF_CANCEL = "mutation($id: ID!, $reason: String) { cancelAppointment(appointmentId: $id, reason: $reason) { __typename ... on Appointment { status visitStatus } ... on Problem { code } } }"
+
+
+class Clinic:
+    """A practitioner, a patient with a portal user, and staff."""
+
+    def __init__(
+        self,
+        diary: factories.Diary,
+        patient_id: str,
+        user: factories.SignedInUser,
+        desk: factories.SignedInUser,
+    ) -> None:
+        self.diary, self.patient_id, self.user, self.desk = diary, patient_id, user, desk
+
+
+async def clinic(services: Services) -> Clinic:
+    await factories.set_clinic(services, notification_email="desk@clinic.example")
+    diary = await factories.online_practitioner(services)
+    anna = await factories.patient(services)
+    user = await factories.user(services, patients=(anna,))
+    return Clinic(diary, str(anna.id), user, await factories.staff(services))
+
+
+async def book(gql: GraphQL, c: Clinic, start: datetime) -> dict:
+    variables = {
+        "patientId": c.patient_id,
+        "practitionerId": c.diary.practitioner_id,
+        "serviceId": c.diary.service_id,
+        "start": start.isoformat(),
+    }
+    return (await gql(BOOK, variables, token=c.desk.token))["bookAppointment"]
+
+
+async def visit_statuses(gql: GraphQL, c: Clinic) -> dict[str, str]:
+    now = datetime.now(UTC)
+    variables = {
+        "patientId": c.patient_id,
+        "from": (now - timedelta(days=30)).isoformat(),
+        "to": (now + timedelta(days=30)).isoformat(),
+    }
+    return {
+        v["id"]: v["visitStatus"]
+        for v in (await gql(VISITS, variables, token=c.user.token))["visits"]
+    }
+
+
+async def test_every_visit_status_is_reached_through_the_api(
+    gql: GraphQL, services: Services
+) -> None:
+    c = await clinic(services)
+    past = (await book(gql, c, factories.slot_start(days=-1, hour=9)))["id"]
+    awaiting = (await book(gql, c, factories.slot_start(days=2, hour=9)))["id"]
+    confirmed = (await book(gql, c, factories.slot_start(days=2, hour=10)))["id"]
+    pending = (await book(gql, c, factories.slot_start(days=2, hour=11)))["id"]
+    cancelled = (await book(gql, c, factories.slot_start(days=2, hour=12)))["id"]
+
+    assert (await gql(COMPLETE, {"id": past}, token=c.desk.token))["completeAppointment"][
+        "status"
+    ] == "COMPLETED"
+    assert (await gql(CONFIRM, {"id": confirmed}, token=c.user.token))["confirmVisit"][
+        "visitStatus"
+    ] == "PATIENT_CONFIRMED"
+    cancel = (await gql(CANCEL, {"id": pending}, token=c.user.token))["cancelVisit"]
+    assert cancel["appointment"]["visitStatus"] == "PENDING_CANCEL"
+    assert "call the clinic" in cancel["notice"]
+    assert (await gql(STAFF_CANCEL, {"id": cancelled, "reason": "Ill"}, token=c.desk.token))[
+        "cancelAppointment"
+    ]["status"] == "CANCELLED"
+
+    assert await visit_statuses(gql, c) == {
+        past: "COMPLETED",
+        awaiting: "AWAITING_RESPONSE",
+        confirmed: "PATIENT_CONFIRMED",
+        pending: "PENDING_CANCEL",
+        cancelled: "CANCELLED",
+    }
+
+
+async def test_a_visit_that_has_not_started_cannot_be_completed(
+    gql: GraphQL, services: Services
+) -> None:
+    c = await clinic(services)
+    future = (await book(gql, c, factories.slot_start(days=2)))["id"]
+    refused = (await gql(COMPLETE, {"id": future}, token=c.desk.token))["completeAppointment"]
+    assert refused["__typename"] == "InvalidInput"
+
+
+async def test_cancel_change_cancel_emails_the_clinic_once_for_each_in_order(
+    gql: GraphQL, services: Services, mailbox: Mailbox
+) -> None:
+    c = await clinic(services)
+    visit = (await book(gql, c, factories.slot_start(days=3)))["id"]
+
+    await gql(CANCEL, {"id": visit}, token=c.user.token)
+    await mailbox.wait_for(1)
+    await gql(CLEAR, {"id": visit}, token=c.user.token)
+    await mailbox.wait_for(2)
+    await gql(CANCEL, {"id": visit}, token=c.user.token)
+    await mailbox.wait_for(3)
+
+    subjects = [r.subject.split(":")[0] for r in mailbox.to("desk@clinic.example")]
+    assert subjects == ["Cancellation request", "Cancellation withdrawn", "Cancellation request"]
+
+
+async def test_with_patient_cancelling_off_cancel_is_refused_but_confirm_works(
+    gql: GraphQL, services: Services
+) -> None:
+    c = await clinic(services)
+    await factories.set_clinic(services, patient_cancel_enabled=False)
+    visit = (await book(gql, c, factories.slot_start(days=3)))["id"]
+
+    refused = (await gql(CANCEL, {"id": visit}, token=c.user.token))["cancelVisit"]
+    confirmed = (await gql(CONFIRM, {"id": visit}, token=c.user.token))["confirmVisit"]
+    setting = (await gql("{ clinic { settings { patientCancelEnabled } } }"))["clinic"]["settings"]
+
+    assert refused["__typename"] == "NotAllowed"
+    assert confirmed["visitStatus"] == "PATIENT_CONFIRMED"
+    assert setting == {"patientCancelEnabled": False}
+
+
+async def test_a_front_desk_booking_is_held_to_the_no_overlap_guarantee(
+    gql: GraphQL, services: Services
+) -> None:
+    c = await clinic(services)
+    start = factories.slot_start(days=2, hour=14)
+    first = await book(gql, c, start)
+    overlapping = await book(gql, c, start + timedelta(minutes=15))
+
+    assert (first["status"], first["createdOnline"]) == ("BOOKED", False)
+    assert overlapping["__typename"] == "SlotUnavailable"
+
+
+async def test_cancelling_officially_frees_the_slot(gql: GraphQL, services: Services) -> None:
+    c = await clinic(services)
+    start = factories.slot_start(days=2, hour=15)
+    visit = (await book(gql, c, start))["id"]
+    assert start not in await free_starts(gql, c.diary, start)
+
+    await gql(STAFF_CANCEL, {"id": visit}, token=c.desk.token)
+
+    assert start in await free_starts(gql, c.diary, start)
+
+
+async def test_a_user_sees_no_visits_of_a_patient_they_do_not_manage(
+    gql: GraphQL, services: Services
+) -> None:
+    c = await clinic(services)
+    stranger = await factories.user(services)
+    now = datetime.now(UTC)
+    body = await gql.raw(
+        VISITS,
+        {
+            "patientId": c.patient_id,
+            "from": now.isoformat(),
+            "to": (now + timedelta(days=1)).isoformat(),
+        },
+        token=stranger.token,
+    )
+    assert body["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
