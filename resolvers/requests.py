@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.matching import Match, choose_automatically, find_matches
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from domain import messages
 from domain.actors import Actor, require_staff
 from domain.appointments import PENDING_STATUSES, AppointmentStatus, check_answerable
 from domain.errors import InvalidInput, NotFound, PatientChoiceRequired
+from domain.matching import Match, choose_automatically, find_matches
 from domain.validation import optional_text, parse_id
 from persistence import repositories as repo
 from persistence.models import AppointmentRow, ClinicRow, PatientRow
