@@ -15,6 +15,11 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def extensions(self) -> dict[str, str]:
+        """What a GraphQL error built from this carries (graphql-core reads it)."""
+        return {"code": self.code}
+
 
 class NotFound(DomainError):
     code = "NOT_FOUND"
@@ -30,6 +35,10 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        return {"code": self.code, **({"field": self.field} if self.field else {})}
 
 
 class SlotUnavailable(DomainError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import strawberry
 from graphql import GraphQLError
@@ -12,11 +11,10 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
-    SchemaExtension,
 )
 from strawberry.types import ExecutionContext
 
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -34,20 +32,6 @@ def _is_expected(error: GraphQLError) -> bool:
     return error.original_error is None or isinstance(
         error.original_error, DomainError | SubscriptionEnded
     )
-
-
-class DomainErrorCodes(SchemaExtension):
-    """A query (which has no result union) tells a domain outcome as an error with a code."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        for error in getattr(result, "errors", None) or []:
-            original = error.original_error
-            if isinstance(original, DomainError):
-                error.extensions = {"code": original.code}
-                if isinstance(original, InvalidInput) and original.field:
-                    error.extensions["field"] = original.field
 
 
 class PortalSchema(strawberry.Schema):
@@ -72,7 +56,6 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        DomainErrorCodes,
     ]
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
