@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from domain.messages import Email, VisitFacts
 from persistence.models import (
@@ -105,10 +106,11 @@ async def deliver_due(services: Services, mailer: Mailer) -> int:
         ids = list((await uow.session.execute(due)).scalars())
         if not ids:
             return 0
+        claim = now + CLAIM_FOR
         await uow.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_(ids))
-            .values(claimed_until=now + CLAIM_FOR, attempts=OutboxRow.attempts + 1)
+            .values(claimed_until=claim, attempts=OutboxRow.attempts + 1)
         )
         rows = (
             (await uow.session.execute(select(OutboxRow).where(OutboxRow.id.in_(ids))))
@@ -122,9 +124,9 @@ async def deliver_due(services: Services, mailer: Mailer) -> int:
         try:
             await mailer.send(email)
         except Exception as error:
-            await _retry_later(services, row, error)
+            await _retry_later(services, row, claim, error)
             continue
-        await _mark_sent(services, row.id)
+        await _mark_sent(services, row.id, claim)
         sent += 1
     return sent
 
@@ -140,23 +142,28 @@ async def _anything_due(services: Services, now: datetime) -> bool:
         return (await uow.session.execute(query)).first() is not None
 
 
-async def _mark_sent(services: Services, outbox_id: int) -> None:
+def _claimed(outbox_id: int, claim: datetime) -> list[ColumnElement[bool]]:
+    """This process's claim on a message: the id alone could name another message later."""
+    return [OutboxRow.id == outbox_id, OutboxRow.claimed_until == claim]
+
+
+async def _mark_sent(services: Services, outbox_id: int, claim: datetime) -> None:
     async with UnitOfWork(services) as uow:
         await uow.session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == outbox_id)
+            .where(*_claimed(outbox_id, claim))
             .values(sent_at=services.now(), claimed_until=None, last_error=None)
         )
         await uow.commit()
 
 
-async def _retry_later(services: Services, row: OutboxRow, error: Exception) -> None:
+async def _retry_later(services: Services, row: OutboxRow, claim: datetime, error: Exception) -> None:
     delay = min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
     log.warning("Email %s (%s) not sent, attempt %d: %s", row.id, row.kind, row.attempts, error)
     async with UnitOfWork(services) as uow:
         await uow.session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == row.id)
+            .where(*_claimed(row.id, claim))
             .values(
                 claimed_until=None,
                 next_attempt_at=services.now() + delay,
