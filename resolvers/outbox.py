@@ -157,7 +157,9 @@ async def _mark_sent(services: Services, outbox_id: int, claim: datetime) -> Non
         await uow.commit()
 
 
-async def _retry_later(services: Services, row: OutboxRow, claim: datetime, error: Exception) -> None:
+async def _retry_later(
+    services: Services, row: OutboxRow, claim: datetime, error: Exception
+) -> None:
     delay = min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
     log.warning("Email %s (%s) not sent, attempt %d: %s", row.id, row.kind, row.attempts, error)
     async with UnitOfWork(services) as uow:

@@ -28,11 +28,19 @@ async def request_through(url: str, services: Services) -> tuple[str, factories.
     async with httpx.AsyncClient(base_url=url) as client:
         gql = GraphQL(client)
         held = await hold(gql, diary, factories.slot_start(), user.token)
-        done = (await gql(REQUEST, {"id": held["appointment"]["id"], "patientId": str(anna.id), "note": "Shoulder"}, token=user.token))["request"]
+        done = (
+            await gql(
+                REQUEST,
+                {"id": held["appointment"]["id"], "patientId": str(anna.id), "note": "Shoulder"},
+                token=user.token,
+            )
+        )["request"]
     return done["id"], user
 
 
-async def test_the_staff_panel_hears_a_new_request_live(server: ServerProcess, services: Services) -> None:
+async def test_the_staff_panel_hears_a_new_request_live(
+    server: ServerProcess, services: Services
+) -> None:
     desk = await factories.staff(services)
     async with LiveSocket(server.ws_url, desk.token) as panel:
         await panel.subscribe(STAFF_NOTIFICATIONS)
@@ -42,10 +50,17 @@ async def test_the_staff_panel_hears_a_new_request_live(server: ServerProcess, s
         notice = (await panel.next_data())["staffNotifications"]
 
     assert notice["kind"] == "NEW_REQUEST"
-    assert notice["appointment"] == {"id": appointment_id, "status": "REQUESTED", "note": "Shoulder", "patient": {"name": "Anna Schmidt"}}
+    assert notice["appointment"] == {
+        "id": appointment_id,
+        "status": "REQUESTED",
+        "note": "Shoulder",
+        "patient": {"name": "Anna Schmidt"},
+    }
 
 
-async def test_the_staff_panel_hears_registrations_and_provisional_bookings(server: ServerProcess, server_gql: GraphQL, services: Services) -> None:
+async def test_the_staff_panel_hears_registrations_and_provisional_bookings(
+    server: ServerProcess, server_gql: GraphQL, services: Services
+) -> None:
     desk = await factories.staff(services)
     diary = await factories.online_practitioner(services)
     async with LiveSocket(server.ws_url, desk.token) as panel:
@@ -54,14 +69,26 @@ async def test_the_staff_panel_hears_registrations_and_provisional_bookings(serv
         signed = (await server_gql(REGISTER, {"email": "newcomer@example.com"}))["register"]
         registration = (await panel.next_data())["staffNotifications"]
         held = await hold(server_gql, diary, factories.slot_start(), signed["token"])
-        await server_gql(REQUEST, {"id": held["appointment"]["id"], "patientId": signed["user"]["patients"][0]["id"]}, token=signed["token"])
+        await server_gql(
+            REQUEST,
+            {"id": held["appointment"]["id"], "patientId": signed["user"]["patients"][0]["id"]},
+            token=signed["token"],
+        )
         booking = (await panel.next_data())["staffNotifications"]
 
-    assert (registration["kind"], registration["patient"]) == ("NEW_REGISTRATION", {"name": "Newcomer", "provisional": True})
-    assert (booking["kind"], booking["appointment"]["status"]) == ("NEW_PROVISIONAL_BOOKING", "PROVISIONAL")
+    assert (registration["kind"], registration["patient"]) == (
+        "NEW_REGISTRATION",
+        {"name": "Newcomer", "provisional": True},
+    )
+    assert (booking["kind"], booking["appointment"]["status"]) == (
+        "NEW_PROVISIONAL_BOOKING",
+        "PROVISIONAL",
+    )
 
 
-async def test_patients_and_anonymous_sockets_cannot_listen_to_the_staff_panel(server: ServerProcess, services: Services) -> None:
+async def test_patients_and_anonymous_sockets_cannot_listen_to_the_staff_panel(
+    server: ServerProcess, services: Services
+) -> None:
     patient = await factories.user(services)
     for token in (None, patient.token):
         async with LiveSocket(server.ws_url, token) as socket:
@@ -73,14 +100,18 @@ async def test_patients_and_anonymous_sockets_cannot_listen_to_the_staff_panel(s
         assert errors[0]["extensions"]["code"] == "NOT_ALLOWED"
 
 
-async def test_a_socket_with_a_bad_token_is_refused_at_connection_init(server: ServerProcess) -> None:
+async def test_a_socket_with_a_bad_token_is_refused_at_connection_init(
+    server: ServerProcess,
+) -> None:
     with pytest.raises(Exception) as refused:
         async with LiveSocket(server.ws_url, "not-a-token"):
             pass
     assert "4403" in str(refused.value) or "Forbidden" in str(refused.value)
 
 
-async def test_the_patient_portal_hears_accept_and_reject_live(server: ServerProcess, server_gql: GraphQL, services: Services) -> None:
+async def test_the_patient_portal_hears_accept_and_reject_live(
+    server: ServerProcess, server_gql: GraphQL, services: Services
+) -> None:
     desk = await factories.staff(services)
     first_id, user = await request_through(server.url, services)
     async with LiveSocket(server.ws_url, user.token) as portal:
@@ -93,19 +124,29 @@ async def test_the_patient_portal_hears_accept_and_reject_live(server: ServerPro
     assert accepted == {"id": first_id, "status": "BOOKED", "rejectionReason": None}
 
     diary = await factories.online_practitioner(services, name="Second")
-    anna_id = (await server_gql("{ me { patients { id } } }", token=user.token))["me"]["patients"][0]["id"]
+    anna_id = (await server_gql("{ me { patients { id } } }", token=user.token))["me"]["patients"][
+        0
+    ]["id"]
     held = await hold(server_gql, diary, factories.slot_start(hour=11), user.token)
-    second = (await server_gql(REQUEST, {"id": held["appointment"]["id"], "patientId": anna_id}, token=user.token))["request"]
+    second = (
+        await server_gql(
+            REQUEST, {"id": held["appointment"]["id"], "patientId": anna_id}, token=user.token
+        )
+    )["request"]
     async with LiveSocket(server.ws_url, user.token) as portal:
         await portal.subscribe(MY_UPDATES)
         await asyncio.sleep(0.2)
-        await server_gql(REJECT, {"id": second["id"], "reason": "On leave", "notify": False}, token=desk.token)
+        await server_gql(
+            REJECT, {"id": second["id"], "reason": "On leave", "notify": False}, token=desk.token
+        )
         rejected = (await portal.next_data())["myAppointmentUpdates"]
     assert rejected == {"id": second["id"], "status": "REJECTED", "rejectionReason": "On leave"}
 
 
 @pytest.mark.skipif(not on_redis(), reason="cross-process updates need BROADCAST_URL=redis://")
-async def test_a_panel_on_one_process_hears_a_request_made_through_the_other(two_servers: list[ServerProcess], services: Services) -> None:
+async def test_a_panel_on_one_process_hears_a_request_made_through_the_other(
+    two_servers: list[ServerProcess], services: Services
+) -> None:
     desk = await factories.staff(services)
     async with LiveSocket(two_servers[0].ws_url, desk.token) as panel:
         await panel.subscribe(STAFF_NOTIFICATIONS)

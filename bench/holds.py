@@ -1,0 +1,317 @@
+"""Benchmark of holds and live slot changes on PostgreSQL + Redis, two server processes.
+
+Prints, each beside a raw baseline measured in the same run:
+- hold latency p50/p99 and holds per second at CONCURRENCY concurrent clients, beside a
+  raw SQL INSERT + COMMIT at the same concurrency;
+- the time from a hold's HTTP response (its commit is before it) to its SlotChange
+  arriving at a websocket subscriber on the *other* process, beside a raw Redis
+  PUBLISH -> receive;
+- how long one slot change takes to reach all of FANOUT websocket subscribers spread
+  over both processes.
+
+Run: DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/postgres \
+     BROADCAST_URL=redis://127.0.0.1:6379/0 uv run python bench/holds.py
+It creates (and drops) its own database next to the one DATABASE_URL names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+import httpx
+import psycopg
+import websockets
+from redis import asyncio as redis
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from persistence.database import Database  # noqa: E402
+from persistence.migrate import upgrade_async  # noqa: E402
+from portal.demo import default_clinic  # noqa: E402
+from resolvers.services import Services  # noqa: E402
+from subscriptions.hub import Hub  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.support import ServerProcess  # noqa: E402
+
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "50"))
+HOLDS = int(os.environ.get("BENCH_HOLDS", "1000"))
+HOPS = int(os.environ.get("BENCH_HOPS", "200"))
+FANOUT = int(os.environ.get("BENCH_FANOUT", "1000"))
+FANOUT_ROUNDS = int(os.environ.get("BENCH_FANOUT_ROUNDS", "5"))
+
+HOLD = """mutation($p: ID!, $s: ID!, $start: DateTime!) {
+  hold(practitionerId: $p, serviceId: $s, start: $start) { __typename }
+}"""
+SUBSCRIBE = """subscription($p: ID!, $from: DateTime!, $to: DateTime!) {
+  slotChanges(practitionerId: $p, from: $from, to: $to) { start state }
+}"""
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f} ms"
+
+
+async def timed_concurrently(
+    count: int, concurrency: int, one: Callable[[int], Awaitable[None]]
+) -> tuple[list[float], float]:
+    """Run `one(i)` for i < count with `concurrency` workers; per-call latencies and wall time."""
+    latencies: list[float] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(count):
+        queue.put_nowait(i)
+
+    async def worker() -> None:
+        while not queue.empty():
+            i = queue.get_nowait()
+            started = time.perf_counter()
+            await one(i)
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - started
+
+
+async def raw_insert_commit(dsn: str) -> tuple[list[float], float]:
+    """The floor for a hold: one INSERT + COMMIT per call, CONCURRENCY connections."""
+    connections = [await psycopg.AsyncConnection.connect(dsn) for _ in range(CONCURRENCY)]
+    async with connections[0].cursor() as cursor:
+        await cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_raw (id serial PRIMARY KEY, at timestamptz)"
+        )
+    await connections[0].commit()
+    free = asyncio.Queue[psycopg.AsyncConnection]()
+    for connection in connections:
+        free.put_nowait(connection)
+
+    async def one(_: int) -> None:
+        connection = await free.get()
+        async with connection.cursor() as cursor:
+            await cursor.execute("INSERT INTO bench_raw (at) VALUES (now())")
+        await connection.commit()
+        free.put_nowait(connection)
+
+    result = await timed_concurrently(HOLDS, CONCURRENCY, one)
+    for connection in connections:
+        await connection.close()
+    return result
+
+
+async def raw_publish_receive(url: str) -> list[float]:
+    """The floor for a cross-process SlotChange: PUBLISH -> a subscriber's receive."""
+    publisher = redis.Redis.from_url(url)
+    subscriber = redis.Redis.from_url(url)
+    pubsub = subscriber.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe("bench.raw")
+    latencies = []
+    for _ in range(HOPS):
+        started = time.perf_counter()
+        await publisher.publish("bench.raw", "x")
+        while await pubsub.get_message(timeout=5) is None:
+            pass
+        latencies.append(time.perf_counter() - started)
+    await pubsub.aclose()
+    await publisher.aclose()
+    await subscriber.aclose()
+    return latencies
+
+
+async def open_subscriber(url: str, variables: dict[str, str]) -> websockets.ClientConnection:
+    socket = await websockets.connect(url, subprotocols=["graphql-transport-ws"], max_queue=None)  # type: ignore[list-item]
+    await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+    assert json.loads(await socket.recv())["type"] == "connection_ack"
+    await socket.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": SUBSCRIBE, "variables": variables},
+            }
+        )
+    )
+    return socket
+
+
+async def next_change(socket: websockets.ClientConnection) -> dict:
+    while True:
+        message = json.loads(await socket.recv())
+        if message["type"] == "next":
+            return message["payload"]["data"]["slotChanges"]
+        if message["type"] == "ping":
+            await socket.send(json.dumps({"type": "pong"}))
+
+
+async def main() -> None:
+    base = os.environ.get("DATABASE_URL", "")
+    broadcast = os.environ.get("BROADCAST_URL", "")
+    if not base.startswith("postgres") or not broadcast.startswith("redis"):
+        raise SystemExit(
+            "Set DATABASE_URL (PostgreSQL) and BROADCAST_URL (Redis); see the docstring."
+        )
+    admin = make_url(base).set(drivername="postgresql", database="postgres")
+    bench_url = make_url(base).set(database="portal_bench")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS portal_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE portal_bench")
+    url = bench_url.render_as_string(hide_password=False)
+    await upgrade_async(url)
+    raw_dsn = bench_url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    database = Database(url)
+    services = Services(settings=None, database=database, hub=Hub("memory://"))  # type: ignore[arg-type]
+    clinic = default_clinic()
+    clinic.minimum_notice_minutes, clinic.booking_horizon_days, clinic.max_live_holds = (
+        0,
+        400,
+        100_000,
+    )
+    async with database.writer() as session:
+        session.add(clinic)
+        await session.commit()
+    diary = await factories.online_practitioner(
+        services, duration_minutes=5, start=clock(0), end=clock(23, 55), valid_from=date(2020, 1, 1)
+    )
+    user = await factories.user(services)
+    await database.dispose()
+
+    first_day = datetime.now(UTC).date() + timedelta(days=2)
+    starts = [
+        factories.local(first_day + timedelta(days=d), 0) + timedelta(minutes=5 * i)
+        for d in range(40)
+        for i in range(12 * 23)
+    ]
+    env = {
+        "DATABASE_URL": url,
+        "BROADCAST_URL": broadcast,
+        "HOLD_SWEEP_SECONDS": "5",
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": "bench",
+    }
+    logs = Path(os.environ.get("BENCH_LOGS", "/tmp"))
+    servers = [ServerProcess(env, logs / f"bench-server-{i}.log") for i in range(2)]
+    try:
+        for server in servers:
+            server.wait_ready()
+        await run(servers, diary, user.token, starts, raw_dsn, broadcast)
+    finally:
+        for server in servers:
+            server.stop()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS portal_bench WITH (FORCE)")
+
+
+async def run(
+    servers: list[ServerProcess],
+    diary: factories.Diary,
+    token: str,
+    starts: list[datetime],
+    raw_dsn: str,
+    broadcast: str,
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(
+        max_connections=CONCURRENCY * 2, max_keepalive_connections=CONCURRENCY * 2
+    )
+    clients = [
+        httpx.AsyncClient(base_url=s.url, headers=headers, limits=limits, timeout=60)
+        for s in servers
+    ]
+    slots = iter(starts)
+
+    async def hold_once(i: int, client: httpx.AsyncClient | None = None) -> None:
+        start = next(slots)
+        body = {
+            "query": HOLD,
+            "variables": {
+                "p": diary.practitioner_id,
+                "s": diary.service_id,
+                "start": start.isoformat(),
+            },
+        }
+        response = await (client or clients[i % 2]).post("/graphql", json=body)
+        kind = response.json()["data"]["hold"]["__typename"]
+        assert kind == "Hold", response.text
+
+    for i in range(50):  # warm-up: connections, caches, both processes
+        await hold_once(i)
+
+    raw_latencies, raw_wall = await raw_insert_commit(raw_dsn)
+    hold_latencies, hold_wall = await timed_concurrently(HOLDS, CONCURRENCY, hold_once)
+    raw_hops = await raw_publish_receive(broadcast)
+
+    window = {
+        "p": diary.practitioner_id,
+        "from": starts[0].isoformat(),
+        "to": (starts[-1] + timedelta(days=1)).isoformat(),
+    }
+    listener = await open_subscriber(servers[1].ws_url, window)
+    await asyncio.sleep(0.5)
+    hops = []
+    for _ in range(HOPS):
+        await hold_once(0, clients[0])
+        answered = time.perf_counter()
+        await next_change(listener)
+        hops.append(time.perf_counter() - answered)
+    await listener.close()
+
+    sockets = await asyncio.gather(
+        *(open_subscriber(servers[i % 2].ws_url, window) for i in range(FANOUT))
+    )
+    await asyncio.sleep(1.0)
+    fanouts = []
+    for _ in range(FANOUT_ROUNDS):
+        await hold_once(0, clients[0])
+        answered = time.perf_counter()
+        await asyncio.gather(*(next_change(s) for s in sockets))
+        fanouts.append(time.perf_counter() - answered)
+    await asyncio.gather(*(s.close() for s in sockets))
+    for client in clients:
+        await client.aclose()
+
+    hold_p50, hold_p99 = pct(hold_latencies, 50), pct(hold_latencies, 99)
+    raw_p50, raw_p99 = pct(raw_latencies, 50), pct(raw_latencies, 99)
+    print(
+        f"holds: {HOLDS} at {CONCURRENCY} concurrent clients over 2 processes (PostgreSQL + Redis)"
+    )
+    print(
+        f"  hold latency        p50 {ms(hold_p50)}   p99 {ms(hold_p99)}   {HOLDS / hold_wall:8.1f} holds/s"
+    )
+    print(
+        f"  raw INSERT+COMMIT   p50 {ms(raw_p50)}   p99 {ms(raw_p99)}   {HOLDS / raw_wall:8.1f} commits/s"
+    )
+    print(
+        f"  ratio hold/raw      p50 {hold_p50 / raw_p50:6.1f}x (goal <= 3x)   p99 {hold_p99 / raw_p99:6.1f}x (goal <= 10x)"
+    )
+    hop_p50, hop_p99 = pct(hops, 50), pct(hops, 99)
+    raw_hop_p50, raw_hop_p99 = pct(raw_hops, 50), pct(raw_hops, 99)
+    print(
+        f"cross-process SlotChange, hold answered on A -> subscriber on B ({HOPS} holds, one at a time)"
+    )
+    print(f"  SlotChange          p50 {ms(hop_p50)}   p99 {ms(hop_p99)}")
+    print(f"  raw PUBLISH->recv   p50 {ms(raw_hop_p50)}   p99 {ms(raw_hop_p99)}")
+    print(f"  p50 over raw        {ms(hop_p50 - raw_hop_p50)} (goal <= 3 ms)")
+    print(
+        f"fan-out of one SlotChange to {FANOUT} websocket subscribers on 2 processes ({FANOUT_ROUNDS} rounds)"
+    )
+    print(f"  all received after  median {ms(statistics.median(fanouts))}   max {ms(max(fanouts))}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
