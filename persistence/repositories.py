@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -16,6 +16,7 @@ from persistence.models import (
     ClinicRow,
     PatientRow,
     PractitionerRow,
+    ServiceRow,
     SessionSeriesRow,
     UserRow,
     practitioner_services,
@@ -85,6 +86,33 @@ async def offers_service(session: AsyncSession, practitioner_id: int, service_id
         practitioner_services.c.service_id == service_id,
     )
     return (await session.execute(query)).first() is not None
+
+
+async def practitioner_and_service(
+    session: AsyncSession, practitioner_id: int, service_id: int
+) -> tuple[PractitionerRow | None, ServiceRow | None, bool]:
+    """Both rows and whether the practitioner offers the service, in one query."""
+    offered = (
+        select(practitioner_services.c.service_id)
+        .where(
+            practitioner_services.c.practitioner_id == practitioner_id,
+            practitioner_services.c.service_id == service_id,
+        )
+        .exists()
+    )
+    query = (
+        select(PractitionerRow, ServiceRow, offered)
+        .join(ServiceRow, true())  # two single-row lookups side by side
+        .where(PractitionerRow.id == practitioner_id, ServiceRow.id == service_id)
+    )
+    found = (await session.execute(query)).first()
+    if found is None:  # one of them is missing: say which
+        return (
+            await session.get(PractitionerRow, practitioner_id),
+            await session.get(ServiceRow, service_id),
+            False,
+        )
+    return found[0], found[1], bool(found[2])
 
 
 async def online_practitioner_ids(session: AsyncSession) -> set[int]:

@@ -24,7 +24,7 @@ from domain.errors import HoldExpired, InvalidInput, NotAllowed, NotFound, SlotU
 from domain.validation import optional_text, parse_id
 from persistence import repositories as repo
 from persistence.database import is_overlap_violation
-from persistence.models import AppointmentRow, ClinicRow, PatientRow, PractitionerRow, ServiceRow
+from persistence.models import AppointmentRow, ClinicRow, PatientRow
 from resolvers.outbox import enqueue, patient_contact, visit_facts
 from resolvers.services import Services
 from resolvers.slot_rules import booking_rules, session_rules
@@ -79,17 +79,12 @@ async def hold(
         if key and (earlier := await repo.hold_by_client_key(session, actor.user_id, key)):
             return HeldSlot(earlier)
         clinic = await repo.clinic(session)
-        practitioner = await session.get(PractitionerRow, pid)
-        service = await session.get(ServiceRow, sid)
+        practitioner, service, offered = await repo.practitioner_and_service(session, pid, sid)
         if practitioner is None:
             raise NotFound("No such practitioner.")
         if service is None:
             raise NotFound("No such service.")
-        if not (
-            practitioner.online_access
-            and service.bookable_online
-            and await repo.offers_service(session, pid, sid)
-        ):
+        if not (practitioner.online_access and service.bookable_online and offered):
             raise InvalidInput("This practitioner does not offer that service online.", "serviceId")
         slot = is_open_slot(
             rules=session_rules(await repo.sessions_of(session, pid)),
