@@ -1,0 +1,45 @@
+"""The Python client examples run against a real server with demo data and say what they did."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from portal.demo import load_demo_data
+from resolvers.services import Services
+from tests.support import ROOT, GraphQL, ServerProcess
+
+EXAMPLES = ROOT / "client-examples" / "python"
+
+
+async def run_example(name: str, server: ServerProcess, *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, str(EXAMPLES / name), *args,
+        env={**os.environ, "PORTAL_URL": server.url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+async def test_the_listener_prints_the_changes_the_booking_script_makes(server: ServerProcess, server_gql: GraphQL, services: Services) -> None:
+    await load_demo_data(services)
+    maria = next(p for p in (await server_gql("{ practitioners { id name } }"))["practitioners"] if p["name"] == "Maria Keller")
+    listener = await run_example("listen_to_slots.py", server, maria["id"], "--count", "2")
+    assert listener.stdout is not None
+    first_line = await asyncio.wait_for(listener.stdout.readline(), 30)
+    assert b"Listening to slot changes" in first_line
+    await asyncio.sleep(0.5)
+
+    booking = await run_example("book_for_family.py", server)
+    printed, _ = await asyncio.wait_for(booking.communicate(), 60)
+    heard, _ = await asyncio.wait_for(listener.communicate(), 30)
+
+    booked = printed.decode()
+    assert booking.returncode == 0, booked
+    assert "practitioners take online bookings" in booked
+    assert "Signed in as Anna Schmidt, who books for: Anna Schmidt, Mia Schmidt" in booked
+    assert "Held " in booked
+    assert "for Mia Schmidt with Maria Keller" in booked
+    assert "status REQUESTED" in booked
+    changes = [line.split()[0] for line in heard.decode().splitlines() if line.strip()]
+    assert changes == ["HELD", "HELD"], heard.decode()
