@@ -7,12 +7,14 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -80,6 +82,20 @@ class PortalGraphQL(GraphQL[Context, None]):
         return None
 
 
+WEB_PAGES = Path(__file__).resolve().parent.parent / "client-examples" / "web" / "public"
+
+
+def web_pages() -> list[BaseRoute]:
+    """The example booking page and staff panel at /book/ and /panel/, when present."""
+    if not WEB_PAGES.is_dir():
+        return []
+    return [
+        Mount(f"/{name}", StaticFiles(directory=WEB_PAGES / name, html=True), name=name)
+        for name in ("book", "panel", "assets")
+        if (WEB_PAGES / name).is_dir()
+    ]
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The whole service, on a database already migrated (`portal migrate`)."""
     settings = settings or Settings.from_env()
@@ -115,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *web_pages(),
         ],
         lifespan=lifespan,
     )
