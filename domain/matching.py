@@ -7,9 +7,11 @@ adds nor contradicts).
 
 - CERTAIN: name and birth date agree, and email or phone too.
 - PROBABLE: name and birth date agree; or name, email and phone agree.
-- POSSIBLE: any other agreement worth at least 0.4 (the name alone; email and phone).
+- POSSIBLE: any other agreement worth at least 0.4 (e.g. the name alone), or email and
+  phone both agreeing (0.3, the one agreement below 0.4 still shown to staff).
+- Anything else is no match: a shared family email alone (0.15) is none.
 - Two different birth dates rule a match out, unless email and phone both agree
-  (then POSSIBLE at most). A shared family email alone is no match.
+  (then POSSIBLE at most).
 
 Only a single CERTAIN match is ever taken without a person choosing.
 """
@@ -94,7 +96,9 @@ def _grade(agree: set[str], birth_conflict: bool, score: float) -> MatchGrade | 
         return MatchGrade.CERTAIN if agree & contact else MatchGrade.PROBABLE
     if {"name"} | contact <= agree:
         return MatchGrade.PROBABLE
-    return MatchGrade.POSSIBLE if score >= THRESHOLD - 1e-9 else None
+    if score >= THRESHOLD - 1e-9 or contact <= agree:
+        return MatchGrade.POSSIBLE
+    return None
 
 
 def score(candidate: PersonDetails, existing: PersonDetails) -> Match | None:
