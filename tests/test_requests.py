@@ -75,6 +75,7 @@ async def test_a_request_is_listed_for_staff_and_emailed_to_patient_and_clinic(
     to_patient, to_clinic = mailbox.to("anna@example.com"), mailbox.to("desk@clinic.example")
     assert len(to_patient) == 1 and len(to_clinic) == 1
     assert "awaiting confirmation" in to_patient[0].text()
+    assert "10:00 (Europe/Berlin)" in to_patient[0].text()  # the clinic's wall clock
     assert "Lower back pain" in to_clinic[0].text()
     assert "Anna Schmidt" in to_clinic[0].html()
 
