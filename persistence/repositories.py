@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -115,12 +115,17 @@ async def practitioner_and_service(
     return found[0], found[1], bool(found[2])
 
 
-async def online_practitioner_ids(session: AsyncSession) -> set[int]:
-    """Practitioners bookable online: online access and at least one online session."""
+async def online_practitioner_ids(session: AsyncSession, today: date) -> set[int]:
+    """Practitioners bookable online: online access and at least one online session
+    series that has not ended."""
     query = (
         select(PractitionerRow.id)
         .join(SessionSeriesRow, SessionSeriesRow.practitioner_id == PractitionerRow.id)
-        .where(PractitionerRow.online_access.is_(True), SessionSeriesRow.available_online.is_(True))
+        .where(
+            PractitionerRow.online_access.is_(True),
+            SessionSeriesRow.available_online.is_(True),
+            or_(SessionSeriesRow.valid_until.is_(None), SessionSeriesRow.valid_until >= today),
+        )
         .distinct()
     )
     return set((await session.execute(query)).scalars())
@@ -232,16 +237,21 @@ async def hold_by_client_key(
     return (await session.execute(query)).scalar_one_or_none()
 
 
+def like_literal(text: str) -> str:
+    """Text matched literally inside a LIKE pattern: % and _ are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 async def search_patients(
     session: AsyncSession, search: str | None, limit: int = 200
 ) -> Sequence[PatientRow]:
     query = select(PatientRow).where(PatientRow.provisional.is_(False)).order_by(PatientRow.name)
     if search:
-        pattern = f"%{search.strip().lower()}%"
+        pattern = f"%{like_literal(search.strip().lower())}%"
         query = query.where(
             or_(
-                func.lower(PatientRow.name).like(pattern),
-                func.lower(PatientRow.email).like(pattern),
+                func.lower(PatientRow.name).like(pattern, escape="\\"),
+                func.lower(PatientRow.email).like(pattern, escape="\\"),
             )
         )
     return (await session.execute(query.limit(limit))).scalars().all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -58,9 +59,10 @@ async def practitioners(
     async with UnitOfWork(services, write=False) as uow:
         query = select(PractitionerRow).order_by(PractitionerRow.id)
         if online_only:
-            query = query.where(
-                PractitionerRow.id.in_(await repo.online_practitioner_ids(uow.session))
-            )
+            zone = ZoneInfo((await repo.clinic(uow.session)).time_zone)
+            today = services.now().astimezone(zone).date()
+            online = await repo.online_practitioner_ids(uow.session, today)
+            query = query.where(PractitionerRow.id.in_(online))
         return (await uow.session.execute(query)).scalars().all()
 
 

@@ -30,9 +30,13 @@ MAX_TOKENS = 4000
 
 
 def _is_expected(error: GraphQLError) -> bool:
-    """Malformed operations and domain outcomes are the client's to read; bugs are not."""
+    """Malformed operations and domain outcomes are the client's to read; bugs are not.
+
+    A GraphQLError as the cause is graphql-core's or Strawberry's own account of bad input
+    (a variable that is missing or does not coerce, e.g. a malformed DateTime).
+    """
     return error.original_error is None or isinstance(
-        error.original_error, DomainError | SubscriptionEnded
+        error.original_error, DomainError | SubscriptionEnded | GraphQLError
     )
 
 

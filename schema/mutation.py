@@ -391,7 +391,7 @@ class Mutation:
         info: Info,
         name: str,
         online_access: bool = False,
-        service_ids: list[strawberry.ID] | None = None,
+        service_ids: list[strawberry.ID] = [],  # noqa: B006 (a GraphQL default, never mutated)
     ) -> r.PractitionerResult:
         attempt = clinic_setup.create_practitioner(
             info.context.services,

@@ -15,15 +15,24 @@ EXAMPLES = ROOT / "client-examples" / "python"
 
 async def run_example(name: str, server: ServerProcess, *args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(EXAMPLES / name), *args,
+        sys.executable,
+        str(EXAMPLES / name),
+        *args,
         env={**os.environ, "PORTAL_URL": server.url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
 
 
-async def test_the_listener_prints_the_changes_the_booking_script_makes(server: ServerProcess, server_gql: GraphQL, services: Services) -> None:
+async def test_the_listener_prints_the_changes_the_booking_script_makes(
+    server: ServerProcess, server_gql: GraphQL, services: Services
+) -> None:
     await load_demo_data(services)
-    maria = next(p for p in (await server_gql("{ practitioners { id name } }"))["practitioners"] if p["name"] == "Maria Keller")
+    maria = next(
+        p
+        for p in (await server_gql("{ practitioners { id name } }"))["practitioners"]
+        if p["name"] == "Maria Keller"
+    )
     listener = await run_example("listen_to_slots.py", server, maria["id"], "--count", "2")
     assert listener.stdout is not None
     first_line = await asyncio.wait_for(listener.stdout.readline(), 30)

@@ -194,16 +194,25 @@ async def test_a_user_sees_no_visits_of_a_patient_they_do_not_manage(
     assert body["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
 
 
-async def test_the_visit_list_spans_a_daylight_saving_change_at_the_same_wall_clock_time(gql: GraphQL, services: Services) -> None:
+async def test_the_visit_list_spans_a_daylight_saving_change_at_the_same_wall_clock_time(
+    gql: GraphQL, services: Services
+) -> None:
     c = await clinic(services)
     before = factories.local(date(2027, 3, 26), 9)  # Friday, UTC+1
     after = factories.local(date(2027, 3, 29), 9)  # Monday, UTC+2 (clocks went forward on Sunday)
     for start in (before, after):
         assert (await book(gql, c, start))["status"] == "BOOKED"
-    window = {"patientId": c.patient_id, "from": "2027-03-26T00:00:00+01:00", "to": "2027-03-30T00:00:00+02:00"}
+    window = {
+        "patientId": c.patient_id,
+        "from": "2027-03-26T00:00:00+01:00",
+        "to": "2027-03-30T00:00:00+02:00",
+    }
 
     listed = (await gql(VISITS, window, token=c.user.token))["visits"]
 
-    assert [v["start"] for v in listed] == ["2027-03-26T09:00:00+01:00", "2027-03-29T09:00:00+02:00"]
+    assert [v["start"] for v in listed] == [
+        "2027-03-26T09:00:00+01:00",
+        "2027-03-29T09:00:00+02:00",
+    ]
     assert [v["practitioner"]["name"] for v in listed] == ["Maria Keller", "Maria Keller"]
     assert all(v["location"]["name"] == "Lindenhof Centre" for v in listed)
