@@ -263,12 +263,13 @@ async def run(
     }
     listener = await open_subscriber(servers[1].ws_url, window)
     await asyncio.sleep(0.5)
-    hops = []
+    hops, answers = [], []
     for _ in range(HOPS):
+        sent = time.perf_counter()
         await hold_once(0, clients[0])
-        answered = time.perf_counter()
+        answers.append(time.perf_counter() - sent)
         await next_change(listener)
-        hops.append(time.perf_counter() - answered)
+        hops.append(time.perf_counter() - sent)
     await listener.close()
 
     sockets = await asyncio.gather(
@@ -300,13 +301,19 @@ async def run(
         f"  ratio hold/raw      p50 {hold_p50 / raw_p50:6.1f}x (goal <= 3x)   p99 {hold_p99 / raw_p99:6.1f}x (goal <= 10x)"
     )
     hop_p50, hop_p99 = pct(hops, 50), pct(hops, 99)
+    answer_p50, answer_p99 = pct(answers, 50), pct(answers, 99)
     raw_hop_p50, raw_hop_p99 = pct(raw_hops, 50), pct(raw_hops, 99)
+    # The SlotChange is published after the commit and before the HTTP answer, so the
+    # time from commit to arrival on B is below (hold sent -> SlotChange on B).
     print(
-        f"cross-process SlotChange, hold answered on A -> subscriber on B ({HOPS} holds, one at a time)"
+        f"cross-process SlotChange, hold sent to A -> websocket on B ({HOPS} holds, one at a time)"
     )
-    print(f"  SlotChange          p50 {ms(hop_p50)}   p99 {ms(hop_p99)}")
-    print(f"  raw PUBLISH->recv   p50 {ms(raw_hop_p50)}   p99 {ms(raw_hop_p99)}")
-    print(f"  p50 over raw        {ms(hop_p50 - raw_hop_p50)} (goal <= 3 ms)")
+    print(f"  hold sent -> HTTP answer from A   p50 {ms(answer_p50)}   p99 {ms(answer_p99)}")
+    print(f"  hold sent -> SlotChange on B      p50 {ms(hop_p50)}   p99 {ms(hop_p99)}")
+    print(f"  raw PUBLISH->recv                 p50 {ms(raw_hop_p50)}   p99 {ms(raw_hop_p99)}")
+    print(
+        f"  SlotChange later than the answer  p50 {ms(hop_p50 - answer_p50)} (goal: within raw p50 + 3 ms)"
+    )
     print(
         f"fan-out of one SlotChange to {FANOUT} websocket subscribers on 2 processes ({FANOUT_ROUNDS} rounds)"
     )

@@ -7,6 +7,7 @@ import logging
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -57,13 +58,27 @@ class PortalSchema(strawberry.Schema):
             )
 
 
+# The limits' validation rules, made once: Strawberry's limiters make a new rule class per
+# instance, which would make every request's rule set new and ValidationCache never hit.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
+class QueryLimits(AddValidationRules):
+    """Depth and alias limits, with rule classes shared by every request."""
+
+    def __init__(self) -> None:
+        super().__init__(LIMIT_RULES)
+
+
 def build_schema(*, production: bool) -> strawberry.Schema:
     extensions: list[object] = [
         # Parsing and validating the same document again costs more than most resolvers.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
     if production:
