@@ -1,0 +1,146 @@
+"""The hold/request state machine and expiry rules, with no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.appointments import (
+    AppointmentStatus as S,
+)
+from domain.appointments import (
+    PatientResponse as R,
+)
+from domain.appointments import (
+    VisitStatus as V,
+)
+from domain.appointments import (
+    check_answerable,
+    check_patient_response,
+    check_release,
+    check_request,
+    check_staff_outcome,
+    ensure_hold_usable,
+    is_expired_hold,
+    is_live,
+    status_after_admission,
+    status_after_request,
+    visit_status,
+)
+from domain.errors import HoldExpired, InvalidInput, NotAllowed
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+LATER, EARLIER = NOW + timedelta(minutes=5), NOW - timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(
+    ("status", "expires", "live"),
+    [
+        (S.TEMPORARY, LATER, True),
+        (S.TEMPORARY, EARLIER, False),
+        (S.TEMPORARY, NOW, False),
+        (S.REQUESTED, None, True),
+        (S.PROVISIONAL, None, True),
+        (S.BOOKED, None, True),
+        (S.COMPLETED, None, True),
+        (S.REJECTED, None, False),
+        (S.CANCELLED, None, False),
+        (S.LAPSED, EARLIER, False),
+    ],
+)
+def test_what_blocks_the_diary(status: S, expires: datetime | None, live: bool) -> None:
+    assert is_live(status, expires, NOW) is live
+
+
+def test_an_expired_hold_is_recognised_as_expired() -> None:
+    assert is_expired_hold(S.TEMPORARY, EARLIER, NOW)
+    assert not is_expired_hold(S.TEMPORARY, LATER, NOW)
+    assert not is_expired_hold(S.BOOKED, None, NOW)
+
+
+@pytest.mark.parametrize(
+    ("approval", "provisional", "becomes"),
+    [
+        (False, False, S.BOOKED),
+        (True, False, S.REQUESTED),
+        (False, True, S.PROVISIONAL),
+        (True, True, S.PROVISIONAL),
+    ],
+)
+def test_what_a_requested_hold_becomes(approval: bool, provisional: bool, becomes: S) -> None:
+    assert (
+        status_after_request(approval_required=approval, patient_provisional=provisional) is becomes
+    )
+
+
+def test_an_admitted_provisional_booking_follows_the_approval_setting() -> None:
+    assert status_after_admission(approval_required=True) is S.REQUESTED
+    assert status_after_admission(approval_required=False) is S.BOOKED
+
+
+def test_only_the_holder_may_request_and_only_a_hold() -> None:
+    check_request(status=S.TEMPORARY, hold_expires_at=LATER, now=NOW, held_by_requester=True)
+    with pytest.raises(NotAllowed):
+        check_request(status=S.TEMPORARY, hold_expires_at=LATER, now=NOW, held_by_requester=False)
+    with pytest.raises(InvalidInput):
+        check_request(status=S.REJECTED, hold_expires_at=None, now=NOW, held_by_requester=True)
+
+
+def test_a_lapsed_hold_goes_through_only_while_the_slot_is_free() -> None:
+    ensure_hold_usable(slot_still_free=True)
+    with pytest.raises(HoldExpired):
+        ensure_hold_usable(slot_still_free=False)
+
+
+def test_releasing_is_for_the_holder_or_staff_and_only_for_holds() -> None:
+    check_release(status=S.TEMPORARY, by_holder=True, by_staff=False)
+    check_release(status=S.TEMPORARY, by_holder=False, by_staff=True)
+    with pytest.raises(NotAllowed):
+        check_release(status=S.TEMPORARY, by_holder=False, by_staff=False)
+    with pytest.raises(InvalidInput):
+        check_release(status=S.BOOKED, by_holder=True, by_staff=False)
+
+
+@pytest.mark.parametrize("status", [S.REQUESTED, S.PROVISIONAL])
+def test_staff_answer_requests(status: S) -> None:
+    check_answerable(status)
+
+
+@pytest.mark.parametrize("status", [S.TEMPORARY, S.BOOKED, S.REJECTED, S.CANCELLED, S.COMPLETED])
+def test_staff_cannot_answer_what_is_not_a_request(status: S) -> None:
+    with pytest.raises(InvalidInput):
+        check_answerable(status)
+
+
+@pytest.mark.parametrize(
+    ("status", "response", "shown"),
+    [
+        (S.COMPLETED, R.CONFIRMED, V.COMPLETED),
+        (S.CANCELLED, R.NONE, V.CANCELLED),
+        (S.REJECTED, R.NONE, V.CANCELLED),
+        (S.BOOKED, R.CONFIRMED, V.PATIENT_CONFIRMED),
+        (S.BOOKED, R.CANCEL_REQUESTED, V.PENDING_CANCEL),
+        (S.BOOKED, R.NONE, V.AWAITING_RESPONSE),
+        (S.REQUESTED, R.NONE, V.AWAITING_RESPONSE),
+    ],
+)
+def test_what_the_client_portal_shows(status: S, response: R, shown: V) -> None:
+    assert visit_status(status, response) is shown
+
+
+def test_patients_answer_only_booked_visits_still_to_come() -> None:
+    check_patient_response(S.BOOKED, LATER, NOW)
+    with pytest.raises(InvalidInput):
+        check_patient_response(S.BOOKED, EARLIER, NOW)
+    with pytest.raises(InvalidInput):
+        check_patient_response(S.REQUESTED, LATER, NOW)
+
+
+def test_a_visit_is_completed_only_once_it_started_and_cancelled_only_while_live() -> None:
+    check_staff_outcome(S.BOOKED, completing=True, start=EARLIER, now=NOW)
+    with pytest.raises(InvalidInput):
+        check_staff_outcome(S.BOOKED, completing=True, start=LATER, now=NOW)
+    check_staff_outcome(S.REQUESTED, completing=False, start=LATER, now=NOW)
+    with pytest.raises(InvalidInput):
+        check_staff_outcome(S.COMPLETED, completing=False, start=EARLIER, now=NOW)
