@@ -25,6 +25,7 @@ from domain.validation import optional_text, parse_id
 from persistence import repositories as repo
 from persistence.database import is_overlap_violation
 from persistence.models import AppointmentRow, ClinicRow, PatientRow
+from resolvers.diary_writes import freed, place
 from resolvers.outbox import enqueue, patient_contact, visit_facts
 from resolvers.services import Services
 from resolvers.slot_rules import booking_rules, session_rules
@@ -51,10 +52,6 @@ class HeldSlot:
     def expires_at(self) -> datetime:
         assert self.appointment.hold_expires_at is not None
         return self.appointment.hold_expires_at
-
-
-def _freed(lapsed: list[repo.LapsedHold]) -> list[SlotChanged]:
-    return [SlotChanged(h.practitioner_id, h.start_at, h.end_at, SlotState.FREE) for h in lapsed]
 
 
 async def hold(
@@ -99,11 +96,6 @@ async def hold(
             raise NotAllowed(
                 f"You already hold {clinic.max_live_holds} slots; book or release one first."
             )
-        lapsed = await repo.lapse_expired_holds(
-            session, now, practitioner_id=pid, start=slot.start, end=slot.end
-        )
-        if await repo.live_appointments_between(session, pid, slot.start, slot.end, now):
-            raise SlotUnavailable(TAKEN)
         row = AppointmentRow(
             status=AppointmentStatus.TEMPORARY.value,
             practitioner_id=pid,
@@ -118,15 +110,9 @@ async def hold(
             created_at=now,
             client_key=key,
         )
-        session.add(row)
-        try:
-            await session.flush()
-        except IntegrityError as error:
-            if is_overlap_violation(error):
-                raise SlotUnavailable(TAKEN) from None
-            raise
+        freed_slots = await place(session, row, now, TAKEN)
         uow.emit(
-            *_freed(lapsed),
+            *freed_slots,
             SlotChanged(pid, slot.start, slot.end, SlotState.HELD),
             AppointmentChanged(row.id, None, actor.user_id),
         )
@@ -213,7 +199,7 @@ async def request(
                 if a.id != row.id
             ]
             ensure_hold_usable(not others)
-            uow.emit(*[c for c in _freed(lapsed) if c.start != row.start_at])
+            uow.emit(*[c for c in freed(lapsed) if c.start != row.start_at])
         clinic = await repo.clinic(session)
         new_status = status_after_request(
             approval_required=clinic.approval_required, patient_provisional=patient.provisional
@@ -267,7 +253,7 @@ async def sweep_lapsed_holds(services: Services) -> int:
     async with UnitOfWork(services) as uow:
         lapsed = await repo.lapse_expired_holds(uow.session, now)
         await repo.purge_lapsed_holds(uow.session, now - LAPSED_KEPT_FOR)
-        uow.emit(*_freed(lapsed))
+        uow.emit(*freed(lapsed))
         uow.emit(*[AppointmentChanged(h.id, None, h.created_by_id) for h in lapsed])
         await uow.commit()
     return len(lapsed)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import messages
@@ -18,10 +17,9 @@ from domain.appointments import (
     check_patient_response,
     check_staff_outcome,
 )
-from domain.errors import InvalidInput, NotAllowed, NotFound, SlotUnavailable
+from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.validation import optional_text, parse_id, require_range
 from persistence import repositories as repo
-from persistence.database import is_overlap_violation
 from persistence.models import (
     AppointmentRow,
     LocationRow,
@@ -30,6 +28,7 @@ from persistence.models import (
     ServiceRow,
     SessionSeriesRow,
 )
+from resolvers.diary_writes import place
 from resolvers.outbox import enqueue, patient_contact, visit_facts
 from resolvers.services import Services
 from resolvers.unit_of_work import UnitOfWork
@@ -185,11 +184,6 @@ async def book_appointment(
         elif await session.get(LocationRow, lid) is None:
             raise InvalidInput("No such location.", "locationId")
         end = start + timedelta(minutes=service.duration_minutes)
-        lapsed = await repo.lapse_expired_holds(
-            session, now, practitioner_id=pid, start=start, end=end
-        )
-        if await repo.live_appointments_between(session, pid, start, end, now):
-            raise SlotUnavailable("The practitioner already has an appointment at that time.")
         row = AppointmentRow(
             status=AppointmentStatus.BOOKED.value,
             patient_id=patid,
@@ -204,17 +198,11 @@ async def book_appointment(
             created_at=now,
             note=note,
         )
-        session.add(row)
-        try:
-            await session.flush()
-        except IntegrityError as error:
-            if is_overlap_violation(error):
-                raise SlotUnavailable(
-                    "The practitioner already has an appointment at that time."
-                ) from None
-            raise
+        freed_slots = await place(
+            session, row, now, "The practitioner already has an appointment at that time."
+        )
         uow.emit(
-            *[SlotChanged(h.practitioner_id, h.start_at, h.end_at, SlotState.FREE) for h in lapsed],
+            *freed_slots,
             SlotChanged(pid, start, end, SlotState.BOOKED),
             AppointmentChanged(row.id, patid, None),
         )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from resolvers.services import Services
 from tests import factories
 from tests.mailbox import Mailbox
-from tests.support import GraphQL
+from tests.support import GraphQL, LiveSocket, ServerProcess
 from tests.test_holds import free_starts
 
 BOOK = """
@@ -216,3 +217,24 @@ async def test_the_visit_list_spans_a_daylight_saving_change_at_the_same_wall_cl
     ]
     assert [v["practitioner"]["name"] for v in listed] == ["Maria Keller", "Maria Keller"]
     assert all(v["location"]["name"] == "Lindenhof Centre" for v in listed)
+
+
+async def test_the_patient_portal_hears_every_visit_status_change(
+    server: ServerProcess, server_gql: GraphQL, services: Services
+) -> None:
+    c = await clinic(services)
+    visit = (await book(server_gql, c, factories.slot_start(days=3)))["id"]
+    async with LiveSocket(server.ws_url, c.user.token) as portal:
+        await portal.subscribe("subscription { myAppointmentUpdates { id visitStatus } }")
+        await asyncio.sleep(0.2)
+        seen = []
+        for mutation, token in (
+            (CONFIRM, c.user.token),
+            (CANCEL, c.user.token),
+            (CLEAR, c.user.token),
+            (STAFF_CANCEL, c.desk.token),
+        ):
+            await server_gql(mutation, {"id": visit}, token=token)
+            seen.append((await portal.next_data())["myAppointmentUpdates"]["visitStatus"])
+
+    assert seen == ["PATIENT_CONFIRMED", "PENDING_CANCEL", "AWAITING_RESPONSE", "CANCELLED"]
