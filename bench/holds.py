@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from persistence.database import Database  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
+from persistence.repositories import overlapping_live_pairs  # noqa: E402
 from portal.demo import default_clinic  # noqa: E402
 from resolvers.services import Services  # noqa: E402
 from subscriptions.hub import Hub  # noqa: E402
@@ -189,7 +190,6 @@ async def main() -> None:
         services, duration_minutes=5, start=clock(0), end=clock(23, 55), valid_from=date(2020, 1, 1)
     )
     user = await factories.user(services)
-    await database.dispose()
 
     first_day = datetime.now(UTC).date() + timedelta(days=2)
     starts = [
@@ -210,9 +210,13 @@ async def main() -> None:
         for server in servers:
             server.wait_ready()
         await run(servers, diary, user.token, starts, raw_dsn, broadcast)
+        async with database.reader() as session:
+            overlaps = await overlapping_live_pairs(session, datetime.now(UTC))
+        print(f"overlapping live appointments after the run: {overlaps}")
     finally:
         for server in servers:
             server.stop()
+        await database.dispose()
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS portal_bench WITH (FORCE)")
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from persistence.models import (
@@ -255,3 +256,27 @@ async def search_patients(
             )
         )
     return (await session.execute(query.limit(limit))).scalars().all()
+
+
+async def overlapping_live_pairs(session: AsyncSession, now: datetime) -> int:
+    """How many pairs of live appointments of one practitioner overlap (always 0)."""
+    first, second = aliased(AppointmentRow), aliased(AppointmentRow)
+
+    def live(a: type[AppointmentRow]) -> ColumnElement[bool]:
+        return and_(a.status.in_(LIVE), or_(a.status != "TEMPORARY", a.hold_expires_at > now))
+
+    query = (
+        select(func.count())
+        .select_from(first)
+        .join(
+            second,
+            and_(
+                first.practitioner_id == second.practitioner_id,
+                first.id < second.id,
+                first.start_at < second.end_at,
+                second.start_at < first.end_at,
+            ),
+        )
+        .where(live(first), live(second))
+    )
+    return int((await session.execute(query)).scalar_one())

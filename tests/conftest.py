@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
 from persistence.migrate import upgrade
+from persistence.repositories import overlapping_live_pairs
 from portal.app import create_app
 from portal.settings import Settings
 from resolvers.services import Services
@@ -70,12 +72,15 @@ async def app_and_services(settings: Settings) -> AsyncIterator[tuple[object, Se
 
 
 @pytest.fixture
-async def services(app_and_services: tuple[object, Services]) -> Services:
-    """The in-process service, on a database emptied for this test."""
+async def services(app_and_services: tuple[object, Services]) -> AsyncIterator[Services]:
+    """The in-process service, on a database emptied for this test. Afterwards, whatever
+    the test did, no two live appointments of a practitioner may overlap."""
     services = app_and_services[1]
     await wipe(services.database)
     await factories.clinic(services)
-    return services
+    yield services
+    async with services.database.reader() as session:
+        assert await overlapping_live_pairs(session, datetime.now(UTC)) == 0
 
 
 @pytest.fixture
