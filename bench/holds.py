@@ -21,6 +21,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -204,7 +205,7 @@ async def main() -> None:
         "PORTAL_ENV": "production",
         "SECRET_KEY": "bench",
     }
-    logs = Path(os.environ.get("BENCH_LOGS", "/tmp"))
+    logs = Path(os.environ.get("BENCH_LOGS", tempfile.gettempdir()))
     servers = [ServerProcess(env, logs / f"bench-server-{i}.log") for i in range(2)]
     try:
         for server in servers:
