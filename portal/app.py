@@ -96,6 +96,24 @@ def web_pages() -> list[BaseRoute]:
     ]
 
 
+SHUTDOWN_SECONDS = 5
+
+
+async def _shut_down(tasks: list[asyncio.Task[None]], hub: Hub, database: Database) -> None:
+    """Stop background tasks, the hub and the engines; a step that hangs is logged and
+    left behind, so a shutdown always ends."""
+    for task in tasks:
+        task.cancel()
+    _, stuck = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
+    if stuck:
+        log.warning("Background tasks did not stop in time: %s", [t.get_name() for t in stuck])
+    for step in (hub.disconnect(), database.dispose()):
+        try:
+            await asyncio.wait_for(step, SHUTDOWN_SECONDS)
+        except TimeoutError:
+            log.warning("A shutdown step did not finish in %s s", SHUTDOWN_SECONDS)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The whole service, on a database already migrated (`portal migrate`)."""
     settings = settings or Settings.from_env()
@@ -115,13 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await hub.disconnect()
-            await database.dispose()
+            await _shut_down(tasks, hub, database)
 
     async def health(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
