@@ -14,6 +14,7 @@ from tests import factories
 from tests.mailbox import Mailbox
 from tests.support import GraphQL
 from tests.test_holds import REQUEST, hold
+from tests.test_requests import provisional_request
 
 INVITE = """
 mutation Invite($patientId: ID!, $email: String!, $code: Boolean!) {
@@ -407,25 +408,11 @@ async def test_a_user_who_has_not_accepted_cannot_see_or_book_for_the_patient(
 # ---------------------------------------------------------------- registrations
 
 
-async def registered_with_booking(
-    gql: GraphQL, services: Services, email: str = "lena@example.com"
-) -> tuple[dict, str, str]:
-    """Someone registers online and makes a PROVISIONAL booking: (sign-in, patient id, appointment id)."""
-    diary = await factories.online_practitioner(services, name=f"P {email}")
-    signed = (
-        await gql(REGISTER, {"email": email, "name": "Lena Braun", "birthDate": "1990-01-01"})
-    )["register"]
-    patient_id = signed["user"]["patients"][0]["id"]
-    held = await hold(gql, diary, factories.slot_start(), signed["token"])
-    booked = (
-        await gql(
-            REQUEST,
-            {"id": held["appointment"]["id"], "patientId": patient_id},
-            token=signed["token"],
-        )
-    )["request"]
-    assert booked["status"] == "PROVISIONAL"
-    return signed, patient_id, booked["id"]
+async def registered_with_booking(gql: GraphQL, services: Services) -> tuple[dict, str, str]:
+    """Lena registers online and makes a PROVISIONAL booking: (sign-in, patient id, appointment id)."""
+    return await provisional_request(
+        gql, services, name="Lena Braun", birth=date(1990, 1, 1), email="lena@example.com"
+    )
 
 
 async def test_merging_a_registration_keeps_every_appointment_and_link_and_leaves_no_duplicate(

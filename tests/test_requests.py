@@ -215,7 +215,7 @@ async def test_an_smtp_server_that_is_down_loses_no_email(
 REGISTER = """
 mutation($email: String!, $name: String!, $birthDate: Date, $phone: String) {
   register(email: $email, password: "long enough", name: $name, birthDate: $birthDate, phone: $phone) {
-    ... on SignIn { token user { patients { id } } }
+    ... on SignIn { token user { id patients { id } } }
   }
 }
 """
@@ -229,8 +229,11 @@ async def provisional_request(
     birth: date | None,
     email: str,
     phone: str | None = None,
-) -> tuple[str, str]:
-    """Someone new registers online and books: a PROVISIONAL appointment. Returns (appointment id, patient id)."""
+) -> tuple[dict, str, str]:
+    """Someone new registers online and books: a PROVISIONAL appointment.
+
+    Returns (the sign-in, the provisional patient's id, the appointment's id).
+    """
     diary = await factories.online_practitioner(services, name=f"Practitioner for {email}")
     signed = (
         await gql(
@@ -253,7 +256,7 @@ async def provisional_request(
         )
     )["request"]
     assert booked["status"] == "PROVISIONAL"
-    return booked["id"], patient_id
+    return signed, patient_id, booked["id"]
 
 
 async def test_a_single_certain_match_is_taken_without_asking(
@@ -263,7 +266,7 @@ async def test_a_single_certain_match_is_taken_without_asking(
         services, name="José Álvarez", birth_date=date(1980, 5, 1), email="jose@example.com"
     )
     desk = await factories.staff(services)
-    appointment_id, provisional_id = await provisional_request(
+    _, provisional_id, appointment_id = await provisional_request(
         gql, services, name="jose alvarez", birth=date(1980, 5, 1), email="jose@example.com"
     )
 
@@ -293,7 +296,7 @@ async def test_several_possible_patients_make_staff_choose(
         services, name="Lena Braun", birth_date=date(1990, 1, 1), email="lena2@example.com"
     )
     desk = await factories.staff(services)
-    appointment_id, _ = await provisional_request(
+    _, _, appointment_id = await provisional_request(
         gql, services, name="Lena Braun", birth=date(1990, 1, 1), email="lena.new@example.com"
     )
 
@@ -310,7 +313,7 @@ async def test_several_possible_patients_make_staff_choose(
 
 async def test_no_match_asks_staff_to_create_the_patient(gql: GraphQL, services: Services) -> None:
     desk = await factories.staff(services)
-    appointment_id, provisional_id = await provisional_request(
+    _, provisional_id, appointment_id = await provisional_request(
         gql, services, name="Brand New", birth=date(2001, 7, 7), email="new@example.com"
     )
 
