@@ -41,6 +41,7 @@ from subscriptions.events import (
 )
 
 MAX_VISIT_WINDOW_DAYS = 3 * 366
+NOT_VISITS = (AppointmentStatus.TEMPORARY.value, AppointmentStatus.LAPSED.value)
 CALL_THE_CLINIC = (
     "Your cancellation request was sent to the clinic. It is pending until the clinic"
     " cancels the visit; it remains your responsibility to call the clinic."
@@ -61,19 +62,8 @@ async def visits(
                 AppointmentRow.patient_id == pid,
                 AppointmentRow.start_at < end,
                 AppointmentRow.end_at > start,
-                AppointmentRow.status.in_(
-                    [
-                        s.value
-                        for s in (
-                            AppointmentStatus.REQUESTED,
-                            AppointmentStatus.PROVISIONAL,
-                            AppointmentStatus.BOOKED,
-                            AppointmentStatus.REJECTED,
-                            AppointmentStatus.CANCELLED,
-                            AppointmentStatus.COMPLETED,
-                        )
-                    ]
-                ),
+                # Holds are not visits yet.
+                AppointmentRow.status.not_in(NOT_VISITS),
             )
             .order_by(AppointmentRow.start_at, AppointmentRow.id)
         )
