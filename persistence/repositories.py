@@ -48,17 +48,24 @@ async def user_by_email(session: AsyncSession, email: str) -> UserRow | None:
     ).scalar_one_or_none()
 
 
-async def user_for_token(session: AsyncSession, digest: str, now: datetime) -> UserRow | None:
+async def user_for_token(
+    session: AsyncSession, digest: str, now: datetime
+) -> tuple[UserRow, frozenset[int]] | None:
+    """The user behind a live token and the patients they manage, in one query."""
     query = (
-        select(UserRow)
+        select(UserRow, user_patients.c.patient_id)
         .join(AuthTokenRow, AuthTokenRow.user_id == UserRow.id)
+        .outerjoin(user_patients, user_patients.c.user_id == UserRow.id)
         .where(
             AuthTokenRow.token_digest == digest,
             AuthTokenRow.revoked_at.is_(None),
             AuthTokenRow.expires_at > now,
         )
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return None
+    return rows[0][0], frozenset(pid for _, pid in rows if pid is not None)
 
 
 async def patient_ids_of_user(session: AsyncSession, user_id: int) -> frozenset[int]:

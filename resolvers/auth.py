@@ -52,10 +52,10 @@ async def identify(services: Services, token: str | None) -> Identity | None:
     if not token:
         return None
     async with UnitOfWork(services, write=False) as uow:
-        user = await repo.user_for_token(uow.session, token_digest(token), services.now())
-        if user is None:
-            return None
-        patient_ids = await repo.patient_ids_of_user(uow.session, user.id)
+        found = await repo.user_for_token(uow.session, token_digest(token), services.now())
+    if found is None:
+        return None
+    user, patient_ids = found
     actor = Actor(
         user_id=user.id,
         kind=UserKind(user.kind),
