@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 from persistence.database import Database  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
-from persistence.repositories import overlapping_live_pairs  # noqa: E402
+from persistence.unit_of_work import SqlUnitOfWork  # noqa: E402
 from portal.demo import default_clinic  # noqa: E402
-from resolvers.services import Services  # noqa: E402
+from resolvers.deps import Deps  # noqa: E402
 from subscriptions.hub import Hub  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.support import ServerProcess  # noqa: E402
@@ -177,7 +177,7 @@ async def main() -> None:
     raw_dsn = bench_url.set(drivername="postgresql").render_as_string(hide_password=False)
 
     database = Database(url)
-    services = Services(settings=None, database=database, hub=Hub("memory://"))  # type: ignore[arg-type]
+    deps = Deps(settings=None, database=database, hub=Hub("memory://"))  # type: ignore[arg-type]
     clinic = default_clinic()
     clinic.minimum_notice_minutes, clinic.booking_horizon_days, clinic.max_live_holds = (
         0,
@@ -188,9 +188,9 @@ async def main() -> None:
         session.add(clinic)
         await session.commit()
     diary = await factories.online_practitioner(
-        services, duration_minutes=5, start=clock(0), end=clock(23, 55), valid_from=date(2020, 1, 1)
+        deps, duration_minutes=5, start=clock(0), end=clock(23, 55), valid_from=date(2020, 1, 1)
     )
-    user = await factories.user(services)
+    user = await factories.user(deps)
 
     first_day = datetime.now(UTC).date() + timedelta(days=2)
     starts = [
@@ -211,8 +211,8 @@ async def main() -> None:
         for server in servers:
             server.wait_ready()
         await run(servers, diary, user.token, starts, raw_dsn, broadcast)
-        async with database.reader() as session:
-            overlaps = await overlapping_live_pairs(session, datetime.now(UTC))
+        async with SqlUnitOfWork(database, write=False) as uow:
+            overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
         print(f"overlapping live appointments after the run: {overlaps}")
     finally:
         for server in servers:

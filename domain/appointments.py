@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from domain.errors import HoldExpired, InvalidInput, NotAllowed
+from domain.errors import HoldExpired, InvalidInput
 
 
 class AppointmentStatus(StrEnum):
@@ -45,6 +45,10 @@ LIVE_STATUSES: frozenset[AppointmentStatus] = frozenset(
     }
 )
 
+#: Never shown by the API: a lapsed hold is kept only so that a late `request` can say
+#: HoldExpired (or still book a slot nobody took). Everywhere else it is as good as gone.
+HIDDEN_STATUSES: frozenset[AppointmentStatus] = frozenset({AppointmentStatus.LAPSED})
+
 #: Statuses staff answer with accept or reject.
 PENDING_STATUSES: frozenset[AppointmentStatus] = frozenset(
     {AppointmentStatus.REQUESTED, AppointmentStatus.PROVISIONAL}
@@ -58,6 +62,16 @@ def is_live(status: AppointmentStatus, hold_expires_at: datetime | None, now: da
     if status is AppointmentStatus.TEMPORARY:
         return hold_expires_at is not None and hold_expires_at > now
     return True
+
+
+def is_shown(status: AppointmentStatus) -> bool:
+    return status not in HIDDEN_STATUSES
+
+
+def status_as_told(status: AppointmentStatus) -> AppointmentStatus:
+    """The status a client is told. A hold that its holder released, or that lapsed, is
+    told as CANCELLED: the contract has no LAPSED, and to the holder it is cancelled."""
+    return AppointmentStatus.CANCELLED if status in HIDDEN_STATUSES else status
 
 
 def is_expired_hold(
@@ -84,21 +98,13 @@ def status_after_admission(*, approval_required: bool) -> AppointmentStatus:
     return AppointmentStatus.REQUESTED if approval_required else AppointmentStatus.BOOKED
 
 
-def check_request(
-    *,
-    status: AppointmentStatus,
-    hold_expires_at: datetime | None,
-    now: datetime,
-    held_by_requester: bool,
-) -> None:
-    """A hold may be requested by its holder while it is a hold.
+def check_request(status: AppointmentStatus) -> None:
+    """A hold may be requested while it is a hold (who may is the policy's question).
 
-    An expired hold is the caller's to re-check: it goes through only when the slot is
-    still free, otherwise `HoldExpired`.
+    An expired or lapsed hold is the caller's to re-check: it goes through only when the
+    slot is still free, otherwise `HoldExpired`.
     """
-    if not held_by_requester:
-        raise NotAllowed("Only the user who holds this slot may request it.")
-    if status is not AppointmentStatus.TEMPORARY:
+    if status not in (AppointmentStatus.TEMPORARY, AppointmentStatus.LAPSED):
         raise InvalidInput(
             f"This appointment is {status.value.lower()}, not a hold.", "appointmentId"
         )
@@ -111,9 +117,7 @@ def ensure_hold_usable(slot_still_free: bool) -> None:
         )
 
 
-def check_release(*, status: AppointmentStatus, by_holder: bool, by_staff: bool) -> None:
-    if not (by_holder or by_staff):
-        raise NotAllowed("Only the user who holds this slot, or staff, may release it.")
+def check_release(status: AppointmentStatus) -> None:
     if status is not AppointmentStatus.TEMPORARY:
         raise InvalidInput("Only a hold can be released.", "appointmentId")
 

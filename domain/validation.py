@@ -92,3 +92,10 @@ def parse_id(value: str, field: str) -> int:
     if not text.isdigit() or len(text) > 18:
         raise InvalidInput(f"'{value}' is not an id.", field)
     return int(text)
+
+
+def require_aware(value: datetime, field: str) -> datetime:
+    """An instant must say its UTC offset: a wall time alone names no moment."""
+    if value.tzinfo is None:
+        raise InvalidInput(f"{field} needs a UTC offset.", field)
+    return value

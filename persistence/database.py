@@ -8,7 +8,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
-    AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
@@ -81,7 +80,3 @@ def is_overlap_violation(error: BaseException) -> bool:
     if sqlstate == "23P01":  # exclusion_violation
         return True
     return "appointment_overlap" in str(orig or error)
-
-
-def new_session(database: Database, *, write: bool) -> AsyncSession:
-    return (database.writer if write else database.reader)()

@@ -23,11 +23,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from persistence.database import Database
 from portal.background import mailer_for, send_mail_forever, sweep_forever
 from portal.settings import Settings
-from resolvers.auth import bearer_token, identify
-from resolvers.services import Services
+from resolvers.accounts.identity import bearer_token, identify
+from resolvers.deps import Deps
 from schema.build import build_schema
-from schema.context import Context
-from schema.loaders import Loaders
+from schema.core.context import Context
+from schema.core.loaders import Loaders
 from subscriptions.hub import Hub
 
 log = logging.getLogger(__name__)
@@ -38,10 +38,10 @@ MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 class PortalGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context and websocket sign-in."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, deps: Deps) -> None:
         super().__init__(
-            build_schema(production=services.settings.production),
-            graphql_ide=None if services.settings.production else "graphiql",
+            build_schema(production=deps.settings.production),
+            graphql_ide=None if deps.settings.production else "graphiql",
             keep_alive=True,
             keep_alive_interval=15,
             # graphql-transport-ws only: the legacy protocol has no connection_init to sign in on.
@@ -49,19 +49,19 @@ class PortalGraphQL(GraphQL[Context, None]):
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
         )
-        self.services = services
+        self.deps = deps
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         token = None
         identity = None
         if isinstance(request, Request):
             token = bearer_token(request.headers.get("authorization"))
-            identity = await identify(self.services, token)
+            identity = await identify(self.deps, token)
         return Context(
-            services=self.services,
+            deps=self.deps,
             identity=identity,
             token=token,
-            loaders=Loaders(self.services.database),
+            loaders=Loaders(self.deps.database),
             request=request,
             response=response,
         )
@@ -74,7 +74,7 @@ class PortalGraphQL(GraphQL[Context, None]):
         if header and token is None:
             raise ConnectionRejectionError({"reason": "malformed authorization"})
         if token is not None:
-            identity = await identify(self.services, token)
+            identity = await identify(self.deps, token)
             if identity is None:
                 raise ConnectionRejectionError({"reason": "unknown or expired token"})
             context.identity = identity
@@ -119,17 +119,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     database = Database(settings.database_url)
     hub = Hub(settings.broadcast_url)
-    services = Services(settings=settings, database=database, hub=hub)
-    graphql = PortalGraphQL(services)
+    deps = Deps(settings=settings, database=database, hub=hub)
+    graphql = PortalGraphQL(deps)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await hub.connect()
-        tasks = [
-            asyncio.create_task(send_mail_forever(services, mailer_for(services)), name="mailer")
-        ]
+        tasks = [asyncio.create_task(send_mail_forever(deps, mailer_for(deps)), name="mailer")]
         if settings.sweep_seconds > 0:
-            tasks.append(asyncio.create_task(sweep_forever(services), name="hold-sweeper"))
+            tasks.append(asyncio.create_task(sweep_forever(deps), name="hold-sweeper"))
         try:
             yield
         finally:
@@ -147,5 +145,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
-    app.state.services = services
+    app.state.deps = deps
     return app

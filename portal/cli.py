@@ -13,18 +13,18 @@ from domain.errors import DomainError
 from persistence.database import Database
 from persistence.migrate import upgrade
 from portal.settings import Settings
-from resolvers.services import Services
+from resolvers.deps import Deps
 from subscriptions.hub import Hub
 
 T = TypeVar("T")
 
 
-def _run(settings: Settings, job: Callable[[Services], Awaitable[T]]) -> T:
+def _run(settings: Settings, job: Callable[[Deps], Awaitable[T]]) -> T:
     async def main() -> T:
         database = Database(settings.database_url)
-        services = Services(settings=settings, database=database, hub=Hub("memory://"))
+        deps = Deps(settings=settings, database=database, hub=Hub("memory://"))
         try:
-            return await job(services)
+            return await job(deps)
         finally:
             await database.dispose()
 
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         migrate(settings)
         print("Database is at the newest schema.")
     elif args.command == "create-staff":
-        from resolvers.auth import create_staff
+        from resolvers.accounts.sign_in import create_staff
 
         migrate(settings)
         try:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
-
-from sqlalchemy import func, select
+from datetime import date, datetime, time, timedelta
 
 from domain.actors import UserKind
 from domain.credentials import hash_password
@@ -16,10 +14,8 @@ from persistence.models import (
     ServiceRow,
     SessionSeriesRow,
     UserRow,
-    practitioner_services,
-    user_patients,
 )
-from resolvers.services import Services
+from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
 STAFF_EMAIL = "staff@example.com"
@@ -45,89 +41,78 @@ def default_clinic() -> ClinicRow:
     )
 
 
-async def ensure_clinic(services: Services) -> None:
+async def ensure_clinic(deps: Deps) -> None:
     """Every database needs its clinic row; a fresh one gets the defaults."""
-    async with UnitOfWork(services) as uow:
-        if await uow.session.get(ClinicRow, 1) is None:
-            uow.session.add(default_clinic())
+    async with UnitOfWork(deps) as uow:
+        if not await uow.clinic.exists():
+            uow.clinic.add(default_clinic())
             await uow.commit()
 
 
-async def load_demo_data_if_empty(services: Services) -> bool:
-    await ensure_clinic(services)
-    async with UnitOfWork(services) as uow:
-        count = (
-            await uow.session.execute(select(func.count()).select_from(PractitionerRow))
-        ).scalar_one()
-    if count:
-        return False
-    await load_demo_data(services)
+async def load_demo_data_if_empty(deps: Deps) -> bool:
+    await ensure_clinic(deps)
+    async with UnitOfWork(deps, write=False) as uow:
+        if await uow.catalog.practitioner_count():
+            return False
+    await load_demo_data(deps)
     return True
 
 
-async def load_demo_data(services: Services) -> None:
-    await ensure_clinic(services)
-    now = services.now()
-    monday = now.date() - timedelta(days=now.date().weekday())
-    async with UnitOfWork(services) as uow:
-        s = uow.session
-        centre = LocationRow(name="Lindenhof Centre")
-        riverside = LocationRow(name="Riverside Practice")
-        assessment = ServiceRow(
-            name="Initial assessment", duration_minutes=45, bookable_online=True
-        )
-        follow_up = ServiceRow(
-            name="Follow-up treatment", duration_minutes=30, bookable_online=True
-        )
-        massage = ServiceRow(name="Sports massage", duration_minutes=60, bookable_online=True)
-        maria = PractitionerRow(name="Maria Keller", online_access=True)
-        jonas = PractitionerRow(name="Jonas Weber", online_access=True)
-        lena = PractitionerRow(name="Lena Fischer", online_access=False)
-        tom = PractitionerRow(name="Tom Richter", online_access=True)
-        s.add_all([centre, riverside, assessment, follow_up, massage, maria, jonas, lena, tom])
-        await s.flush()
-        offered = [
-            (maria, assessment),
-            (maria, follow_up),
-            (jonas, follow_up),
-            (jonas, massage),
-            (lena, assessment),
-            (lena, follow_up),
-            (tom, follow_up),
-        ]
-        await s.execute(
-            practitioner_services.insert(),
-            [{"practitioner_id": p.id, "service_id": sv.id} for p, sv in offered],
+async def load_demo_data(deps: Deps) -> None:
+    await ensure_clinic(deps)
+    now = deps.now()
+    async with UnitOfWork(deps) as uow:
+        await _diary(uow, monday=now.date() - timedelta(days=now.date().weekday()))
+        await _people(uow, now)
+        await uow.commit()
+
+
+async def _diary(uow: UnitOfWork, monday: date) -> None:
+    """Two locations, three services, four practitioners and their weekly sessions."""
+    centre = LocationRow(name="Lindenhof Centre")
+    riverside = LocationRow(name="Riverside Practice")
+    assessment = ServiceRow(name="Initial assessment", duration_minutes=45, bookable_online=True)
+    follow_up = ServiceRow(name="Follow-up treatment", duration_minutes=30, bookable_online=True)
+    massage = ServiceRow(name="Sports massage", duration_minutes=60, bookable_online=True)
+    maria = PractitionerRow(name="Maria Keller", online_access=True)
+    jonas = PractitionerRow(name="Jonas Weber", online_access=True)
+    lena = PractitionerRow(name="Lena Fischer", online_access=False)
+    tom = PractitionerRow(name="Tom Richter", online_access=True)
+    uow.catalog.add(centre, riverside, assessment, follow_up, massage, maria, jonas, lena, tom)
+    await uow.catalog.flush()
+    await uow.catalog.offer_services(maria.id, [assessment.id, follow_up.id])
+    await uow.catalog.offer_services(jonas.id, [follow_up.id, massage.id])
+    await uow.catalog.offer_services(lena.id, [assessment.id, follow_up.id])
+    await uow.catalog.offer_services(tom.id, [follow_up.id])
+
+    def weekly(
+        p: PractitionerRow, loc: LocationRow, day: int, start: time, end: time, online: bool = True
+    ) -> SessionSeriesRow:
+        return SessionSeriesRow(
+            practitioner_id=p.id,
+            location_id=loc.id,
+            weekday=day,
+            start_time=start,
+            end_time=end,
+            valid_from=monday,
+            valid_until=None,
+            available_online=online,
         )
 
-        def weekly(
-            p: PractitionerRow,
-            loc: LocationRow,
-            day: int,
-            start: time,
-            end: time,
-            online: bool = True,
-        ) -> SessionSeriesRow:
-            return SessionSeriesRow(
-                practitioner_id=p.id,
-                location_id=loc.id,
-                weekday=day,
-                start_time=start,
-                end_time=end,
-                valid_from=monday,
-                valid_until=None,
-                available_online=online,
-            )
+    uow.catalog.add(
+        *[weekly(maria, centre, d, time(9), time(13)) for d in (1, 2, 3, 4, 5)],
+        *[weekly(maria, centre, d, time(14), time(17), online=False) for d in (1, 3)],
+        *[weekly(jonas, riverside, d, time(12), time(18)) for d in (2, 4)],
+        *[weekly(lena, centre, d, time(8), time(12)) for d in (1, 2)],
+        # Tom works only offline sessions: he has online access but no online slots.
+        weekly(tom, riverside, 5, time(9), time(12), online=False),
+    )
 
-        s.add_all(
-            [weekly(maria, centre, d, time(9), time(13)) for d in (1, 2, 3, 4, 5)]
-            + [weekly(maria, centre, d, time(14), time(17), online=False) for d in (1, 3)]
-            + [weekly(jonas, riverside, d, time(12), time(18)) for d in (2, 4)]
-            + [weekly(lena, centre, d, time(8), time(12)) for d in (1, 2)]
-            # Tom works only offline sessions: he has online access but no online slots.
-            + [weekly(tom, riverside, 5, time(9), time(12), online=False)]
-        )
-        anna = PatientRow(
+
+async def _people(uow: UnitOfWork, now: datetime) -> None:
+    """Anna manages herself and her daughter Mia; Paul opted out of email; one staff user."""
+    anna = await uow.patients.add(
+        PatientRow(
             name="Anna Schmidt",
             birth_date=date(1986, 4, 12),
             email=PATIENT_EMAIL,
@@ -136,16 +121,14 @@ async def load_demo_data(services: Services) -> None:
             provisional=False,
             created_at=now,
         )
-        mia = PatientRow(
-            name="Mia Schmidt",
-            birth_date=date(2015, 9, 3),
-            email=None,
-            phone=None,
-            contact_consent=True,
-            provisional=False,
-            created_at=now,
+    )
+    mia = await uow.patients.add(
+        PatientRow(
+            name="Mia Schmidt", birth_date=date(2015, 9, 3), provisional=False, created_at=now
         )
-        paul = PatientRow(
+    )
+    await uow.patients.add(
+        PatientRow(
             name="Paul Becker",
             birth_date=date(1972, 1, 30),
             email="paul.becker@example.com",
@@ -154,27 +137,20 @@ async def load_demo_data(services: Services) -> None:
             provisional=False,
             created_at=now,
         )
-        staff = UserRow(
-            email=STAFF_EMAIL,
-            name="Front Desk",
-            kind=UserKind.STAFF.value,
-            password_hash=hash_password(STAFF_PASSWORD),
-            created_at=now,
-        )
-        anna_user = UserRow(
-            email=PATIENT_EMAIL,
-            name="Anna Schmidt",
-            kind=UserKind.PATIENT.value,
-            password_hash=hash_password(PATIENT_PASSWORD),
-            created_at=now,
-        )
-        s.add_all([anna, mia, paul, staff, anna_user])
-        await s.flush()
-        await s.execute(
-            user_patients.insert(),
-            [
-                {"user_id": anna_user.id, "patient_id": anna.id},
-                {"user_id": anna_user.id, "patient_id": mia.id},
-            ],
-        )
-        await uow.commit()
+    )
+    await uow.users.add(_user(STAFF_EMAIL, "Front Desk", UserKind.STAFF, STAFF_PASSWORD, now))
+    anna_user = await uow.users.add(
+        _user(PATIENT_EMAIL, "Anna Schmidt", UserKind.PATIENT, PATIENT_PASSWORD, now)
+    )
+    await uow.users.link(anna_user.id, anna.id)
+    await uow.users.link(anna_user.id, mia.id)
+
+
+def _user(email: str, name: str, kind: UserKind, password: str, now: datetime) -> UserRow:
+    return UserRow(
+        email=email,
+        name=name,
+        kind=kind.value,
+        password_hash=hash_password(password),
+        created_at=now,
+    )

@@ -1,4 +1,4 @@
-"""The schema with its limits: depth, aliases, tokens, and masking of unexpected errors."""
+"""The schema: every capability's operations joined, with limits and error masking."""
 
 from __future__ import annotations
 
@@ -15,12 +15,23 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from domain.errors import DomainError
-from schema.mutation import Mutation
-from schema.query import Query
-from schema.subscription import Subscription
+from schema.accounts.mutation import AccountsMutation
+from schema.accounts.query import AccountsQuery
+from schema.answers.mutation import AnswersMutation
+from schema.answers.query import AnswersQuery
+from schema.answers.subscription import AnswersSubscription
+from schema.booking.mutation import BookingMutation
+from schema.booking.query import BookingQuery
+from schema.booking.subscription import BookingSubscription
+from schema.setup.mutation import SetupMutation
+from schema.setup.query import SetupQuery
+from schema.visits.mutation import VisitsMutation
+from schema.visits.query import VisitsQuery
+from schema.visits.subscription import VisitsSubscription
 from subscriptions.hub import SubscriptionEnded
 
 log = logging.getLogger("portal.errors")
@@ -71,6 +82,17 @@ class QueryLimits(AddValidationRules):
 
     def __init__(self) -> None:
         super().__init__(LIMIT_RULES)
+
+
+#: Each capability's operations, joined into the root types. A new capability adds its
+#: classes here and nowhere else.
+Query = merge_types("Query", (AccountsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery))
+Mutation = merge_types(
+    "Mutation", (AccountsMutation, BookingMutation, AnswersMutation, VisitsMutation, SetupMutation)
+)
+Subscription = merge_types(
+    "Subscription", (BookingSubscription, AnswersSubscription, VisitsSubscription)
+)
 
 
 def build_schema(*, production: bool) -> strawberry.Schema:

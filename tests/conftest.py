@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from persistence.migrate import upgrade
-from persistence.repositories import overlapping_live_pairs
+from persistence.unit_of_work import SqlUnitOfWork
 from portal.app import create_app
 from portal.settings import Settings
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.mailbox import Mailbox
 from tests.support import GraphQL, ServerProcess, broadcast_url, database_url, wipe
@@ -39,7 +39,7 @@ def smtp_server() -> Iterator[Mailbox]:
 
 
 @pytest.fixture
-def mailbox(smtp_server: Mailbox, services: Services) -> Mailbox:
+def mailbox(smtp_server: Mailbox, deps: Deps) -> Mailbox:
     """The SMTP server, emptied for this test (after the database was wiped)."""
     smtp_server.received.clear()
     return smtp_server
@@ -65,29 +65,27 @@ def settings(run_dir: Path, smtp_server: Mailbox) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def app_and_services(settings: Settings) -> AsyncIterator[tuple[object, Services]]:
+async def app_and_deps(settings: Settings) -> AsyncIterator[tuple[object, Deps]]:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        yield app, app.state.services
+        yield app, app.state.deps
 
 
 @pytest.fixture
-async def services(app_and_services: tuple[object, Services]) -> AsyncIterator[Services]:
+async def deps(app_and_deps: tuple[object, Deps]) -> AsyncIterator[Deps]:
     """The in-process service, on a database emptied for this test. Afterwards, whatever
     the test did, no two live appointments of a practitioner may overlap."""
-    services = app_and_services[1]
-    await wipe(services.database)
-    await factories.clinic(services)
-    yield services
-    async with services.database.reader() as session:
-        assert await overlapping_live_pairs(session, datetime.now(UTC)) == 0
+    deps = app_and_deps[1]
+    await wipe(deps.database)
+    await factories.clinic(deps)
+    yield deps
+    async with SqlUnitOfWork(deps.database, write=False) as uow:
+        assert await uow.appointments.overlapping_live_pairs(datetime.now(UTC)) == 0
 
 
 @pytest.fixture
-async def gql(
-    app_and_services: tuple[object, Services], services: Services
-) -> AsyncIterator[GraphQL]:
-    transport = httpx.ASGITransport(app=app_and_services[0])  # type: ignore[arg-type]
+async def gql(app_and_deps: tuple[object, Deps], deps: Deps) -> AsyncIterator[GraphQL]:
+    transport = httpx.ASGITransport(app=app_and_deps[0])  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
         yield GraphQL(client)
 
@@ -135,6 +133,6 @@ def two_servers(settings: Settings, run_dir: Path) -> Iterator[list[ServerProces
 
 
 @pytest.fixture
-async def server_gql(server: ServerProcess, services: Services) -> AsyncIterator[GraphQL]:
+async def server_gql(server: ServerProcess, deps: Deps) -> AsyncIterator[GraphQL]:
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
         yield GraphQL(client)

@@ -24,7 +24,7 @@ from persistence.models import (
     user_patients,
 )
 from portal.demo import default_clinic
-from resolvers.services import Services
+from resolvers.deps import Deps
 
 ZONE = ZoneInfo("Europe/Berlin")
 PASSWORD = "correct horse battery"
@@ -35,20 +35,20 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-async def clinic(services: Services, **settings: object) -> ClinicRow:
+async def clinic(deps: Deps, **settings: object) -> ClinicRow:
     """The clinic row with test-friendly defaults: no minimum notice."""
     row = default_clinic()
     row.minimum_notice_minutes = 0
     for name, value in settings.items():
         setattr(row, name, value)
-    async with services.database.writer() as session:
+    async with deps.database.writer() as session:
         await session.merge(row)
         await session.commit()
     return row
 
 
-async def set_clinic(services: Services, **settings: object) -> None:
-    async with services.database.writer() as session:
+async def set_clinic(deps: Deps, **settings: object) -> None:
+    async with deps.database.writer() as session:
         await session.execute(update(ClinicRow).where(ClinicRow.id == 1).values(**settings))
         await session.commit()
 
@@ -69,7 +69,7 @@ class Diary:
 
 
 async def online_practitioner(
-    services: Services,
+    deps: Deps,
     *,
     name: str = "Maria Keller",
     duration_minutes: int = 30,
@@ -82,7 +82,7 @@ async def online_practitioner(
     valid_until: date | None = None,
 ) -> Diary:
     """A practitioner with one service and a session on the given weekdays."""
-    async with services.database.writer() as session:
+    async with deps.database.writer() as session:
         location = LocationRow(name="Lindenhof Centre")
         service = ServiceRow(
             name="Treatment", duration_minutes=duration_minutes, bookable_online=True
@@ -113,7 +113,7 @@ async def online_practitioner(
 
 
 async def patient(
-    services: Services,
+    deps: Deps,
     *,
     name: str = "Anna Schmidt",
     birth_date: date | None = date(1986, 4, 12),
@@ -131,7 +131,7 @@ async def patient(
         contact_consent=contact_consent,
         created_at=datetime.now(UTC),
     )
-    async with services.database.writer() as session:
+    async with deps.database.writer() as session:
         session.add(row)
         await session.commit()
     return row
@@ -151,7 +151,7 @@ _counter = iter(range(1, 10**9))
 
 
 async def user(
-    services: Services,
+    deps: Deps,
     *,
     kind: UserKind = UserKind.PATIENT,
     patients: tuple[PatientRow, ...] = (),
@@ -170,7 +170,7 @@ async def user(
         practitioner_id=practitioner_id,
         created_at=now,
     )
-    async with services.database.writer() as session:
+    async with deps.database.writer() as session:
         session.add(row)
         await session.flush()
         session.add(
@@ -187,8 +187,8 @@ async def user(
     return SignedInUser(row, token)
 
 
-async def staff(services: Services) -> SignedInUser:
-    return await user(services, kind=UserKind.STAFF, name="Front Desk")
+async def staff(deps: Deps) -> SignedInUser:
+    return await user(deps, kind=UserKind.STAFF, name="Front Desk")
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:

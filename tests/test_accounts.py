@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select, update
 
 from persistence.models import AppointmentRow, InvitationRow, PatientRow
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.mailbox import Mailbox
 from tests.support import GraphQL
@@ -66,14 +66,12 @@ def token_of(link: str) -> str:
 
 
 async def test_the_family_flow_a_parent_is_invited_for_a_child_and_books_for_both(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
-    await factories.set_clinic(services, approval_required=False)
-    diary = await factories.online_practitioner(services)
-    desk = await factories.staff(services)
-    mia = await factories.patient(
-        services, name="Mia Schmidt", email=None, birth_date=date(2015, 9, 3)
-    )
+    await factories.set_clinic(deps, approval_required=False)
+    diary = await factories.online_practitioner(deps)
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps, name="Mia Schmidt", email=None, birth_date=date(2015, 9, 3))
 
     invitation = (
         await gql(
@@ -124,12 +122,10 @@ async def test_the_family_flow_a_parent_is_invited_for_a_child_and_books_for_bot
     assert {"id": str(mia.id), "invitationStatus": "ENROLLED"} in statuses["patients"]
 
 
-async def test_a_wrong_code_fails_and_five_revoke_the_invitation(
-    gql: GraphQL, services: Services
-) -> None:
-    desk = await factories.staff(services)
-    mia = await factories.patient(services, name="Mia Schmidt")
-    user = await factories.user(services)
+async def test_a_wrong_code_fails_and_five_revoke_the_invitation(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps, name="Mia Schmidt")
+    user = await factories.user(deps)
     invitation = (
         await gql(
             INVITE,
@@ -159,10 +155,10 @@ async def test_a_wrong_code_fails_and_five_revoke_the_invitation(
     assert (await gql(ME, token=user.token))["me"]["patients"] == []
 
 
-async def test_patients_cannot_read_the_verification_code(gql: GraphQL, services: Services) -> None:
-    desk = await factories.staff(services)
-    mia = await factories.patient(services)
-    user = await factories.user(services, patients=(mia,))
+async def test_patients_cannot_read_the_verification_code(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps)
+    user = await factories.user(deps, patients=(mia,))
     await gql(
         INVITE, {"patientId": str(mia.id), "email": "x@example.com", "code": True}, token=desk.token
     )
@@ -170,12 +166,10 @@ async def test_patients_cannot_read_the_verification_code(gql: GraphQL, services
     assert body["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
 
 
-async def test_a_used_deleted_or_forged_token_is_not_found(
-    gql: GraphQL, services: Services
-) -> None:
-    desk = await factories.staff(services)
-    mia = await factories.patient(services)
-    first, second = await factories.user(services), await factories.user(services)
+async def test_a_used_deleted_or_forged_token_is_not_found(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps)
+    first, second = await factories.user(deps), await factories.user(deps)
     used = (
         await gql(
             INVITE,
@@ -201,10 +195,10 @@ async def test_a_used_deleted_or_forged_token_is_not_found(
         assert answer["__typename"] == "NotFound", token
 
 
-async def test_an_expired_invitation_is_not_found(gql: GraphQL, services: Services) -> None:
-    desk = await factories.staff(services)
-    mia = await factories.patient(services)
-    user = await factories.user(services)
+async def test_an_expired_invitation_is_not_found(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps)
+    user = await factories.user(deps)
     invitation = (
         await gql(
             INVITE,
@@ -212,7 +206,7 @@ async def test_an_expired_invitation_is_not_found(gql: GraphQL, services: Servic
             token=desk.token,
         )
     )["invite"]
-    async with services.database.writer() as session:
+    async with deps.database.writer() as session:
         await session.execute(
             update(InvitationRow).values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
         )
@@ -225,9 +219,9 @@ async def test_an_expired_invitation_is_not_found(gql: GraphQL, services: Servic
     assert answer["__typename"] == "NotFound"
 
 
-async def test_the_database_alone_gives_no_usable_link(gql: GraphQL, services: Services) -> None:
-    desk = await factories.staff(services)
-    mia = await factories.patient(services)
+async def test_the_database_alone_gives_no_usable_link(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps)
     invitation = (
         await gql(
             INVITE,
@@ -235,15 +229,15 @@ async def test_the_database_alone_gives_no_usable_link(gql: GraphQL, services: S
             token=desk.token,
         )
     )["invite"]
-    async with services.database.reader() as session:
+    async with deps.database.reader() as session:
         row = (await session.execute(select(InvitationRow))).scalar_one()
     stored = " ".join(str(getattr(row, c.key)) for c in InvitationRow.__table__.columns)
     assert token_of(invitation["link"]).split(".")[1] not in stored
 
 
-async def test_an_opted_out_patient_cannot_be_invited(gql: GraphQL, services: Services) -> None:
-    desk = await factories.staff(services)
-    paul = await factories.patient(services, name="Paul Becker", contact_consent=False)
+async def test_an_opted_out_patient_cannot_be_invited(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
+    paul = await factories.patient(deps, name="Paul Becker", contact_consent=False)
 
     refused = (
         await gql(
@@ -266,10 +260,10 @@ async def test_an_opted_out_patient_cannot_be_invited(gql: GraphQL, services: Se
 
 
 async def test_after_an_email_change_the_old_invitation_cannot_be_resent(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    anna = await factories.patient(services, email="old@example.com")
+    desk = await factories.staff(deps)
+    anna = await factories.patient(deps, email="old@example.com")
     invitation = (
         await gql(
             INVITE,
@@ -301,11 +295,11 @@ async def test_after_an_email_change_the_old_invitation_cannot_be_resent(
 
 
 async def test_invitation_status_through_the_life_of_an_invitation(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    anna = await factories.patient(services)
-    user = await factories.user(services)
+    desk = await factories.staff(deps)
+    anna = await factories.patient(deps)
+    user = await factories.user(deps)
 
     async def status() -> str:
         rows = (await gql(STATUS, {"id": str(anna.id)}, token=desk.token))["patients"]
@@ -334,13 +328,13 @@ async def test_invitation_status_through_the_life_of_an_invitation(
 
 
 async def test_bulk_invite_invites_those_it_can_and_says_why_it_skipped_the_rest(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    ok = await factories.patient(services, name="Has Email", email="has@example.com")
-    no_email = await factories.patient(services, name="No Email", email=None)
+    desk = await factories.staff(deps)
+    ok = await factories.patient(deps, name="Has Email", email="has@example.com")
+    no_email = await factories.patient(deps, name="No Email", email=None)
     opted_out = await factories.patient(
-        services, name="Opted Out", email="out@example.com", contact_consent=False
+        deps, name="Opted Out", email="out@example.com", contact_consent=False
     )
 
     result = (
@@ -355,9 +349,9 @@ async def test_bulk_invite_invites_those_it_can_and_says_why_it_skipped_the_rest
 
 
 async def test_creating_a_patient_can_send_the_invitation_at_once(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     query = """mutation($input: PatientInput!) { createPatient(input: $input, sendInvitation: true) {
       __typename ... on Patient { id invitationStatus } ... on Problem { code } ... on InvalidInput { field } } }"""
 
@@ -376,12 +370,12 @@ async def test_creating_a_patient_can_send_the_invitation_at_once(
 
 
 async def test_a_user_who_has_not_accepted_cannot_see_or_book_for_the_patient(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    diary = await factories.online_practitioner(services)
-    mia = await factories.patient(services, name="Mia Schmidt")
-    user = await factories.user(services)
+    desk = await factories.staff(deps)
+    diary = await factories.online_practitioner(deps)
+    mia = await factories.patient(deps, name="Mia Schmidt")
+    user = await factories.user(deps)
     await gql(
         INVITE,
         {"patientId": str(mia.id), "email": user.user.email, "code": False},
@@ -408,22 +402,22 @@ async def test_a_user_who_has_not_accepted_cannot_see_or_book_for_the_patient(
 # ---------------------------------------------------------------- registrations
 
 
-async def registered_with_booking(gql: GraphQL, services: Services) -> tuple[dict, str, str]:
+async def registered_with_booking(gql: GraphQL, deps: Deps) -> tuple[dict, str, str]:
     """Lena registers online and makes a PROVISIONAL booking: (sign-in, patient id, appointment id)."""
     return await provisional_request(
-        gql, services, name="Lena Braun", birth=date(1990, 1, 1), email="lena@example.com"
+        gql, deps, name="Lena Braun", birth=date(1990, 1, 1), email="lena@example.com"
     )
 
 
 async def test_merging_a_registration_keeps_every_appointment_and_link_and_leaves_no_duplicate(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    await factories.set_clinic(services, approval_required=True)
-    desk = await factories.staff(services)
+    await factories.set_clinic(deps, approval_required=True)
+    desk = await factories.staff(deps)
     existing = await factories.patient(
-        services, name="Lena Braun", birth_date=date(1990, 1, 1), email=None, phone="+49 30 555"
+        deps, name="Lena Braun", birth_date=date(1990, 1, 1), email=None, phone="+49 30 555"
     )
-    signed, provisional_id, appointment_id = await registered_with_booking(gql, services)
+    signed, provisional_id, appointment_id = await registered_with_booking(gql, deps)
 
     merged = (await gql(MERGE, {"a": provisional_id, "b": str(existing.id)}, token=desk.token))[
         "merge"
@@ -452,12 +446,10 @@ async def test_merging_a_registration_keeps_every_appointment_and_link_and_leave
     assert again["__typename"] == "NotFound"
 
 
-async def test_confirming_a_registration_makes_a_real_patient(
-    gql: GraphQL, services: Services
-) -> None:
-    await factories.set_clinic(services, approval_required=False)
-    desk = await factories.staff(services)
-    signed, provisional_id, appointment_id = await registered_with_booking(gql, services)
+async def test_confirming_a_registration_makes_a_real_patient(gql: GraphQL, deps: Deps) -> None:
+    await factories.set_clinic(deps, approval_required=False)
+    desk = await factories.staff(deps)
+    signed, provisional_id, appointment_id = await registered_with_booking(gql, deps)
 
     confirmed = (await gql(CONFIRM_REGISTRATION, {"a": provisional_id}, token=desk.token))[
         "confirmRegistration"
@@ -475,12 +467,12 @@ async def test_confirming_a_registration_makes_a_real_patient(
 
 
 async def test_linking_a_registered_user_to_their_patient_record_folds_in_their_registration(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    await factories.set_clinic(services, approval_required=True)
-    desk = await factories.staff(services)
-    existing = await factories.patient(services, name="Lena Braun")
-    signed, _, appointment_id = await registered_with_booking(gql, services)
+    await factories.set_clinic(deps, approval_required=True)
+    desk = await factories.staff(deps)
+    existing = await factories.patient(deps, name="Lena Braun")
+    signed, _, appointment_id = await registered_with_booking(gql, deps)
 
     linked = (
         await gql(LINK, {"u": signed["user"]["id"], "p": str(existing.id)}, token=desk.token)
@@ -500,12 +492,12 @@ async def test_linking_a_registered_user_to_their_patient_record_folds_in_their_
     assert appointment == {"status": "REQUESTED"}
 
 
-async def test_concurrent_merge_and_accept_end_consistent(gql: GraphQL, services: Services) -> None:
-    desk = await factories.staff(services)
+async def test_concurrent_merge_and_accept_end_consistent(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
     existing = await factories.patient(
-        services, name="Lena Braun", birth_date=date(1990, 1, 1), email="lena@example.com"
+        deps, name="Lena Braun", birth_date=date(1990, 1, 1), email="lena@example.com"
     )
-    _, provisional_id, appointment_id = await registered_with_booking(gql, services)
+    _, provisional_id, appointment_id = await registered_with_booking(gql, deps)
     accept = "mutation($id: ID!, $p: ID) { accept(appointmentId: $id, patientId: $p) { __typename ... on Appointment { status } ... on Problem { code } } }"
 
     merged, accepted = await asyncio.gather(
@@ -513,7 +505,7 @@ async def test_concurrent_merge_and_accept_end_consistent(gql: GraphQL, services
         gql(accept, {"id": appointment_id, "p": str(existing.id)}, token=desk.token),
     )
 
-    async with services.database.reader() as session:
+    async with deps.database.reader() as session:
         provisional_left = (
             await session.execute(
                 select(func.count()).select_from(PatientRow).where(PatientRow.provisional.is_(True))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from domain.actors import UserKind
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.support import GraphQL
 from tests.test_availability_api import SLOTS, insert_appointment
@@ -75,18 +75,16 @@ EVERYTHING = """
 """
 
 
-async def sign_in_as(
-    services: Services, role: str, diary: factories.Diary | None = None
-) -> str | None:
+async def sign_in_as(deps: Deps, role: str, diary: factories.Diary | None = None) -> str | None:
     """A token for one role (None for anonymous); patients get a patient record of their own."""
     if role == "anonymous":
         return None
     if role == "staff":
-        return (await factories.staff(services)).token
+        return (await factories.staff(deps)).token
     if role == "practitioner":
         assert diary is not None
         user = await factories.user(
-            services,
+            deps,
             kind=UserKind.PRACTITIONER,
             practitioner_id=diary.practitioner.id,
             name="Maria Keller",
@@ -94,10 +92,10 @@ async def sign_in_as(
         return user.token
     provisional = role == "provisional"
     own = await factories.patient(
-        services, name=f"Own {role}", email=f"{role}@example.com", provisional=provisional
+        deps, name=f"Own {role}", email=f"{role}@example.com", provisional=provisional
     )
     kind = UserKind.PROVISIONAL_PATIENT if provisional else UserKind.PATIENT
-    return (await factories.user(services, kind=kind, patients=(own,))).token
+    return (await factories.user(deps, kind=kind, patients=(own,))).token
 
 
 def refused(body: dict[str, Any]) -> str:
@@ -109,11 +107,11 @@ def refused(body: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("role", [*NOT_STAFF, "staff"])
 async def test_everyone_may_read_the_clinic_and_its_online_offer(
-    gql: GraphQL, services: Services, role: str
+    gql: GraphQL, deps: Deps, role: str
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    await factories.online_practitioner(services, name="Offline Otto", online_access=False)
-    token = await sign_in_as(services, role, diary)
+    diary = await factories.online_practitioner(deps)
+    await factories.online_practitioner(deps, name="Offline Otto", online_access=False)
+    token = await sign_in_as(deps, role, diary)
     day = factories.days_ahead(3)
 
     public = await gql(PUBLIC_READS, token=token)
@@ -138,13 +136,11 @@ async def test_everyone_may_read_the_clinic_and_its_online_offer(
 
 
 @pytest.mark.parametrize("role", NOT_STAFF)
-async def test_only_staff_may_set_up_the_clinic(
-    gql: GraphQL, services: Services, role: str
-) -> None:
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services)
-    desk = await factories.staff(services)
-    token = await sign_in_as(services, role, diary)
+async def test_only_staff_may_set_up_the_clinic(gql: GraphQL, deps: Deps, role: str) -> None:
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps)
+    desk = await factories.staff(deps)
+    token = await sign_in_as(deps, role, diary)
     before = await gql(EVERYTHING, token=desk.token)
     scene = {
         "p": diary.practitioner_id,
@@ -168,24 +164,22 @@ async def test_only_staff_may_set_up_the_clinic(
 
 @pytest.mark.parametrize("role", NOT_STAFF)
 async def test_the_patient_list_and_offline_practitioners_are_for_staff_only(
-    gql: GraphQL, services: Services, role: str
+    gql: GraphQL, deps: Deps, role: str
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    await factories.patient(services, name="Anna Schmidt")
-    token = await sign_in_as(services, role, diary)
+    diary = await factories.online_practitioner(deps)
+    await factories.patient(deps, name="Anna Schmidt")
+    token = await sign_in_as(deps, role, diary)
 
     assert refused(await gql.raw(PATIENTS, token=token)) == "NOT_ALLOWED"
     assert refused(await gql.raw(ALL_PRACTITIONERS, token=token)) == "NOT_ALLOWED"
 
 
-async def test_staff_may_list_patients_and_every_practitioner(
-    gql: GraphQL, services: Services
-) -> None:
-    await factories.online_practitioner(services, name="Online Olga")
-    await factories.online_practitioner(services, name="Offline Otto", online_access=False)
-    await factories.patient(services, name="Anna Schmidt")
-    await factories.patient(services, name="Bert Brandt", email="bert@example.com")
-    token = await sign_in_as(services, "staff")
+async def test_staff_may_list_patients_and_every_practitioner(gql: GraphQL, deps: Deps) -> None:
+    await factories.online_practitioner(deps, name="Online Olga")
+    await factories.online_practitioner(deps, name="Offline Otto", online_access=False)
+    await factories.patient(deps, name="Anna Schmidt")
+    await factories.patient(deps, name="Bert Brandt", email="bert@example.com")
+    token = await sign_in_as(deps, "staff")
 
     assert (await gql(PATIENTS, token=token))["patients"] == [{"name": "Anna Schmidt"}]
     assert (await gql(ALL_PRACTITIONERS, token=token))["practitioners"] == [
@@ -194,13 +188,13 @@ async def test_staff_may_list_patients_and_every_practitioner(
     ]
 
 
-async def test_a_user_sees_only_the_patients_they_manage(gql: GraphQL, services: Services) -> None:
-    anna = await factories.patient(services, name="Anna Schmidt")
-    ben = await factories.patient(services, name="Ben Schmidt", email=None)
-    carla = await factories.patient(services, name="Carla Roth", email="carla@example.com")
-    parent = await factories.user(services, patients=(anna, ben))
-    other = await factories.user(services, patients=(carla,))
-    newcomer = await sign_in_as(services, "provisional")
+async def test_a_user_sees_only_the_patients_they_manage(gql: GraphQL, deps: Deps) -> None:
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    ben = await factories.patient(deps, name="Ben Schmidt", email=None)
+    carla = await factories.patient(deps, name="Carla Roth", email="carla@example.com")
+    parent = await factories.user(deps, patients=(anna, ben))
+    other = await factories.user(deps, patients=(carla,))
+    newcomer = await sign_in_as(deps, "provisional")
 
     assert (await gql(ME_PATIENTS, token=parent.token))["me"] == {
         "kind": "PATIENT",
@@ -220,19 +214,19 @@ async def test_a_user_sees_only_the_patients_they_manage(gql: GraphQL, services:
 
 
 async def test_an_appointment_is_seen_by_its_patients_users_its_practitioner_and_staff(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    elsewhere = await factories.online_practitioner(services, name="Other Practitioner")
-    carla = await factories.patient(services, name="Carla Roth")
-    anna = await factories.patient(services, name="Anna Schmidt")
-    carlas_user = await factories.user(services, patients=(carla,))
-    annas_user = await factories.user(services, patients=(anna,))
-    staff = await sign_in_as(services, "staff")
-    own_practitioner = await sign_in_as(services, "practitioner", diary)
-    other_practitioner = await sign_in_as(services, "practitioner", elsewhere)
-    provisional = await sign_in_as(services, "provisional")
-    row = await insert_appointment(services, diary, factories.slot_start(days=5), patient=carla)
+    diary = await factories.online_practitioner(deps)
+    elsewhere = await factories.online_practitioner(deps, name="Other Practitioner")
+    carla = await factories.patient(deps, name="Carla Roth")
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    carlas_user = await factories.user(deps, patients=(carla,))
+    annas_user = await factories.user(deps, patients=(anna,))
+    staff = await sign_in_as(deps, "staff")
+    own_practitioner = await sign_in_as(deps, "practitioner", diary)
+    other_practitioner = await sign_in_as(deps, "practitioner", elsewhere)
+    provisional = await sign_in_as(deps, "provisional")
+    row = await insert_appointment(deps, diary, factories.slot_start(days=5), patient=carla)
 
     async def seen_by(token: str | None) -> dict[str, Any] | None:
         return (await gql(APPOINTMENT, {"id": str(row.id)}, token=token))["appointment"]
@@ -254,12 +248,12 @@ async def test_an_appointment_is_seen_by_its_patients_users_its_practitioner_and
 
 
 async def test_a_user_never_sees_the_other_users_of_a_shared_patient(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    anna = await factories.patient(services, name="Anna Schmidt")
-    mother = await factories.user(services, patients=(anna,), email="mother@example.com")
-    await factories.user(services, patients=(anna,), email="father@example.com")
-    staff = await sign_in_as(services, "staff")
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    mother = await factories.user(deps, patients=(anna,), email="mother@example.com")
+    await factories.user(deps, patients=(anna,), email="father@example.com")
+    staff = await sign_in_as(deps, "staff")
 
     assert (await gql(MY_PATIENTS_USERS, token=mother.token))["me"]["patients"] == [
         {"name": "Anna Schmidt", "users": [{"email": "mother@example.com"}]}
@@ -273,13 +267,13 @@ async def test_a_user_never_sees_the_other_users_of_a_shared_patient(
 
 
 async def test_the_diary_is_for_staff_and_the_practitioner_it_belongs_to(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    elsewhere = await factories.online_practitioner(services, name="Other Practitioner")
-    carla = await factories.patient(services, name="Carla Roth")
+    diary = await factories.online_practitioner(deps)
+    elsewhere = await factories.online_practitioner(deps, name="Other Practitioner")
+    carla = await factories.patient(deps, name="Carla Roth")
     start = factories.slot_start(days=5)
-    row = await insert_appointment(services, diary, start, patient=carla)
+    row = await insert_appointment(deps, diary, start, patient=carla)
     window = {
         "p": diary.practitioner_id,
         "from": (start - timedelta(hours=3)).isoformat(),
@@ -288,10 +282,10 @@ async def test_the_diary_is_for_staff_and_the_practitioner_it_belongs_to(
     entries = [{"id": str(row.id), "status": "BOOKED", "patient": {"name": "Carla Roth"}}]
 
     for role in ("staff", "practitioner"):
-        token = await sign_in_as(services, role, diary)
+        token = await sign_in_as(deps, role, diary)
         assert (await gql(DIARY, window, token=token))["diary"] == entries, role
 
-    carlas_user = await factories.user(services, patients=(carla,))
-    other_practitioner = await sign_in_as(services, "practitioner", elsewhere)
+    carlas_user = await factories.user(deps, patients=(carla,))
+    other_practitioner = await sign_in_as(deps, "practitioner", elsewhere)
     for token in (carlas_user.token, other_practitioner, None):
         assert refused(await gql.raw(DIARY, window, token=token)) == "NOT_ALLOWED"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from persistence.models import AppointmentRow, PatientRow
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.factories import ZONE
 from tests.support import GraphQL
@@ -36,7 +36,7 @@ mutation End($id: ID!, $until: Date!) {
 
 
 async def insert_appointment(
-    services: Services,
+    deps: Deps,
     diary: factories.Diary,
     start: datetime,
     *,
@@ -61,7 +61,7 @@ async def insert_appointment(
         created_by_id=created_by_id,
         created_at=datetime.now(UTC),
     )
-    async with services.database.writer() as session:
+    async with deps.database.writer() as session:
         session.add(row)
         await session.commit()
     return row
@@ -110,10 +110,10 @@ def next_offset_change(after: date) -> date:
 
 
 async def test_slots_step_by_the_service_duration_inside_online_sessions(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
     diary = await factories.online_practitioner(
-        services, duration_minutes=45, start=time(9), end=time(12)
+        deps, duration_minutes=45, start=time(9), end=time(12)
     )
     day = factories.days_ahead(3)
 
@@ -135,11 +135,11 @@ async def test_slots_step_by_the_service_duration_inside_online_sessions(
 
 @pytest.mark.parametrize(("month", "offset"), [(1, "+01:00"), (7, "+02:00")])
 async def test_slot_times_carry_the_clinics_utc_offset_of_their_season(
-    gql: GraphQL, services: Services, month: int, offset: str
+    gql: GraphQL, deps: Deps, month: int, offset: str
 ) -> None:
-    await factories.set_clinic(services, booking_horizon_days=400)
+    await factories.set_clinic(deps, booking_horizon_days=400)
     diary = await factories.online_practitioner(
-        services, duration_minutes=60, start=time(9), end=time(10)
+        deps, duration_minutes=60, start=time(9), end=time(10)
     )
     day = next_day_in_month(month)
 
@@ -155,13 +155,11 @@ async def test_slot_times_carry_the_clinics_utc_offset_of_their_season(
     ]
 
 
-async def test_a_booked_appointment_removes_the_slots_it_overlaps(
-    gql: GraphQL, services: Services
-) -> None:
-    diary = await factories.online_practitioner(services, start=time(9), end=time(12))
+async def test_a_booked_appointment_removes_the_slots_it_overlaps(gql: GraphQL, deps: Deps) -> None:
+    diary = await factories.online_practitioner(deps, start=time(9), end=time(12))
     day = factories.days_ahead(4)
-    await insert_appointment(services, diary, factories.local(day, 10, 15), minutes=30)
-    await insert_appointment(services, diary, factories.local(day, 11), status="CANCELLED")
+    await insert_appointment(deps, diary, factories.local(day, 10, 15), minutes=30)
+    await insert_appointment(deps, diary, factories.local(day, 11), status="CANCELLED")
 
     found = await starts(gql, diary, *whole_day(day))
 
@@ -169,20 +167,20 @@ async def test_a_booked_appointment_removes_the_slots_it_overlaps(
 
 
 async def test_an_expired_hold_does_not_block_while_a_live_hold_does(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services, start=time(9), end=time(12))
+    diary = await factories.online_practitioner(deps, start=time(9), end=time(12))
     day = factories.days_ahead(4)
     now = datetime.now(UTC)
     await insert_appointment(
-        services,
+        deps,
         diary,
         factories.local(day, 10),
         status="TEMPORARY",
         hold_expires_at=now - timedelta(minutes=1),
     )
     await insert_appointment(
-        services,
+        deps,
         diary,
         factories.local(day, 11),
         status="TEMPORARY",
@@ -202,10 +200,10 @@ async def test_an_expired_hold_does_not_block_while_a_live_hold_does(
     ids=["sessions-not-online", "no-online-access"],
 )
 async def test_an_offline_practitioner_has_no_slots_and_is_not_listed(
-    gql: GraphQL, services: Services, offline: dict[str, bool]
+    gql: GraphQL, deps: Deps, offline: dict[str, bool]
 ) -> None:
-    online = await factories.online_practitioner(services, name="Online Olga")
-    diary = await factories.online_practitioner(services, name="Offline Otto", **offline)
+    online = await factories.online_practitioner(deps, name="Online Olga")
+    diary = await factories.online_practitioner(deps, name="Offline Otto", **offline)
     day = factories.days_ahead(3)
 
     found = await availability(gql, diary, *whole_day(day))
@@ -217,10 +215,10 @@ async def test_an_offline_practitioner_has_no_slots_and_is_not_listed(
 
 
 async def test_open_until_is_the_booking_horizon_while_sessions_never_end(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    await factories.set_clinic(services, booking_horizon_days=30)
-    diary = await factories.online_practitioner(services)
+    await factories.set_clinic(deps, booking_horizon_days=30)
+    diary = await factories.online_practitioner(deps)
     day = factories.days_ahead(3)
 
     before = datetime.now(UTC)
@@ -236,10 +234,10 @@ async def test_open_until_is_the_booking_horizon_while_sessions_never_end(
 
 
 async def test_open_until_is_the_end_of_the_last_session_when_the_series_ends_first(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    diary = await factories.online_practitioner(services, weekdays=(1,), end=time(17))
+    desk = await factories.staff(deps)
+    diary = await factories.online_practitioner(deps, weekdays=(1,), end=time(17))
     (series,) = (await gql(SESSIONS, token=desk.token))["practitioners"][0]["sessions"]
     until = factories.days_ahead(20)
     ended = (await gql(END_SERIES, {"id": series["id"], "until": until.isoformat()}, desk.token))[
@@ -266,10 +264,10 @@ async def test_open_until_is_the_end_of_the_last_session_when_the_series_ends_fi
 
 
 async def test_a_series_ending_beyond_the_horizon_leaves_open_until_at_the_horizon(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    diary = await factories.online_practitioner(services, weekdays=(2,))
+    desk = await factories.staff(deps)
+    diary = await factories.online_practitioner(deps, weekdays=(2,))
     (series,) = (await gql(SESSIONS, token=desk.token))["practitioners"][0]["sessions"]
     until = factories.days_ahead(200)
     await gql(END_SERIES, {"id": series["id"], "until": until.isoformat()}, desk.token)
@@ -282,16 +280,14 @@ async def test_a_series_ending_beyond_the_horizon_leaves_open_until_at_the_horiz
     assert before + timedelta(days=60) <= open_until <= after + timedelta(days=60)
 
 
-async def test_minimum_notice_hides_slots_that_start_too_soon(
-    gql: GraphQL, services: Services
-) -> None:
-    diary = await factories.online_practitioner(services)
+async def test_minimum_notice_hides_slots_that_start_too_soon(gql: GraphQL, deps: Deps) -> None:
+    diary = await factories.online_practitioner(deps)
     notice = timedelta(hours=24)
     before = datetime.now(UTC)
     window = (before - timedelta(hours=1), before + timedelta(days=3))
 
     without_notice = await starts(gql, diary, *window)
-    await factories.set_clinic(services, minimum_notice_minutes=24 * 60)
+    await factories.set_clinic(deps, minimum_notice_minutes=24 * 60)
     with_notice = await starts(gql, diary, *window)
 
     assert min(without_notice) >= before
@@ -301,9 +297,9 @@ async def test_minimum_notice_hides_slots_that_start_too_soon(
 
 
 async def test_a_range_ending_before_it_starts_is_a_graphql_error_with_its_code(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
+    diary = await factories.online_practitioner(deps)
     start = factories.slot_start(days=3)
 
     body = await gql.raw(
@@ -324,11 +320,11 @@ async def test_a_range_ending_before_it_starts_is_a_graphql_error_with_its_code(
 
 
 async def test_a_daily_nine_oclock_slot_stays_at_nine_across_a_daylight_saving_change(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    await factories.set_clinic(services, booking_horizon_days=400)
+    await factories.set_clinic(deps, booking_horizon_days=400)
     diary = await factories.online_practitioner(
-        services, duration_minutes=60, start=time(9), end=time(10)
+        deps, duration_minutes=60, start=time(9), end=time(10)
     )
     change = next_offset_change(after=factories.days_ahead(4))
     days = [change + timedelta(days=i) for i in range(-3, 4)]
@@ -352,11 +348,11 @@ async def test_a_daily_nine_oclock_slot_stays_at_nine_across_a_daylight_saving_c
 
 
 async def test_on_the_change_day_wall_times_the_clock_skips_give_no_slot(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
     """Spring: 02:00-03:00 does not exist. Autumn: the repeated hour is offered once."""
-    await factories.set_clinic(services, booking_horizon_days=400)
-    diary = await factories.online_practitioner(services, start=time(1), end=time(4))
+    await factories.set_clinic(deps, booking_horizon_days=400)
+    diary = await factories.online_practitioner(deps, start=time(1), end=time(4))
     change = next_offset_change(after=factories.days_ahead(4))
 
     found = await starts(gql, diary, *whole_day(change))
@@ -372,12 +368,12 @@ async def test_on_the_change_day_wall_times_the_clock_skips_give_no_slot(
 
 
 async def test_a_practitioner_whose_online_series_has_ended_is_not_offered_online(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
     ended = await factories.online_practitioner(
-        services, name="Ended", valid_until=factories.days_ahead(-1)
+        deps, name="Ended", valid_until=factories.days_ahead(-1)
     )
-    running = await factories.online_practitioner(services, name="Running")
+    running = await factories.online_practitioner(deps, name="Running")
 
     listed = (await gql("{ practitioners { id } }"))["practitioners"]
 

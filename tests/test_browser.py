@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.support import ROOT, ServerProcess
 
@@ -55,15 +55,15 @@ async def snap(page: Page, name: str) -> None:
 
 
 async def test_a_held_slot_vanishes_from_the_other_page_and_the_panel_accepts_the_request_live(
-    browser: Browser, server: ServerProcess, services: Services
+    browser: Browser, server: ServerProcess, deps: Deps
 ) -> None:
-    await factories.set_clinic(services, approval_required=True)
-    await factories.online_practitioner(services)
-    anna = await factories.patient(services, name="Anna Schmidt")
-    paul = await factories.patient(services, name="Paul Becker")
-    first = await factories.user(services, patients=(anna,), name="Anna Schmidt")
-    second = await factories.user(services, patients=(paul,), name="Paul Becker")
-    desk = await factories.staff(services)
+    await factories.set_clinic(deps, approval_required=True)
+    await factories.online_practitioner(deps)
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    paul = await factories.patient(deps, name="Paul Becker")
+    first = await factories.user(deps, patients=(anna,), name="Anna Schmidt")
+    second = await factories.user(deps, patients=(paul,), name="Paul Becker")
+    desk = await factories.staff(deps)
 
     page_a = await signed_in(browser, f"{server.url}/book/", first.user.email)
     page_b = await signed_in(browser, f"{server.url}/book/", second.user.email)

@@ -7,7 +7,7 @@ import os
 import sys
 
 from portal.demo import load_demo_data
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests.support import ROOT, GraphQL, ServerProcess
 
 EXAMPLES = ROOT / "client-examples" / "python"
@@ -25,9 +25,9 @@ async def run_example(name: str, server: ServerProcess, *args: str) -> asyncio.s
 
 
 async def test_the_listener_prints_the_changes_the_booking_script_makes(
-    server: ServerProcess, server_gql: GraphQL, services: Services
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    await load_demo_data(services)
+    await load_demo_data(deps)
     maria = next(
         p
         for p in (await server_gql("{ practitioners { id name } }"))["practitioners"]

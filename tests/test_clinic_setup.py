@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.support import GraphQL
 
@@ -165,9 +165,9 @@ def series_input(practitioner_id: str, location_id: str, **changes: Any) -> dict
 
 
 async def test_staff_set_up_a_practitioner_who_is_bookable_once_online_access_is_on(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     location = await setup_ok(gql, desk.token, CREATE_LOCATION, name="  Lindenhof Centre ")
     massage = await setup_ok(gql, desk.token, CREATE_SERVICE, name="Massage", minutes=45)
     rehab = await setup_ok(
@@ -224,10 +224,10 @@ async def test_staff_set_up_a_practitioner_who_is_bookable_once_online_access_is
 
 
 async def test_a_series_switched_out_of_online_booking_takes_its_practitioner_offline(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    diary = await factories.online_practitioner(services, weekdays=(1,))
+    desk = await factories.staff(deps)
+    diary = await factories.online_practitioner(deps, weekdays=(1,))
     (series,) = (await practitioners(gql, desk.token, online_only=True))[0]["sessions"]
 
     offline = await setup_ok(gql, desk.token, UPDATE_SERIES, id=series["id"], online=False)
@@ -247,10 +247,10 @@ async def test_a_series_switched_out_of_online_booking_takes_its_practitioner_of
 
 
 async def test_staff_end_a_series_on_a_date_and_the_rest_of_it_stays(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    await factories.online_practitioner(services, weekdays=(3,))
+    desk = await factories.staff(deps)
+    await factories.online_practitioner(deps, weekdays=(3,))
     (series,) = (await practitioners(gql, desk.token, online_only=False))[0]["sessions"]
 
     ended = await setup_ok(gql, desk.token, UPDATE_SERIES, id=series["id"], until="2027-06-30")
@@ -262,8 +262,8 @@ async def test_staff_end_a_series_on_a_date_and_the_rest_of_it_stays(
     assert stored["validUntil"] == "2027-06-30"
 
 
-async def test_clinic_settings_change_only_what_is_given(gql: GraphQL, services: Services) -> None:
-    desk = await factories.staff(services)
+async def test_clinic_settings_change_only_what_is_given(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
     before = (await gql(CLINIC))["clinic"]
 
     changed = await setup_ok(
@@ -292,9 +292,9 @@ async def test_clinic_settings_change_only_what_is_given(gql: GraphQL, services:
 
 
 async def test_staff_create_and_update_patients_and_find_them_by_name_or_email(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     created = await setup_ok(
         gql,
         desk.token,
@@ -360,9 +360,9 @@ async def test_staff_create_and_update_patients_and_find_them_by_name_or_email(
     ],
 )
 async def test_a_bad_session_series_is_refused_naming_the_field_and_nothing_is_stored(
-    gql: GraphQL, services: Services, changes: dict[str, Any], field: str
+    gql: GraphQL, deps: Deps, changes: dict[str, Any], field: str
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     location = await setup_ok(gql, desk.token, CREATE_LOCATION, name="Lindenhof Centre")
     keller = await setup_ok(gql, desk.token, CREATE_PRACTITIONER, name="Keller", serviceIds=[])
 
@@ -381,10 +381,8 @@ async def test_a_bad_session_series_is_refused_naming_the_field_and_nothing_is_s
     assert stored["sessions"] == []
 
 
-async def test_updating_an_unknown_session_series_is_not_found(
-    gql: GraphQL, services: Services
-) -> None:
-    desk = await factories.staff(services)
+async def test_updating_an_unknown_session_series_is_not_found(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
 
     result = (await gql(UPDATE_SERIES, {"id": "999999", "online": False}, token=desk.token))[
         "updateSessionSeries"
@@ -394,10 +392,10 @@ async def test_updating_an_unknown_session_series_is_not_found(
 
 
 async def test_ending_a_series_before_it_starts_is_refused_and_it_stays_as_it_was(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    await factories.online_practitioner(services, weekdays=(1,))
+    desk = await factories.staff(deps)
+    await factories.online_practitioner(deps, weekdays=(1,))
     (series,) = (await practitioners(gql, desk.token, online_only=False))[0]["sessions"]
 
     result = (
@@ -414,9 +412,9 @@ async def test_ending_a_series_before_it_starts_is_refused_and_it_stays_as_it_wa
 
 
 async def test_a_practitioner_with_an_unknown_service_is_refused_and_not_created(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     massage = await setup_ok(gql, desk.token, CREATE_SERVICE, name="Massage", minutes=45)
 
     result = (
@@ -441,9 +439,9 @@ async def test_a_practitioner_with_an_unknown_service_is_refused_and_not_created
     ],
 )
 async def test_empty_names_and_durations_are_refused_naming_the_field(
-    gql: GraphQL, services: Services, query: str, variables: dict[str, Any], field: str
+    gql: GraphQL, deps: Deps, query: str, variables: dict[str, Any], field: str
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
 
     (result,) = (await gql(query, variables, token=desk.token)).values()
 
@@ -454,9 +452,9 @@ async def test_empty_names_and_durations_are_refused_naming_the_field(
 
 
 async def test_a_malformed_email_on_a_new_patient_is_refused_and_no_patient_is_created(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
 
     result = (
         await gql(CREATE_PATIENT, {"input": {"name": "Jonas", "email": "jonas@"}}, token=desk.token)
@@ -471,10 +469,10 @@ async def test_a_malformed_email_on_a_new_patient_is_refused_and_no_patient_is_c
 
 
 async def test_a_malformed_email_on_an_update_is_refused_and_the_patient_is_unchanged(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    anna = await factories.patient(services, email="anna@example.com", phone="030 1")
+    desk = await factories.staff(deps)
+    anna = await factories.patient(deps, email="anna@example.com", phone="030 1")
 
     result = (
         await gql(
@@ -489,8 +487,8 @@ async def test_a_malformed_email_on_an_update_is_refused_and_the_patient_is_unch
     assert (stored["email"], stored["phone"]) == ("anna@example.com", "030 1")
 
 
-async def test_updating_an_unknown_patient_is_not_found(gql: GraphQL, services: Services) -> None:
-    desk = await factories.staff(services)
+async def test_updating_an_unknown_patient_is_not_found(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
 
     result = (
         await gql(UPDATE_PATIENT, {"id": "999999", "input": {"name": "X"}}, token=desk.token)
@@ -511,9 +509,9 @@ async def test_updating_an_unknown_patient_is_not_found(gql: GraphQL, services: 
     ],
 )
 async def test_bad_clinic_settings_are_refused_and_nothing_changes(
-    gql: GraphQL, services: Services, changes: dict[str, Any], field: str
+    gql: GraphQL, deps: Deps, changes: dict[str, Any], field: str
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     before = (await gql(CLINIC))["clinic"]
 
     # A valid change in the same input is not written either.
@@ -530,11 +528,11 @@ async def test_bad_clinic_settings_are_refused_and_nothing_changes(
 
 
 async def test_patient_search_takes_percent_and_underscore_literally(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    await factories.patient(services, name="Anna Schmidt", email="anna@example.com")
-    await factories.patient(services, name="Under_Score", email="u@example.com")
+    desk = await factories.staff(deps)
+    await factories.patient(deps, name="Anna Schmidt", email="anna@example.com")
+    await factories.patient(deps, name="Under_Score", email="u@example.com")
 
     underscore = (await gql('{ patients(search: "_") { name } }', token=desk.token))["patients"]
     percent = (await gql('{ patients(search: "%") { name } }', token=desk.token))["patients"]

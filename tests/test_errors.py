@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from persistence.models import ClinicRow
 from portal.app import create_app
 from portal.settings import Settings
-from resolvers.services import Services
+from resolvers.deps import Deps
 from schema.build import MAX_ALIASES, MAX_DEPTH
 from tests import factories
 from tests.support import GraphQL
@@ -27,7 +27,7 @@ CLINIC = "{ clinic { name timeZone } }"
 
 
 @pytest.fixture
-async def production_gql(settings: Settings, services: Services) -> AsyncIterator[GraphQL]:
+async def production_gql(settings: Settings, deps: Deps) -> AsyncIterator[GraphQL]:
     """A client of an app built as production builds it, on the test's database."""
     app = create_app(dataclasses.replace(settings, environment="production"))
     async with app.router.lifespan_context(app):
@@ -36,9 +36,9 @@ async def production_gql(settings: Settings, services: Services) -> AsyncIterato
             yield GraphQL(client)
 
 
-async def remove_the_clinic_row(services: Services) -> None:
+async def remove_the_clinic_row(deps: Deps) -> None:
     """A broken database: every read of the clinic now fails with an internal error."""
-    async with services.database.writer() as session:
+    async with deps.database.writer() as session:
         await session.execute(delete(ClinicRow))
         await session.commit()
 
@@ -72,9 +72,9 @@ def aliased_clinics(count: int) -> str:
 
 
 async def test_an_unexpected_fault_is_masked_in_production_and_logged(
-    production_gql: GraphQL, services: Services, caplog: pytest.LogCaptureFixture
+    production_gql: GraphQL, deps: Deps, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await remove_the_clinic_row(services)
+    await remove_the_clinic_row(deps)
 
     with caplog.at_level(logging.ERROR, logger="portal.errors"):
         body = await production_gql.raw(CLINIC)
@@ -90,8 +90,8 @@ async def test_an_unexpected_fault_is_masked_in_production_and_logged(
     assert logged.exc_info is not None and logged.exc_info[0] is LookupError
 
 
-async def test_the_development_server_shows_the_fault(gql: GraphQL, services: Services) -> None:
-    await remove_the_clinic_row(services)
+async def test_the_development_server_shows_the_fault(gql: GraphQL, deps: Deps) -> None:
+    await remove_the_clinic_row(deps)
 
     body = await gql.raw(CLINIC)
 
@@ -100,9 +100,9 @@ async def test_the_development_server_shows_the_fault(gql: GraphQL, services: Se
 
 
 async def test_an_expected_domain_error_keeps_its_message_and_code_in_production(
-    production_gql: GraphQL, services: Services
+    production_gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
+    diary = await factories.online_practitioner(deps)
 
     body = await production_gql.raw(SLOTS, slot_range(diary, backwards=True))
 
@@ -113,9 +113,9 @@ async def test_an_expected_domain_error_keeps_its_message_and_code_in_production
 
 
 async def test_a_refusal_keeps_its_message_and_code_in_production(
-    production_gql: GraphQL, services: Services
+    production_gql: GraphQL, deps: Deps
 ) -> None:
-    patient = await factories.user(services)
+    patient = await factories.user(deps)
 
     body = await production_gql.raw("{ patients { name } }", token=patient.token)
 
@@ -125,9 +125,9 @@ async def test_a_refusal_keeps_its_message_and_code_in_production(
 
 
 async def test_problems_returned_as_data_are_untouched_in_production(
-    production_gql: GraphQL, services: Services
+    production_gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
 
     data = await production_gql(
         'mutation { createLocation(name: " ") { ... on InvalidInput { code message field } } }',
@@ -172,9 +172,9 @@ async def test_a_malformed_operation_is_told_not_masked_in_production(
 
 
 async def test_operations_deeper_than_the_limit_are_refused(
-    production_gql: GraphQL, services: Services
+    production_gql: GraphQL, deps: Deps
 ) -> None:
-    await factories.online_practitioner(services)
+    await factories.online_practitioner(deps)
 
     deep_enough = await production_gql.raw(nested_practitioners(MAX_DEPTH))
     too_deep = await production_gql.raw(nested_practitioners(MAX_DEPTH + 1))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from domain.actors import UserKind
 from persistence.models import AppointmentRow
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.support import GraphQL, eventually
 
@@ -77,9 +77,9 @@ async def free_starts(gql: GraphQL, diary: factories.Diary, start: datetime) -> 
     return {datetime.fromisoformat(s["start"]) for s in data["availableSlots"]["slots"]}
 
 
-async def expire_holds(services: Services) -> None:
+async def expire_holds(deps: Deps) -> None:
     """Make every hold lapse now, as if its minutes had run out."""
-    async with services.database.writer() as session:
+    async with deps.database.writer() as session:
         await session.execute(
             update(AppointmentRow)
             .where(AppointmentRow.status == "TEMPORARY")
@@ -88,8 +88,8 @@ async def expire_holds(services: Services) -> None:
         await session.commit()
 
 
-async def live_count(services: Services) -> int:
-    async with services.database.reader() as session:
+async def live_count(deps: Deps) -> int:
+    async with deps.database.reader() as session:
         query = (
             select(func.count())
             .select_from(AppointmentRow)
@@ -99,10 +99,10 @@ async def live_count(services: Services) -> int:
 
 
 async def test_a_hold_takes_the_slot_out_of_everyone_elses_availability(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    anna = await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.user(deps)
     start = factories.slot_start()
 
     held = await hold(gql, diary, start, anna.token)
@@ -115,9 +115,9 @@ async def test_a_hold_takes_the_slot_out_of_everyone_elses_availability(
     assert start not in await free_starts(gql, diary, start)
 
 
-async def test_a_second_portal_cannot_snipe_a_held_slot(gql: GraphQL, services: Services) -> None:
-    diary = await factories.online_practitioner(services)
-    first, second = await factories.user(services), await factories.user(services)
+async def test_a_second_portal_cannot_snipe_a_held_slot(gql: GraphQL, deps: Deps) -> None:
+    diary = await factories.online_practitioner(deps)
+    first, second = await factories.user(deps), await factories.user(deps)
     start = factories.slot_start()
     await hold(gql, diary, start, first.token)
 
@@ -125,25 +125,23 @@ async def test_a_second_portal_cannot_snipe_a_held_slot(gql: GraphQL, services: 
 
     assert sniped["__typename"] == "SlotUnavailable"
     assert sniped["code"] == "SLOT_UNAVAILABLE"
-    assert await live_count(services) == 1
+    assert await live_count(deps) == 1
 
 
-async def test_a_time_that_is_not_an_online_slot_cannot_be_held(
-    gql: GraphQL, services: Services
-) -> None:
-    diary = await factories.online_practitioner(services, duration_minutes=30)
-    anna = await factories.user(services)
+async def test_a_time_that_is_not_an_online_slot_cannot_be_held(gql: GraphQL, deps: Deps) -> None:
+    diary = await factories.online_practitioner(deps, duration_minutes=30)
+    anna = await factories.user(deps)
     off_grid = factories.slot_start(hour=10, minute=10)
     outside_session = factories.slot_start(hour=20)
 
     for start in (off_grid, outside_session):
         refused = await hold(gql, diary, start, anna.token)
         assert (refused["__typename"], refused["field"]) == ("InvalidInput", "start")
-    assert await live_count(services) == 0
+    assert await live_count(deps) == 0
 
 
-async def test_holding_needs_a_sign_in(gql: GraphQL, services: Services) -> None:
-    diary = await factories.online_practitioner(services)
+async def test_holding_needs_a_sign_in(gql: GraphQL, deps: Deps) -> None:
+    diary = await factories.online_practitioner(deps)
     variables = {
         "practitionerId": diary.practitioner_id,
         "serviceId": diary.service_id,
@@ -154,10 +152,10 @@ async def test_holding_needs_a_sign_in(gql: GraphQL, services: Services) -> None
 
 
 async def test_one_user_cannot_hoard_more_holds_than_the_clinic_allows(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    anna = await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.user(deps)
     starts = [factories.slot_start(hour=h) for h in (9, 10, 11)]
 
     results = [await hold(gql, diary, s, anna.token) for s in starts]
@@ -166,10 +164,10 @@ async def test_one_user_cannot_hoard_more_holds_than_the_clinic_allows(
 
 
 async def test_a_retry_with_the_same_client_key_returns_the_same_hold(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    anna = await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.user(deps)
     start = factories.slot_start()
 
     first = await hold(gql, diary, start, anna.token, key="attempt-1")
@@ -177,12 +175,12 @@ async def test_a_retry_with_the_same_client_key_returns_the_same_hold(
 
     assert retry["__typename"] == "Hold"
     assert retry["appointment"]["id"] == first["appointment"]["id"]
-    assert await live_count(services) == 1
+    assert await live_count(deps) == 1
 
 
-async def test_releasing_a_hold_frees_the_slot_at_once(gql: GraphQL, services: Services) -> None:
-    diary = await factories.online_practitioner(services)
-    anna, other = await factories.user(services), await factories.user(services)
+async def test_releasing_a_hold_frees_the_slot_at_once(gql: GraphQL, deps: Deps) -> None:
+    diary = await factories.online_practitioner(deps)
+    anna, other = await factories.user(deps), await factories.user(deps)
     start = factories.slot_start()
     held = await hold(gql, diary, start, anna.token)
     appointment_id = held["appointment"]["id"]
@@ -196,9 +194,9 @@ async def test_releasing_a_hold_frees_the_slot_at_once(gql: GraphQL, services: S
     assert (await hold(gql, diary, start, other.token))["__typename"] == "Hold"
 
 
-async def test_staff_can_release_a_patients_hold(gql: GraphQL, services: Services) -> None:
-    diary = await factories.online_practitioner(services)
-    anna, desk = await factories.user(services), await factories.staff(services)
+async def test_staff_can_release_a_patients_hold(gql: GraphQL, deps: Deps) -> None:
+    diary = await factories.online_practitioner(deps)
+    anna, desk = await factories.user(deps), await factories.staff(deps)
     held = await hold(gql, diary, factories.slot_start(), anna.token)
 
     released = (await gql(RELEASE, {"id": held["appointment"]["id"]}, token=desk.token))[
@@ -209,29 +207,27 @@ async def test_staff_can_release_a_patients_hold(gql: GraphQL, services: Service
 
 
 async def test_an_expired_hold_blocks_nobody_even_before_the_sweeper_runs(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    anna, other = await factories.user(services), await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    anna, other = await factories.user(deps), await factories.user(deps)
     start = factories.slot_start()
     await hold(gql, diary, start, anna.token)
-    await expire_holds(services)
+    await expire_holds(deps)
 
     assert start in await free_starts(gql, diary, start)
     assert (await hold(gql, diary, start, other.token))["__typename"] == "Hold"
 
 
-async def test_the_server_lapses_expired_holds_by_itself(
-    server_gql: GraphQL, services: Services
-) -> None:
+async def test_the_server_lapses_expired_holds_by_itself(server_gql: GraphQL, deps: Deps) -> None:
     gql = server_gql
-    diary = await factories.online_practitioner(services)
-    anna = await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.user(deps)
     held = await hold(gql, diary, factories.slot_start(), anna.token)
-    await expire_holds(services)
+    await expire_holds(deps)
 
     async def lapsed() -> bool:
-        async with services.database.reader() as session:
+        async with deps.database.reader() as session:
             row = await session.get(AppointmentRow, int(held["appointment"]["id"]))
             return row is not None and row.status == "LAPSED"
 
@@ -244,14 +240,12 @@ async def test_the_server_lapses_expired_holds_by_itself(
     assert shown["appointment"] is None
 
 
-async def test_requesting_a_hold_books_it_for_the_chosen_patient(
-    gql: GraphQL, services: Services
-) -> None:
-    await factories.set_clinic(services, approval_required=False)
-    diary = await factories.online_practitioner(services)
-    mother = await factories.patient(services, name="Anna Schmidt")
-    child = await factories.patient(services, name="Mia Schmidt", email=None)
-    parent = await factories.user(services, patients=(mother, child), email="anna@example.com")
+async def test_requesting_a_hold_books_it_for_the_chosen_patient(gql: GraphQL, deps: Deps) -> None:
+    await factories.set_clinic(deps, approval_required=False)
+    diary = await factories.online_practitioner(deps)
+    mother = await factories.patient(deps, name="Anna Schmidt")
+    child = await factories.patient(deps, name="Mia Schmidt", email=None)
+    parent = await factories.user(deps, patients=(mother, child), email="anna@example.com")
     held = await hold(gql, diary, factories.slot_start(), parent.token)
 
     booked = (
@@ -272,13 +266,11 @@ async def test_requesting_a_hold_books_it_for_the_chosen_patient(
     assert booked["holdExpiresAt"] is None
 
 
-async def test_a_clinic_that_approves_bookings_gets_a_request(
-    gql: GraphQL, services: Services
-) -> None:
-    await factories.set_clinic(services, approval_required=True)
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services)
-    user = await factories.user(services, patients=(anna,))
+async def test_a_clinic_that_approves_bookings_gets_a_request(gql: GraphQL, deps: Deps) -> None:
+    await factories.set_clinic(deps, approval_required=True)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps)
+    user = await factories.user(deps, patients=(anna,))
     held = await hold(gql, diary, factories.slot_start(), user.token)
 
     requested = (
@@ -290,13 +282,11 @@ async def test_a_clinic_that_approves_bookings_gets_a_request(
     assert requested["status"] == "REQUESTED"
 
 
-async def test_a_provisional_patient_makes_a_provisional_booking(
-    gql: GraphQL, services: Services
-) -> None:
-    await factories.set_clinic(services, approval_required=False)
-    diary = await factories.online_practitioner(services)
-    newcomer = await factories.patient(services, provisional=True)
-    user = await factories.user(services, kind=UserKind.PROVISIONAL_PATIENT, patients=(newcomer,))
+async def test_a_provisional_patient_makes_a_provisional_booking(gql: GraphQL, deps: Deps) -> None:
+    await factories.set_clinic(deps, approval_required=False)
+    diary = await factories.online_practitioner(deps)
+    newcomer = await factories.patient(deps, provisional=True)
+    user = await factories.user(deps, kind=UserKind.PROVISIONAL_PATIENT, patients=(newcomer,))
     held = await hold(gql, diary, factories.slot_start(), user.token)
 
     provisional = (
@@ -311,11 +301,11 @@ async def test_a_provisional_patient_makes_a_provisional_booking(
 
 
 async def test_a_user_cannot_book_for_a_patient_they_do_not_manage(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    stranger = await factories.patient(services, name="Paul Becker")
-    user = await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    stranger = await factories.patient(deps, name="Paul Becker")
+    user = await factories.user(deps)
     held = await hold(gql, diary, factories.slot_start(), user.token)
 
     refused = (
@@ -329,12 +319,10 @@ async def test_a_user_cannot_book_for_a_patient_they_do_not_manage(
     assert refused["__typename"] == "NotAllowed"
 
 
-async def test_repeating_a_request_returns_the_same_booking(
-    gql: GraphQL, services: Services
-) -> None:
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services)
-    user = await factories.user(services, patients=(anna,))
+async def test_repeating_a_request_returns_the_same_booking(gql: GraphQL, deps: Deps) -> None:
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps)
+    user = await factories.user(deps, patients=(anna,))
     held = await hold(gql, diary, factories.slot_start(), user.token)
     variables = {"id": held["appointment"]["id"], "patientId": str(anna.id)}
 
@@ -343,18 +331,16 @@ async def test_repeating_a_request_returns_the_same_booking(
 
     assert again["__typename"] == "Appointment"
     assert again["id"] == first["id"]
-    assert await live_count(services) == 1
+    assert await live_count(deps) == 1
 
 
-async def test_a_lapsed_hold_still_books_while_the_slot_is_free(
-    gql: GraphQL, services: Services
-) -> None:
-    await factories.set_clinic(services, approval_required=False)
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services)
-    user = await factories.user(services, patients=(anna,))
+async def test_a_lapsed_hold_still_books_while_the_slot_is_free(gql: GraphQL, deps: Deps) -> None:
+    await factories.set_clinic(deps, approval_required=False)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps)
+    user = await factories.user(deps, patients=(anna,))
     held = await hold(gql, diary, factories.slot_start(), user.token)
-    await expire_holds(services)
+    await expire_holds(deps)
 
     booked = (
         await gql(
@@ -366,14 +352,14 @@ async def test_a_lapsed_hold_still_books_while_the_slot_is_free(
 
 
 async def test_a_lapsed_hold_whose_slot_was_taken_says_hold_expired(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services)
-    slow, quick = await factories.user(services, patients=(anna,)), await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps)
+    slow, quick = await factories.user(deps, patients=(anna,)), await factories.user(deps)
     start = factories.slot_start()
     held = await hold(gql, diary, start, slow.token)
-    await expire_holds(services)
+    await expire_holds(deps)
     assert (await hold(gql, diary, start, quick.token))["__typename"] == "Hold"
 
     late = (
@@ -383,4 +369,4 @@ async def test_a_lapsed_hold_whose_slot_was_taken_says_hold_expired(
     )["request"]
 
     assert late["__typename"] == "HoldExpired"
-    assert await live_count(services) == 1
+    assert await live_count(deps) == 1

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from persistence.models import AppointmentRow
 from portal.settings import Settings
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.conftest import running_servers
 from tests.support import GraphQL, LiveSocket, ServerProcess, on_redis
@@ -40,8 +40,8 @@ async def next_change(socket: LiveSocket, timeout: float = 5.0) -> tuple[datetim
     return datetime.fromisoformat(change["start"]), change["state"]
 
 
-async def live_appointments_at(services: Services, start: datetime) -> int:
-    async with services.database.reader() as session:
+async def live_appointments_at(deps: Deps, start: datetime) -> int:
+    async with deps.database.reader() as session:
         query = (
             select(func.count())
             .select_from(AppointmentRow)
@@ -81,10 +81,10 @@ def kinds(results: list[dict]) -> list[str]:
 
 
 async def test_a_subscriber_sees_a_slot_held_released_and_lapsed(
-    server: ServerProcess, server_gql: GraphQL, services: Services
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    anna = await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.user(deps)
     start = factories.slot_start()
     async with LiveSocket(server.ws_url) as socket:
         await socket.subscribe(SLOT_CHANGES, window(diary, start))
@@ -98,17 +98,17 @@ async def test_a_subscriber_sees_a_slot_held_released_and_lapsed(
 
         await hold(server_gql, diary, start, anna.token)
         assert await next_change(socket) == (start, "HELD")
-        await expire_holds(services)
+        await expire_holds(deps)
         assert await next_change(socket, timeout=10) == (start, "FREE")
 
 
 async def test_a_booking_shows_as_booked_and_the_patient_portal_hears_of_it(
-    server: ServerProcess, server_gql: GraphQL, services: Services
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    await factories.set_clinic(services, approval_required=False)
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services, name="Anna Schmidt")
-    user = await factories.user(services, patients=(anna,))
+    await factories.set_clinic(deps, approval_required=False)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    user = await factories.user(deps, patients=(anna,))
     start = factories.slot_start()
     async with LiveSocket(server.ws_url) as slots, LiveSocket(server.ws_url, user.token) as mine:
         await slots.subscribe(SLOT_CHANGES, window(diary, start))
@@ -132,10 +132,10 @@ async def test_a_booking_shows_as_booked_and_the_patient_portal_hears_of_it(
 
 
 async def test_a_refused_hold_and_changes_outside_the_window_reach_nobody(
-    server: ServerProcess, server_gql: GraphQL, services: Services
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    first, second = await factories.user(services), await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    first, second = await factories.user(deps), await factories.user(deps)
     start = factories.slot_start()
     elsewhere = factories.slot_start(hour=15)
     await hold(server_gql, diary, start, first.token)
@@ -152,25 +152,25 @@ async def test_a_refused_hold_and_changes_outside_the_window_reach_nobody(
 
 
 async def test_a_hundred_portals_racing_for_one_slot_on_one_process_get_one_hold(
-    server: ServerProcess, services: Services
+    server: ServerProcess, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    users = [await factories.user(services) for _ in range(100)]
+    diary = await factories.online_practitioner(deps)
+    users = [await factories.user(deps) for _ in range(100)]
     start = factories.slot_start()
 
     outcomes = kinds(await race([server.url], diary, start, [u.token for u in users]))
 
     assert outcomes.count("Hold") == 1
     assert outcomes.count("SlotUnavailable") == 99
-    assert await live_appointments_at(services, start) == 1
+    assert await live_appointments_at(deps, start) == 1
 
 
 @pytest.mark.skipif(not on_redis(), reason="cross-process updates need BROADCAST_URL=redis://")
 async def test_a_hundred_portals_on_two_processes_get_one_hold_and_both_processes_hear_it(
-    two_servers: list[ServerProcess], services: Services
+    two_servers: list[ServerProcess], deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    users = [await factories.user(services) for _ in range(100)]
+    diary = await factories.online_practitioner(deps)
+    users = [await factories.user(deps) for _ in range(100)]
     start = factories.slot_start()
     urls = [s.url for s in two_servers]
     async with (
@@ -186,7 +186,7 @@ async def test_a_hundred_portals_on_two_processes_get_one_hold_and_both_processe
         outcomes = kinds(results)
         assert outcomes.count("Hold") == 1
         assert outcomes.count("SlotUnavailable") == 99
-        assert await live_appointments_at(services, start) == 1
+        assert await live_appointments_at(deps, start) == 1
         assert await next_change(left) == (start, "HELD")
         assert await next_change(right) == (start, "HELD")
 
@@ -203,7 +203,7 @@ async def test_a_hundred_portals_on_two_processes_get_one_hold_and_both_processe
             ] == "Hold"
         assert await next_change(left) == (start, "HELD")
         assert await next_change(right) == (start, "HELD")
-        await expire_holds(services)
+        await expire_holds(deps)
         assert await next_change(left, timeout=10) == (start, "FREE")
         assert await next_change(right, timeout=10) == (start, "FREE")
         async with httpx.AsyncClient(base_url=urls[1]) as client:
@@ -213,10 +213,10 @@ async def test_a_hundred_portals_on_two_processes_get_one_hold_and_both_processe
 
 
 async def test_a_killed_server_leaves_no_slot_blocked_beyond_its_holds_expiry(
-    settings: Settings, run_dir: Path, gql: GraphQL, services: Services
+    settings: Settings, run_dir: Path, gql: GraphQL, deps: Deps
 ) -> None:
-    diary = await factories.online_practitioner(services)
-    first, second = await factories.user(services), await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    first, second = await factories.user(deps), await factories.user(deps)
     start = factories.slot_start()
     with running_servers(settings, run_dir, 1) as (doomed,):
         async with httpx.AsyncClient(base_url=doomed.url) as client:
@@ -224,5 +224,5 @@ async def test_a_killed_server_leaves_no_slot_blocked_beyond_its_holds_expiry(
         doomed.kill()
 
     assert (await hold(gql, diary, start, second.token))["__typename"] == "SlotUnavailable"
-    await expire_holds(services)
+    await expire_holds(deps)
     assert (await hold(gql, diary, start, second.token))["__typename"] == "Hold"

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.support import GraphQL
 
@@ -33,7 +33,7 @@ TRANSACTION_CONTROL = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"}
 
 
 @contextlib.contextmanager
-def counting_statements(services: Services) -> Iterator[list[str]]:
+def counting_statements(deps: Deps) -> Iterator[list[str]]:
     """Every SQL query either engine sends for the operation while the block runs.
 
     Transaction control is left out (SQLite sends BEGIN itself, PostgreSQL's driver does
@@ -49,7 +49,7 @@ def counting_statements(services: Services) -> Iterator[list[str]]:
             return
         statements.append(statement)
 
-    database = services.database
+    database = deps.database
     # On PostgreSQL the reader and the writer share one engine: listen once.
     engines = {id(e.sync_engine): e.sync_engine for e in (database.engine, database.read_engine)}
     for engine in engines.values():
@@ -62,26 +62,26 @@ def counting_statements(services: Services) -> Iterator[list[str]]:
 
 
 async def statements_for(
-    gql: GraphQL, services: Services, query: str, token: str
+    gql: GraphQL, deps: Deps, query: str, token: str
 ) -> tuple[int, dict[str, Any]]:
-    with counting_statements(services) as statements:
+    with counting_statements(deps) as statements:
         data = await gql(query, token=token)
     return len(statements), data
 
 
 async def test_practitioners_with_services_and_sessions_cost_the_same_for_more_rows(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
     small, large = 2, 8
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     for i in range(small):
-        await factories.online_practitioner(services, name=f"Practitioner {i}")
-    few, few_data = await statements_for(gql, services, PRACTITIONERS_IN_DEPTH, desk.token)
+        await factories.online_practitioner(deps, name=f"Practitioner {i}")
+    few, few_data = await statements_for(gql, deps, PRACTITIONERS_IN_DEPTH, desk.token)
     for i in range(small, large):
         await factories.online_practitioner(
-            services, name=f"Practitioner {i}", online_access=i % 2 == 0
+            deps, name=f"Practitioner {i}", online_access=i % 2 == 0
         )
-    many, many_data = await statements_for(gql, services, PRACTITIONERS_IN_DEPTH, desk.token)
+    many, many_data = await statements_for(gql, deps, PRACTITIONERS_IN_DEPTH, desk.token)
 
     assert len(few_data["practitioners"]) == small
     assert len(many_data["practitioners"]) == large
@@ -96,23 +96,23 @@ async def test_practitioners_with_services_and_sessions_cost_the_same_for_more_r
 
 
 async def test_patients_with_their_users_cost_the_same_for_more_rows(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
 
     async def add_patients(first: int, last: int) -> None:
         """Every other patient has a user; the rest are looked up among invitations."""
         for i in range(first, last):
             patient = await factories.patient(
-                services, name=f"Patient {i:02}", email=f"p{i}@example.com"
+                deps, name=f"Patient {i:02}", email=f"p{i}@example.com"
             )
             if i % 2:
-                await factories.user(services, patients=(patient,), email=f"u{i}@example.com")
+                await factories.user(deps, patients=(patient,), email=f"u{i}@example.com")
 
     await add_patients(0, 2)
-    few, few_data = await statements_for(gql, services, PATIENTS_WITH_USERS, desk.token)
+    few, few_data = await statements_for(gql, deps, PATIENTS_WITH_USERS, desk.token)
     await add_patients(2, 10)
-    many, many_data = await statements_for(gql, services, PATIENTS_WITH_USERS, desk.token)
+    many, many_data = await statements_for(gql, deps, PATIENTS_WITH_USERS, desk.token)
 
     assert len(few_data["patients"]) == 2
     assert len(many_data["patients"]) == 10

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from portal.settings import Settings
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.conftest import running_servers
 from tests.support import GraphQL, LiveSocket, ServerProcess, free_port
@@ -108,11 +108,11 @@ async def subscribe_when_live(url: str, variables: dict, attempts: int = 100) ->
 
 
 async def test_after_a_redis_restart_subscribers_are_told_and_live_updates_resume(
-    server_on_our_redis: ServerProcess, redis_of_our_own: ThrowawayRedis, services: Services
+    server_on_our_redis: ServerProcess, redis_of_our_own: ThrowawayRedis, deps: Deps
 ) -> None:
     server = server_on_our_redis
-    diary = await factories.online_practitioner(services)
-    anna = await factories.user(services)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.user(deps)
     start = factories.slot_start()
     variables = window(diary, start)
     async with httpx.AsyncClient(base_url=server.url) as client:

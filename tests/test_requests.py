@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.mailbox import Mailbox
 from tests.support import GraphQL
@@ -43,15 +43,15 @@ query Matches($id: ID!) { patientMatches(patientId: $id) { patient { id name } s
 
 
 async def requested(
-    gql: GraphQL, services: Services, note: str | None = "Lower back pain"
+    gql: GraphQL, deps: Deps, note: str | None = "Lower back pain"
 ) -> tuple[dict, factories.Diary, factories.SignedInUser]:
     """A known patient's online request (the clinic approves bookings)."""
     await factories.set_clinic(
-        services, approval_required=True, notification_email="desk@clinic.example"
+        deps, approval_required=True, notification_email="desk@clinic.example"
     )
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services, name="Anna Schmidt")
-    user = await factories.user(services, patients=(anna,), email="anna@example.com")
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    user = await factories.user(deps, patients=(anna,), email="anna@example.com")
     held = await hold(gql, diary, factories.slot_start(), user.token)
     variables = {"id": held["appointment"]["id"], "patientId": str(anna.id), "note": note}
     result = (await gql(REQUEST, variables, token=user.token))["request"]
@@ -60,10 +60,10 @@ async def requested(
 
 
 async def test_a_request_is_listed_for_staff_and_emailed_to_patient_and_clinic(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
-    appointment, _, _ = await requested(gql, services)
-    desk = await factories.staff(services)
+    appointment, _, _ = await requested(gql, deps)
+    desk = await factories.staff(deps)
 
     pending = (await gql(PENDING, token=desk.token))["pendingRequests"]
 
@@ -80,17 +80,17 @@ async def test_a_request_is_listed_for_staff_and_emailed_to_patient_and_clinic(
     assert "Anna Schmidt" in to_clinic[0].html()
 
 
-async def test_patients_cannot_read_the_pending_list(gql: GraphQL, services: Services) -> None:
-    _, _, user = await requested(gql, services)
+async def test_patients_cannot_read_the_pending_list(gql: GraphQL, deps: Deps) -> None:
+    _, _, user = await requested(gql, deps)
     body = await gql.raw(PENDING, token=user.token)
     assert body["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
 
 
 async def test_accepting_a_request_books_it_and_tells_the_patient(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
-    appointment, _, _ = await requested(gql, services)
-    desk = await factories.staff(services)
+    appointment, _, _ = await requested(gql, deps)
+    desk = await factories.staff(deps)
     await mailbox.wait_for(2)
 
     accepted = (await gql(ACCEPT, {"id": appointment["id"]}, token=desk.token))["accept"]
@@ -103,10 +103,10 @@ async def test_accepting_a_request_books_it_and_tells_the_patient(
 
 
 async def test_rejecting_frees_the_slot_and_emails_the_reason_when_the_clinic_says_so(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
-    appointment, diary, _ = await requested(gql, services)
-    desk = await factories.staff(services)
+    appointment, diary, _ = await requested(gql, deps)
+    desk = await factories.staff(deps)
     start = factories.slot_start()
     await mailbox.wait_for(2)
 
@@ -125,11 +125,11 @@ async def test_rejecting_frees_the_slot_and_emails_the_reason_when_the_clinic_sa
 
 
 async def test_a_rejection_email_leaves_out_the_reason_when_the_clinic_says_so(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
-    appointment, _, _ = await requested(gql, services)
-    await factories.set_clinic(services, rejection_email_includes_reason=False)
-    desk = await factories.staff(services)
+    appointment, _, _ = await requested(gql, deps)
+    await factories.set_clinic(deps, rejection_email_includes_reason=False)
+    desk = await factories.staff(deps)
     await mailbox.wait_for(2)
 
     await gql(
@@ -145,10 +145,10 @@ async def test_a_rejection_email_leaves_out_the_reason_when_the_clinic_says_so(
 
 
 async def test_rejecting_without_notifying_sends_no_email(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
-    appointment, _, _ = await requested(gql, services)
-    desk = await factories.staff(services)
+    appointment, _, _ = await requested(gql, deps)
+    desk = await factories.staff(deps)
     await mailbox.wait_for(2)
 
     await gql(REJECT, {"id": appointment["id"], "reason": "No", "notify": False}, token=desk.token)
@@ -157,9 +157,9 @@ async def test_rejecting_without_notifying_sends_no_email(
     assert len(mailbox.received) == 2
 
 
-async def test_accept_racing_reject_ends_with_one_outcome(gql: GraphQL, services: Services) -> None:
-    appointment, _, _ = await requested(gql, services)
-    first, second = await factories.staff(services), await factories.staff(services)
+async def test_accept_racing_reject_ends_with_one_outcome(gql: GraphQL, deps: Deps) -> None:
+    appointment, _, _ = await requested(gql, deps)
+    first, second = await factories.staff(deps), await factories.staff(deps)
 
     accepted, rejected = await asyncio.gather(
         gql(ACCEPT, {"id": appointment["id"]}, token=first.token),
@@ -182,11 +182,9 @@ async def test_accept_racing_reject_ends_with_one_outcome(gql: GraphQL, services
     assert all(r["__typename"] == "InvalidInput" for r in losers)
 
 
-async def test_two_staff_accepting_at_once_both_see_it_booked(
-    gql: GraphQL, services: Services
-) -> None:
-    appointment, _, _ = await requested(gql, services)
-    first, second = await factories.staff(services), await factories.staff(services)
+async def test_two_staff_accepting_at_once_both_see_it_booked(gql: GraphQL, deps: Deps) -> None:
+    appointment, _, _ = await requested(gql, deps)
+    first, second = await factories.staff(deps), await factories.staff(deps)
 
     results = await asyncio.gather(
         gql(ACCEPT, {"id": appointment["id"]}, token=first.token),
@@ -197,11 +195,11 @@ async def test_two_staff_accepting_at_once_both_see_it_booked(
 
 
 async def test_an_smtp_server_that_is_down_loses_no_email(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
     mailbox.stop()
     try:
-        await requested(gql, services)
+        await requested(gql, deps)
         await asyncio.sleep(1.0)
         assert mailbox.received == []
     finally:
@@ -223,7 +221,7 @@ mutation($email: String!, $name: String!, $birthDate: Date, $phone: String) {
 
 async def provisional_request(
     gql: GraphQL,
-    services: Services,
+    deps: Deps,
     *,
     name: str,
     birth: date | None,
@@ -234,7 +232,7 @@ async def provisional_request(
 
     Returns (the sign-in, the provisional patient's id, the appointment's id).
     """
-    diary = await factories.online_practitioner(services, name=f"Practitioner for {email}")
+    diary = await factories.online_practitioner(deps, name=f"Practitioner for {email}")
     signed = (
         await gql(
             REGISTER,
@@ -259,15 +257,13 @@ async def provisional_request(
     return signed, patient_id, booked["id"]
 
 
-async def test_a_single_certain_match_is_taken_without_asking(
-    gql: GraphQL, services: Services
-) -> None:
+async def test_a_single_certain_match_is_taken_without_asking(gql: GraphQL, deps: Deps) -> None:
     existing = await factories.patient(
-        services, name="José Álvarez", birth_date=date(1980, 5, 1), email="jose@example.com"
+        deps, name="José Álvarez", birth_date=date(1980, 5, 1), email="jose@example.com"
     )
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     _, provisional_id, appointment_id = await provisional_request(
-        gql, services, name="jose alvarez", birth=date(1980, 5, 1), email="jose@example.com"
+        gql, deps, name="jose alvarez", birth=date(1980, 5, 1), email="jose@example.com"
     )
 
     matches = (await gql(MATCHES, {"id": provisional_id}, token=desk.token))["patientMatches"]
@@ -286,18 +282,16 @@ async def test_a_single_certain_match_is_taken_without_asking(
     assert registrations == []
 
 
-async def test_several_possible_patients_make_staff_choose(
-    gql: GraphQL, services: Services
-) -> None:
+async def test_several_possible_patients_make_staff_choose(gql: GraphQL, deps: Deps) -> None:
     first = await factories.patient(
-        services, name="Lena Braun", birth_date=date(1990, 1, 1), email="lena1@example.com"
+        deps, name="Lena Braun", birth_date=date(1990, 1, 1), email="lena1@example.com"
     )
     second = await factories.patient(
-        services, name="Lena Braun", birth_date=date(1990, 1, 1), email="lena2@example.com"
+        deps, name="Lena Braun", birth_date=date(1990, 1, 1), email="lena2@example.com"
     )
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     _, _, appointment_id = await provisional_request(
-        gql, services, name="Lena Braun", birth=date(1990, 1, 1), email="lena.new@example.com"
+        gql, deps, name="Lena Braun", birth=date(1990, 1, 1), email="lena.new@example.com"
     )
 
     choice = (await gql(ACCEPT, {"id": appointment_id}, token=desk.token))["accept"]
@@ -311,10 +305,10 @@ async def test_several_possible_patients_make_staff_choose(
     assert chosen["patient"]["id"] == str(second.id)
 
 
-async def test_no_match_asks_staff_to_create_the_patient(gql: GraphQL, services: Services) -> None:
-    desk = await factories.staff(services)
+async def test_no_match_asks_staff_to_create_the_patient(gql: GraphQL, deps: Deps) -> None:
+    desk = await factories.staff(deps)
     _, provisional_id, appointment_id = await provisional_request(
-        gql, services, name="Brand New", birth=date(2001, 7, 7), email="new@example.com"
+        gql, deps, name="Brand New", birth=date(2001, 7, 7), email="new@example.com"
     )
 
     refused = (await gql(ACCEPT, {"id": appointment_id}, token=desk.token))["accept"]

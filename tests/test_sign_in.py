@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.support import GraphQL
 
@@ -92,6 +92,6 @@ async def test_login_then_logout_revokes_the_token(gql: GraphQL) -> None:
     assert (await gql(ME, token=token))["me"] is None
 
 
-async def test_a_made_up_token_is_anonymous(gql: GraphQL, services: Services) -> None:
-    await factories.user(services)
+async def test_a_made_up_token_is_anonymous(gql: GraphQL, deps: Deps) -> None:
+    await factories.user(deps)
     assert (await gql(ME, token="made-up"))["me"] is None

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.support import GraphQL, LiveSocket, ServerProcess, on_redis
 from tests.test_holds import REQUEST, hold
@@ -20,11 +20,11 @@ MY_UPDATES = "subscription { myAppointmentUpdates { id status rejectionReason } 
 REGISTER = 'mutation($email: String!) { register(email: $email, password: "long enough", name: "Newcomer") { ... on SignIn { token user { patients { id } } } } }'
 
 
-async def request_through(url: str, services: Services) -> tuple[str, factories.SignedInUser]:
-    await factories.set_clinic(services, approval_required=True)
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services, name="Anna Schmidt")
-    user = await factories.user(services, patients=(anna,))
+async def request_through(url: str, deps: Deps) -> tuple[str, factories.SignedInUser]:
+    await factories.set_clinic(deps, approval_required=True)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    user = await factories.user(deps, patients=(anna,))
     async with httpx.AsyncClient(base_url=url) as client:
         gql = GraphQL(client)
         held = await hold(gql, diary, factories.slot_start(), user.token)
@@ -38,14 +38,12 @@ async def request_through(url: str, services: Services) -> tuple[str, factories.
     return done["id"], user
 
 
-async def test_the_staff_panel_hears_a_new_request_live(
-    server: ServerProcess, services: Services
-) -> None:
-    desk = await factories.staff(services)
+async def test_the_staff_panel_hears_a_new_request_live(server: ServerProcess, deps: Deps) -> None:
+    desk = await factories.staff(deps)
     async with LiveSocket(server.ws_url, desk.token) as panel:
         await panel.subscribe(STAFF_NOTIFICATIONS)
         await asyncio.sleep(0.2)
-        appointment_id, _ = await request_through(server.url, services)
+        appointment_id, _ = await request_through(server.url, deps)
 
         notice = (await panel.next_data())["staffNotifications"]
 
@@ -59,10 +57,10 @@ async def test_the_staff_panel_hears_a_new_request_live(
 
 
 async def test_the_staff_panel_hears_registrations_and_provisional_bookings(
-    server: ServerProcess, server_gql: GraphQL, services: Services
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    diary = await factories.online_practitioner(services)
+    desk = await factories.staff(deps)
+    diary = await factories.online_practitioner(deps)
     async with LiveSocket(server.ws_url, desk.token) as panel:
         await panel.subscribe(STAFF_NOTIFICATIONS)
         await asyncio.sleep(0.2)
@@ -87,9 +85,9 @@ async def test_the_staff_panel_hears_registrations_and_provisional_bookings(
 
 
 async def test_patients_and_anonymous_sockets_cannot_listen_to_the_staff_panel(
-    server: ServerProcess, services: Services
+    server: ServerProcess, deps: Deps
 ) -> None:
-    patient = await factories.user(services)
+    patient = await factories.user(deps)
     for token in (None, patient.token):
         async with LiveSocket(server.ws_url, token) as socket:
             await socket.subscribe(STAFF_NOTIFICATIONS)
@@ -110,10 +108,10 @@ async def test_a_socket_with_a_bad_token_is_refused_at_connection_init(
 
 
 async def test_the_patient_portal_hears_accept_and_reject_live(
-    server: ServerProcess, server_gql: GraphQL, services: Services
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
-    first_id, user = await request_through(server.url, services)
+    desk = await factories.staff(deps)
+    first_id, user = await request_through(server.url, deps)
     async with LiveSocket(server.ws_url, user.token) as portal:
         await portal.subscribe(MY_UPDATES)
         await asyncio.sleep(0.2)
@@ -123,7 +121,7 @@ async def test_the_patient_portal_hears_accept_and_reject_live(
 
     assert accepted == {"id": first_id, "status": "BOOKED", "rejectionReason": None}
 
-    diary = await factories.online_practitioner(services, name="Second")
+    diary = await factories.online_practitioner(deps, name="Second")
     anna_id = (await server_gql("{ me { patients { id } } }", token=user.token))["me"]["patients"][
         0
     ]["id"]
@@ -145,13 +143,13 @@ async def test_the_patient_portal_hears_accept_and_reject_live(
 
 @pytest.mark.skipif(not on_redis(), reason="cross-process updates need BROADCAST_URL=redis://")
 async def test_a_panel_on_one_process_hears_a_request_made_through_the_other(
-    two_servers: list[ServerProcess], services: Services
+    two_servers: list[ServerProcess], deps: Deps
 ) -> None:
-    desk = await factories.staff(services)
+    desk = await factories.staff(deps)
     async with LiveSocket(two_servers[0].ws_url, desk.token) as panel:
         await panel.subscribe(STAFF_NOTIFICATIONS)
         await asyncio.sleep(0.3)
-        appointment_id, _ = await request_through(two_servers[1].url, services)
+        appointment_id, _ = await request_through(two_servers[1].url, deps)
 
         notice = (await panel.next_data())["staffNotifications"]
 

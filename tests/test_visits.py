@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
-from resolvers.services import Services
+from resolvers.deps import Deps
 from tests import factories
 from tests.mailbox import Mailbox
 from tests.support import GraphQL, LiveSocket, ServerProcess
@@ -49,12 +49,12 @@ class Clinic:
         self.diary, self.patient_id, self.user, self.desk = diary, patient_id, user, desk
 
 
-async def clinic(services: Services) -> Clinic:
-    await factories.set_clinic(services, notification_email="desk@clinic.example")
-    diary = await factories.online_practitioner(services)
-    anna = await factories.patient(services)
-    user = await factories.user(services, patients=(anna,))
-    return Clinic(diary, str(anna.id), user, await factories.staff(services))
+async def clinic(deps: Deps) -> Clinic:
+    await factories.set_clinic(deps, notification_email="desk@clinic.example")
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps)
+    user = await factories.user(deps, patients=(anna,))
+    return Clinic(diary, str(anna.id), user, await factories.staff(deps))
 
 
 async def book(gql: GraphQL, c: Clinic, start: datetime) -> dict:
@@ -80,10 +80,8 @@ async def visit_statuses(gql: GraphQL, c: Clinic) -> dict[str, str]:
     }
 
 
-async def test_every_visit_status_is_reached_through_the_api(
-    gql: GraphQL, services: Services
-) -> None:
-    c = await clinic(services)
+async def test_every_visit_status_is_reached_through_the_api(gql: GraphQL, deps: Deps) -> None:
+    c = await clinic(deps)
     past = (await book(gql, c, factories.slot_start(days=-1, hour=9)))["id"]
     awaiting = (await book(gql, c, factories.slot_start(days=2, hour=9)))["id"]
     confirmed = (await book(gql, c, factories.slot_start(days=2, hour=10)))["id"]
@@ -112,19 +110,17 @@ async def test_every_visit_status_is_reached_through_the_api(
     }
 
 
-async def test_a_visit_that_has_not_started_cannot_be_completed(
-    gql: GraphQL, services: Services
-) -> None:
-    c = await clinic(services)
+async def test_a_visit_that_has_not_started_cannot_be_completed(gql: GraphQL, deps: Deps) -> None:
+    c = await clinic(deps)
     future = (await book(gql, c, factories.slot_start(days=2)))["id"]
     refused = (await gql(COMPLETE, {"id": future}, token=c.desk.token))["completeAppointment"]
     assert refused["__typename"] == "InvalidInput"
 
 
 async def test_cancel_change_cancel_emails_the_clinic_once_for_each_in_order(
-    gql: GraphQL, services: Services, mailbox: Mailbox
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
 ) -> None:
-    c = await clinic(services)
+    c = await clinic(deps)
     visit = (await book(gql, c, factories.slot_start(days=3)))["id"]
 
     await gql(CANCEL, {"id": visit}, token=c.user.token)
@@ -139,10 +135,10 @@ async def test_cancel_change_cancel_emails_the_clinic_once_for_each_in_order(
 
 
 async def test_with_patient_cancelling_off_cancel_is_refused_but_confirm_works(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    c = await clinic(services)
-    await factories.set_clinic(services, patient_cancel_enabled=False)
+    c = await clinic(deps)
+    await factories.set_clinic(deps, patient_cancel_enabled=False)
     visit = (await book(gql, c, factories.slot_start(days=3)))["id"]
 
     refused = (await gql(CANCEL, {"id": visit}, token=c.user.token))["cancelVisit"]
@@ -155,9 +151,9 @@ async def test_with_patient_cancelling_off_cancel_is_refused_but_confirm_works(
 
 
 async def test_a_front_desk_booking_is_held_to_the_no_overlap_guarantee(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    c = await clinic(services)
+    c = await clinic(deps)
     start = factories.slot_start(days=2, hour=14)
     first = await book(gql, c, start)
     overlapping = await book(gql, c, start + timedelta(minutes=15))
@@ -166,8 +162,8 @@ async def test_a_front_desk_booking_is_held_to_the_no_overlap_guarantee(
     assert overlapping["__typename"] == "SlotUnavailable"
 
 
-async def test_cancelling_officially_frees_the_slot(gql: GraphQL, services: Services) -> None:
-    c = await clinic(services)
+async def test_cancelling_officially_frees_the_slot(gql: GraphQL, deps: Deps) -> None:
+    c = await clinic(deps)
     start = factories.slot_start(days=2, hour=15)
     visit = (await book(gql, c, start))["id"]
     assert start not in await free_starts(gql, c.diary, start)
@@ -178,10 +174,10 @@ async def test_cancelling_officially_frees_the_slot(gql: GraphQL, services: Serv
 
 
 async def test_a_user_sees_no_visits_of_a_patient_they_do_not_manage(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    c = await clinic(services)
-    stranger = await factories.user(services)
+    c = await clinic(deps)
+    stranger = await factories.user(deps)
     now = datetime.now(UTC)
     body = await gql.raw(
         VISITS,
@@ -196,9 +192,9 @@ async def test_a_user_sees_no_visits_of_a_patient_they_do_not_manage(
 
 
 async def test_the_visit_list_spans_a_daylight_saving_change_at_the_same_wall_clock_time(
-    gql: GraphQL, services: Services
+    gql: GraphQL, deps: Deps
 ) -> None:
-    c = await clinic(services)
+    c = await clinic(deps)
     before = factories.local(date(2027, 3, 26), 9)  # Friday, UTC+1
     after = factories.local(date(2027, 3, 29), 9)  # Monday, UTC+2 (clocks went forward on Sunday)
     for start in (before, after):
@@ -220,9 +216,9 @@ async def test_the_visit_list_spans_a_daylight_saving_change_at_the_same_wall_cl
 
 
 async def test_the_patient_portal_hears_every_visit_status_change(
-    server: ServerProcess, server_gql: GraphQL, services: Services
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    c = await clinic(services)
+    c = await clinic(deps)
     visit = (await book(server_gql, c, factories.slot_start(days=3)))["id"]
     async with LiveSocket(server.ws_url, c.user.token) as portal:
         await portal.subscribe("subscription { myAppointmentUpdates { id visitStatus } }")

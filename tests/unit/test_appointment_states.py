@@ -24,11 +24,13 @@ from domain.appointments import (
     ensure_hold_usable,
     is_expired_hold,
     is_live,
+    is_shown,
     status_after_admission,
     status_after_request,
+    status_as_told,
     visit_status,
 )
-from domain.errors import HoldExpired, InvalidInput, NotAllowed
+from domain.errors import HoldExpired, InvalidInput
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 LATER, EARLIER = NOW + timedelta(minutes=5), NOW - timedelta(seconds=1)
@@ -79,12 +81,11 @@ def test_an_admitted_provisional_booking_follows_the_approval_setting() -> None:
     assert status_after_admission(approval_required=False) is S.BOOKED
 
 
-def test_only_the_holder_may_request_and_only_a_hold() -> None:
-    check_request(status=S.TEMPORARY, hold_expires_at=LATER, now=NOW, held_by_requester=True)
-    with pytest.raises(NotAllowed):
-        check_request(status=S.TEMPORARY, hold_expires_at=LATER, now=NOW, held_by_requester=False)
+def test_only_a_hold_can_be_requested_even_a_lapsed_one() -> None:
+    check_request(S.TEMPORARY)
+    check_request(S.LAPSED)
     with pytest.raises(InvalidInput):
-        check_request(status=S.REJECTED, hold_expires_at=None, now=NOW, held_by_requester=True)
+        check_request(S.REJECTED)
 
 
 def test_a_lapsed_hold_goes_through_only_while_the_slot_is_free() -> None:
@@ -93,13 +94,17 @@ def test_a_lapsed_hold_goes_through_only_while_the_slot_is_free() -> None:
         ensure_hold_usable(slot_still_free=False)
 
 
-def test_releasing_is_for_the_holder_or_staff_and_only_for_holds() -> None:
-    check_release(status=S.TEMPORARY, by_holder=True, by_staff=False)
-    check_release(status=S.TEMPORARY, by_holder=False, by_staff=True)
-    with pytest.raises(NotAllowed):
-        check_release(status=S.TEMPORARY, by_holder=False, by_staff=False)
+def test_only_a_live_hold_can_be_released() -> None:
+    check_release(S.TEMPORARY)
     with pytest.raises(InvalidInput):
-        check_release(status=S.BOOKED, by_holder=True, by_staff=False)
+        check_release(S.BOOKED)
+
+
+def test_a_lapsed_hold_is_never_shown_and_is_told_as_cancelled() -> None:
+    assert not is_shown(S.LAPSED)
+    assert all(is_shown(s) for s in S if s is not S.LAPSED)
+    assert status_as_told(S.LAPSED) is S.CANCELLED
+    assert status_as_told(S.BOOKED) is S.BOOKED
 
 
 @pytest.mark.parametrize("status", [S.REQUESTED, S.PROVISIONAL])

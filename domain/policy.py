@@ -1,0 +1,114 @@
+"""The one policy: what each actor may see and do.
+
+Every "may this actor …" question of the API is answered here; resolvers ask once per
+operation, schema fields through `schema.core.permissions`, subscriptions on subscribe
+and for every event. `docs/decisions.md` lists each path to a patient's data with the
+function that guards it. An object an actor may not see answers exactly as a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
+
+from domain.actors import Actor
+from domain.errors import NotAllowed
+
+
+def require_signed_in(actor: Actor | None) -> Actor:
+    if actor is None:
+        raise NotAllowed("Sign in first.")
+    return actor
+
+
+def is_staff(actor: Actor | None) -> bool:
+    return actor is not None and actor.is_staff
+
+
+def require_staff(actor: Actor | None) -> Actor:
+    actor = require_signed_in(actor)
+    if not actor.is_staff:
+        raise NotAllowed("Only clinic staff may do this.")
+    return actor
+
+
+def may_manage_patient(actor: Actor | None, patient_id: int | None) -> bool:
+    """Staff manage every patient; an online user only the patients linked to them."""
+    if actor is None or patient_id is None:
+        return False
+    return actor.is_staff or patient_id in actor.patient_ids
+
+
+def require_patient_access(actor: Actor | None, patient_id: int) -> Actor:
+    actor = require_signed_in(actor)
+    if not may_manage_patient(actor, patient_id):
+        raise NotAllowed("You do not manage this patient.")
+    return actor
+
+
+def may_see_appointment(
+    actor: Actor | None,
+    *,
+    patient_id: int | None,
+    practitioner_id: int | None,
+    created_by_id: int | None,
+) -> bool:
+    """Staff see the diary; practitioners their own; users their patients' and their own holds."""
+    if actor is None:
+        return False
+    if actor.is_staff:
+        return True
+    if practitioner_id is not None and actor.practitioner_id == practitioner_id:
+        return True
+    if created_by_id == actor.user_id:
+        return True
+    return may_manage_patient(actor, patient_id)
+
+
+def may_read_diary(actor: Actor | None, practitioner_id: int) -> bool:
+    if actor is None:
+        return False
+    return actor.is_staff or actor.practitioner_id == practitioner_id
+
+
+def may_request_hold(actor: Actor, created_by_id: int | None) -> bool:
+    """Only the user who holds a slot turns the hold into a booking."""
+    return created_by_id == actor.user_id
+
+
+def may_release_hold(actor: Actor, created_by_id: int | None) -> bool:
+    """The holder gives a slot back, or staff free it."""
+    return actor.is_staff or created_by_id == actor.user_id
+
+
+def may_see_user(actor: Actor | None, user_id: int | None) -> bool:
+    """A user's account (and the patients it manages): staff, and the user themself."""
+    if actor is None or user_id is None:
+        return False
+    return actor.is_staff or actor.user_id == user_id
+
+
+class _HasId(Protocol):
+    id: int
+
+
+U = TypeVar("U", bound=_HasId)
+
+
+def visible_users(actor: Actor | None, users: Iterable[U]) -> list[U]:
+    """Of the users managing a patient: staff see all, a user only themself."""
+    return [u for u in users if may_see_user(actor, u.id)]
+
+
+def may_see_practitioners_offline(actor: Actor | None) -> bool:
+    """Practitioners without online access are the clinic's business."""
+    return is_staff(actor)
+
+
+def may_see_verification_codes(actor: Actor | None) -> bool:
+    """Invitation codes are read out by staff on the phone, never shown to users."""
+    return is_staff(actor)
+
+
+def may_watch_staff_notifications(actor: Actor | None) -> bool:
+    return is_staff(actor)

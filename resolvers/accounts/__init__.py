@@ -1,0 +1,1 @@
+"""Accounts: sign-in, invitations, online registrations, links and merges."""

@@ -1,0 +1,45 @@
+"""Who a bearer token belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.actors import Actor, UserKind
+from domain.credentials import token_digest
+from persistence.models import UserRow
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+
+BEARER = "bearer "
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The user behind a request and the rules' view of them."""
+
+    user: UserRow
+    actor: Actor
+
+
+def bearer_token(header: str | None) -> str | None:
+    if not header or not header.lower().startswith(BEARER):
+        return None
+    return header[len(BEARER) :].strip() or None
+
+
+async def identify(deps: Deps, token: str | None) -> Identity | None:
+    """The signed-in user for a token, or None for a missing, revoked or expired one."""
+    if not token:
+        return None
+    async with UnitOfWork(deps, write=False) as uow:
+        found = await uow.users.for_token(token_digest(token), deps.now())
+    if found is None:
+        return None
+    user, patient_ids = found
+    actor = Actor(
+        user_id=user.id,
+        kind=UserKind(user.kind),
+        patient_ids=patient_ids,
+        practitioner_id=user.practitioner_id,
+    )
+    return Identity(user, actor)

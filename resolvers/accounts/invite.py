@@ -1,0 +1,93 @@
+"""invite, resendInvitation, deleteInvitation and the invitations list (staff)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.actors import Actor
+from domain.errors import InvalidInput, InvitationStale, NotFound
+from domain.invitations import InvitationState
+from domain.policy import require_staff
+from domain.validation import normalize_email, parse_id
+from persistence.models import InvitationRow
+from resolvers.accounts.invitation_links import (
+    InvitationView,
+    check_invitable,
+    create_invitation,
+    send,
+    view,
+)
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+
+STALE = "The patient's email changed since this invitation was sent: delete it and invite again."
+
+
+async def invite(
+    deps: Deps, actor: Actor | None, *, patient_id: str, email: str, requires_code: bool
+) -> InvitationView:
+    require_staff(actor)
+    key = parse_id(patient_id, "patientId")
+    address = normalize_email(email)
+    now = deps.now()
+    async with UnitOfWork(deps) as uow:
+        patient = await uow.patients.get(key)
+        if patient is None:
+            raise NotFound("No such patient.")
+        row = await create_invitation(deps, uow, patient, address, requires_code, now)
+        await uow.commit()
+    return view(deps, row)
+
+
+async def _invitation(uow: UnitOfWork, invitation_id: str) -> InvitationRow:
+    row = await uow.invitations.get(parse_id(invitation_id, "invitationId"))
+    if row is None:
+        raise NotFound("No such invitation.")
+    return row
+
+
+async def resend_invitation(
+    deps: Deps, actor: Actor | None, *, invitation_id: str
+) -> InvitationView:
+    """Send the same link again, with a fresh expiry."""
+    require_staff(actor)
+    now = deps.now()
+    async with UnitOfWork(deps) as uow:
+        row = await _invitation(uow, invitation_id)
+        if row.state != InvitationState.PENDING.value:
+            raise InvalidInput(
+                f"This invitation is {row.state.lower()}; invite again instead.", "invitationId"
+            )
+        patient = await uow.patients.get(row.patient_id)
+        assert patient is not None
+        if row.to_patient_email and patient.email != row.email:
+            raise InvitationStale(STALE)
+        check_invitable(patient)
+        clinic = await uow.clinic.get()
+        row.sent_at = now
+        row.expires_at = now + timedelta(days=clinic.invitation_days)
+        send(deps, uow, row, patient, clinic, now)
+        await uow.commit()
+    return view(deps, row)
+
+
+async def delete_invitation(
+    deps: Deps, actor: Actor | None, *, invitation_id: str
+) -> InvitationView:
+    """Withdraw it: its link stops working at once."""
+    require_staff(actor)
+    async with UnitOfWork(deps) as uow:
+        row = await _invitation(uow, invitation_id)
+        row.state = InvitationState.REVOKED.value
+        await uow.commit()
+    return view(deps, row)
+
+
+async def invitations(
+    deps: Deps, actor: Actor | None, *, patient_id: str | None
+) -> list[InvitationView]:
+    require_staff(actor)
+    key = parse_id(patient_id, "patientId") if patient_id is not None else None
+    async with UnitOfWork(deps, write=False) as uow:
+        rows = await uow.invitations.listed(key)
+    return [view(deps, r) for r in rows]

@@ -1,0 +1,120 @@
+"""register, login, logout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.actors import Actor, UserKind
+from domain.credentials import (
+    check_password_strength,
+    hash_password,
+    token_digest,
+    verify_password,
+)
+from domain.errors import InvalidInput
+from domain.validation import normalize_email, optional_text, require_text
+from persistence.models import PatientRow, UserRow
+from resolvers.accounts.tokens import issue_token
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+from subscriptions.events import StaffNotificationKind, StaffNotified
+
+WRONG_CREDENTIALS = "The email or password is wrong."
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    user: UserRow
+
+
+async def register(
+    deps: Deps,
+    _actor: Actor | None,
+    *,
+    email: str,
+    password: str,
+    name: str,
+    birth_date: date | None,
+    phone: str | None,
+) -> SignedIn:
+    """A new online user with a provisional patient profile that staff confirm or merge."""
+    email = normalize_email(email)
+    name = require_text(name, "name")
+    phone = optional_text(phone, "phone", 40)
+    check_password_strength(password)
+    password_hash = hash_password(password)
+    now = deps.now()
+    async with UnitOfWork(deps) as uow:
+        if await uow.users.by_email(email) is not None:
+            raise InvalidInput("An account with this email exists; sign in instead.", "email")
+        patient = await uow.patients.add(
+            PatientRow(
+                name=name,
+                birth_date=birth_date,
+                email=email,
+                phone=phone,
+                contact_consent=True,
+                provisional=True,
+                created_at=now,
+            )
+        )
+        user = await uow.users.add(
+            UserRow(
+                email=email,
+                name=name,
+                kind=UserKind.PROVISIONAL_PATIENT.value,
+                password_hash=password_hash,
+                created_at=now,
+            )
+        )
+        await uow.users.link(user.id, patient.id)
+        token = issue_token(uow, user.id, now)
+        uow.emit(StaffNotified(StaffNotificationKind.NEW_REGISTRATION, now, patient_id=patient.id))
+        await uow.commit()
+    return SignedIn(token, user)
+
+
+async def login(deps: Deps, _actor: Actor | None, *, email: str, password: str) -> SignedIn:
+    """Unknown email and wrong password answer alike, and take as long."""
+    address = email.strip().lower()
+    async with UnitOfWork(deps) as uow:
+        user = await uow.users.by_email(address)
+        password_ok = verify_password(user.password_hash if user else None, password)
+        if user is None or not password_ok:
+            raise InvalidInput(WRONG_CREDENTIALS)
+        token = issue_token(uow, user.id, deps.now())
+        await uow.commit()
+    return SignedIn(token, user)
+
+
+async def logout(deps: Deps, token: str | None) -> bool:
+    """Revoke the token in use; True when there was one to revoke."""
+    if not token:
+        return False
+    async with UnitOfWork(deps) as uow:
+        revoked = await uow.users.revoke_token(token_digest(token), deps.now())
+        await uow.commit()
+    return revoked
+
+
+async def create_staff(deps: Deps, *, email: str, password: str, name: str) -> UserRow:
+    """A staff sign-in, made from the command line."""
+    email = normalize_email(email)
+    name = require_text(name, "name")
+    check_password_strength(password)
+    async with UnitOfWork(deps) as uow:
+        if await uow.users.by_email(email) is not None:
+            raise InvalidInput("An account with this email exists.", "email")
+        user = await uow.users.add(
+            UserRow(
+                email=email,
+                name=name,
+                kind=UserKind.STAFF.value,
+                password_hash=hash_password(password),
+                created_at=deps.now(),
+            )
+        )
+        await uow.commit()
+    return user

@@ -1,0 +1,1 @@
+"""The clinic's answers: pending requests, patient matching, accept and reject."""

@@ -1,0 +1,99 @@
+"""accept: a requested or provisional appointment becomes BOOKED; the patient is told."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain import messages
+from domain.actors import Actor
+from domain.appointments import AppointmentStatus, check_answerable
+from domain.errors import InvalidInput, PatientChoiceRequired
+from domain.matching import choose_automatically
+from domain.policy import require_staff
+from domain.validation import parse_id
+from persistence.models import AppointmentRow, ClinicRow, PatientRow
+from resolvers.accounts.admission import admit, merge_into, provisional_patient
+from resolvers.answers.answering import already_answered, answerable
+from resolvers.answers.patient_matches import matches_for
+from resolvers.deps import Deps
+from resolvers.mail.notices import patient_contact, visit_facts
+from resolvers.unit_of_work import UnitOfWork
+from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+
+CHOOSE = "Several patient records may be this requester: accept again naming one, or createPatient."
+NO_MATCH = "No existing patient matches the requester: accept with createPatient to admit them."
+
+
+async def accept(
+    deps: Deps,
+    actor: Actor | None,
+    *,
+    appointment_id: str,
+    patient_id: str | None,
+    create_patient: bool | None,
+) -> AppointmentRow:
+    require_staff(actor)
+    key = parse_id(appointment_id, "appointmentId")
+    chosen = parse_id(patient_id, "patientId") if patient_id is not None else None
+    now = deps.now()
+    async with UnitOfWork(deps) as uow:
+        row = await answerable(uow, key)
+        if row.status == AppointmentStatus.BOOKED.value:
+            return row  # accepting twice is the same outcome
+        check_answerable(AppointmentStatus(row.status))
+        expected = row.status
+        clinic = await uow.clinic.get()
+        patient_ref = row.patient_id
+        if expected == AppointmentStatus.PROVISIONAL.value:
+            patient_ref = (await _admit_requester(uow, row, clinic, chosen, create_patient)).id
+        swapped = await uow.appointments.swap_status(
+            row.id, [expected], "", status=AppointmentStatus.BOOKED.value, patient_id=patient_ref
+        )
+        if not swapped:
+            await uow.rollback()
+            return await already_answered(deps, key, AppointmentStatus.BOOKED)
+        await uow.appointments.refresh(row)
+        await _confirm(uow, row, clinic, now)
+        await uow.commit()
+    return row
+
+
+async def _admit_requester(
+    uow: UnitOfWork,
+    row: AppointmentRow,
+    clinic: ClinicRow,
+    chosen: int | None,
+    create_patient: bool | None,
+) -> PatientRow:
+    """For a PROVISIONAL appointment: merge into the chosen patient, admit as new, or take
+    the single certain match."""
+    assert row.patient_id is not None
+    provisional = await provisional_patient(uow, row.patient_id)
+    if chosen is not None:
+        target = await uow.patients.get(chosen)
+        if target is None:
+            raise InvalidInput("No such patient to merge the requester into.", "patientId")
+        await merge_into(uow, provisional, target, clinic, keep=row.id)
+        return target
+    if create_patient:
+        await admit(uow, provisional, clinic, keep=row.id)
+        return provisional
+    found = await matches_for(uow, provisional)
+    certain = choose_automatically([f.match for f in found])
+    if certain is not None:
+        target = next(f.patient for f in found if f.match.patient_id == certain.patient_id)
+        await merge_into(uow, provisional, target, clinic, keep=row.id)
+        return target
+    if found:
+        raise PatientChoiceRequired(CHOOSE, found)
+    raise InvalidInput(NO_MATCH, "createPatient")
+
+
+async def _confirm(uow: UnitOfWork, row: AppointmentRow, clinic: ClinicRow, now: datetime) -> None:
+    to = await patient_contact(uow, row)
+    if to:
+        uow.mail(messages.confirmed(to, await visit_facts(uow, row, clinic)), now)
+    uow.emit(
+        SlotChanged(row.practitioner_id, row.start_at, row.end_at, SlotState.BOOKED),
+        AppointmentChanged(row.id, row.patient_id, row.created_by_id),
+    )

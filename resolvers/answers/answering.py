@@ -1,0 +1,30 @@
+"""What accept and reject share: the appointment they answer, and losing a race."""
+
+from __future__ import annotations
+
+from domain.appointments import AppointmentStatus
+from domain.errors import InvalidInput, NotFound
+from persistence.models import AppointmentRow
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+
+ANSWERED_FIRST = "Someone answered this request first: it is {status}."
+
+
+async def answerable(uow: UnitOfWork, appointment_id: int) -> AppointmentRow:
+    row = await uow.appointments.get(appointment_id)
+    if row is None:
+        raise NotFound("No such appointment.")
+    return row
+
+
+async def already_answered(
+    deps: Deps, appointment_id: int, wanted: AppointmentStatus
+) -> AppointmentRow:
+    """After a lost race: the same outcome is success, another is a clear refusal."""
+    async with UnitOfWork(deps, write=False) as uow:
+        row = await uow.appointments.get(appointment_id)
+    if row is not None and row.status == wanted.value:
+        return row
+    status = row.status.lower() if row else "gone"
+    raise InvalidInput(ANSWERED_FIRST.format(status=status), "appointmentId")

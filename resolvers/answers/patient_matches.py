@@ -1,0 +1,38 @@
+"""patientMatches: existing records that may be the same person as a registration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.actors import Actor
+from domain.errors import NotFound
+from domain.matching import Match, find_matches
+from domain.policy import require_staff
+from domain.validation import parse_id
+from persistence.models import PatientRow
+from persistence.unit_of_work import SqlUnitOfWork
+from resolvers.accounts.admission import details
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class FoundMatch:
+    patient: PatientRow
+    match: Match
+
+
+async def matches_for(uow: SqlUnitOfWork, provisional: PatientRow) -> list[FoundMatch]:
+    existing = {p.id: p for p in await uow.patients.match_candidates(provisional)}
+    found = find_matches(details(provisional), [details(p) for p in existing.values()])
+    return [FoundMatch(existing[m.patient_id], m) for m in found]
+
+
+async def patient_matches(deps: Deps, actor: Actor | None, *, patient_id: str) -> list[FoundMatch]:
+    require_staff(actor)
+    key = parse_id(patient_id, "patientId")
+    async with UnitOfWork(deps, write=False) as uow:
+        patient = await uow.patients.get(key)
+        if patient is None:
+            raise NotFound("No such patient.")
+        return await matches_for(uow, patient)

@@ -1,0 +1,1 @@
+"""Booking: free slots, holds, requests, and live slot changes."""

@@ -1,0 +1,63 @@
+"""availableSlots: free online start times for a service with a practitioner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.actors import Actor
+from domain.availability import OpenSlot, open_slots, open_until
+from domain.errors import NotFound
+from domain.validation import parse_id, require_range
+from resolvers.booking.slot_rules import booking_rules, busy_intervals, session_rules
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+
+MAX_WINDOW_DAYS = 62
+
+
+@dataclass(frozen=True)
+class Availability:
+    practitioner_id: int
+    slots: list[OpenSlot]
+    open_until: datetime | None
+
+
+async def available_slots(
+    deps: Deps,
+    _actor: Actor | None,
+    *,
+    practitioner_id: str,
+    service_id: str,
+    start: datetime,
+    end: datetime,
+) -> Availability:
+    """Free online start times in [start, end); public, like the clinic's shop window."""
+    practitioner_key = parse_id(practitioner_id, "practitionerId")
+    service_key = parse_id(service_id, "serviceId")
+    require_range(start, end, max_days=MAX_WINDOW_DAYS)
+    now = deps.now()
+    async with UnitOfWork(deps, write=False) as uow:
+        clinic = await uow.clinic.get()
+        practitioner, service, offered = await uow.catalog.practitioner_and_service(
+            practitioner_key, service_key
+        )
+        if practitioner is None:
+            raise NotFound("No such practitioner.")
+        if service is None:
+            raise NotFound("No such service.")
+        rules = session_rules(await uow.catalog.sessions_of(practitioner_key))
+        busy = await uow.appointments.live_between(practitioner_key, start, end, now)
+    if not (practitioner.online_access and service.bookable_online and offered):
+        return Availability(practitioner_key, [], None)
+    booking = booking_rules(clinic)
+    slots = open_slots(
+        rules=rules,
+        duration=timedelta(minutes=service.duration_minutes),
+        busy=busy_intervals(busy),
+        booking=booking,
+        window_start=start,
+        window_end=end,
+        now=now,
+    )
+    return Availability(practitioner_key, slots, open_until(rules=rules, booking=booking, now=now))

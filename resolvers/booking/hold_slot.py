@@ -1,0 +1,98 @@
+"""hold: a temporary appointment on a real online slot, so no other portal can take it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.actors import Actor
+from domain.appointments import AppointmentStatus
+from domain.availability import OpenSlot, is_open_slot
+from domain.errors import InvalidInput, NotAllowed, NotFound
+from domain.policy import require_signed_in
+from domain.validation import optional_text, parse_id, require_aware
+from persistence.models import AppointmentRow, ClinicRow
+from resolvers.booking.slot_rules import booking_rules, freed, session_rules
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+
+TAKEN = "Someone else has just taken this time; choose another."
+
+
+async def hold(
+    deps: Deps,
+    actor: Actor | None,
+    *,
+    practitioner_id: str,
+    service_id: str,
+    start: datetime,
+    client_key: str | None,
+) -> AppointmentRow:
+    """The held appointment; a retry with the same client key returns the same hold."""
+    actor = require_signed_in(actor)
+    practitioner_key = parse_id(practitioner_id, "practitionerId")
+    service_key = parse_id(service_id, "serviceId")
+    key = optional_text(client_key, "clientKey", 100)
+    require_aware(start, "start")
+    now = deps.now()
+    async with UnitOfWork(deps) as uow:
+        if key and (earlier := await uow.appointments.hold_by_client_key(actor.user_id, key)):
+            return earlier
+        clinic = await uow.clinic.get()
+        slot = await _open_slot(uow, clinic, practitioner_key, service_key, start, now)
+        if await uow.appointments.live_holds_of_user(actor.user_id, now) >= clinic.max_live_holds:
+            raise NotAllowed(
+                f"You already hold {clinic.max_live_holds} slots; book or release one first."
+            )
+        row = AppointmentRow(
+            status=AppointmentStatus.TEMPORARY.value,
+            practitioner_id=practitioner_key,
+            service_id=service_key,
+            location_id=slot.location_id,
+            start_at=slot.start,
+            end_at=slot.end,
+            hold_expires_at=now + timedelta(minutes=clinic.hold_minutes),
+            patient_response="NONE",
+            created_online=True,
+            created_by_id=actor.user_id,
+            created_at=now,
+            client_key=key,
+        )
+        lapsed = await uow.appointments.place(row, now, TAKEN)
+        uow.emit(
+            *freed(lapsed),
+            SlotChanged(practitioner_key, slot.start, slot.end, SlotState.HELD),
+            AppointmentChanged(row.id, None, actor.user_id),
+        )
+        await uow.commit()
+    return row
+
+
+async def _open_slot(
+    uow: UnitOfWork,
+    clinic: ClinicRow,
+    practitioner_id: int,
+    service_id: int,
+    start: datetime,
+    now: datetime,
+) -> OpenSlot:
+    """The online slot starting then, or the reason there is none."""
+    practitioner, service, offered = await uow.catalog.practitioner_and_service(
+        practitioner_id, service_id
+    )
+    if practitioner is None:
+        raise NotFound("No such practitioner.")
+    if service is None:
+        raise NotFound("No such service.")
+    if not (practitioner.online_access and service.bookable_online and offered):
+        raise InvalidInput("This practitioner does not offer that service online.", "serviceId")
+    slot = is_open_slot(
+        rules=session_rules(await uow.catalog.sessions_of(practitioner_id)),
+        duration=timedelta(minutes=service.duration_minutes),
+        booking=booking_rules(clinic),
+        start=start,
+        now=now,
+    )
+    if slot is None:
+        raise InvalidInput("That time is not an online slot of this practitioner.", "start")
+    return slot

@@ -1,0 +1,31 @@
+"""releaseHold: the holder (or staff) gives the slot back at once."""
+
+from __future__ import annotations
+
+from domain.actors import Actor
+from domain.appointments import AppointmentStatus, check_release
+from domain.errors import NotFound
+from domain.policy import may_release_hold, require_signed_in
+from domain.validation import parse_id
+from persistence.models import AppointmentRow
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+
+
+async def release_hold(deps: Deps, actor: Actor | None, *, appointment_id: str) -> AppointmentRow:
+    actor = require_signed_in(actor)
+    key = parse_id(appointment_id, "appointmentId")
+    async with UnitOfWork(deps) as uow:
+        row = await uow.appointments.get_hold(key)
+        if row is None or not may_release_hold(actor, row.created_by_id):
+            raise NotFound("No such hold.")
+        check_release(AppointmentStatus(row.status))
+        row.status = AppointmentStatus.LAPSED.value
+        row.client_key = None
+        uow.emit(
+            SlotChanged(row.practitioner_id, row.start_at, row.end_at, SlotState.FREE),
+            AppointmentChanged(row.id, None, row.created_by_id),
+        )
+        await uow.commit()
+    return row

@@ -1,0 +1,44 @@
+"""Bridges the diary's rows to the domain's slot rules and to slot events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from domain.availability import BookingRules, Interval, SessionRule
+from persistence.models import AppointmentRow, ClinicRow, SessionSeriesRow
+from persistence.repositories.appointments import LapsedHold
+from subscriptions.events import SlotChanged, SlotState
+
+
+def booking_rules(clinic: ClinicRow) -> BookingRules:
+    return BookingRules(
+        time_zone=ZoneInfo(clinic.time_zone),
+        minimum_notice=timedelta(minutes=clinic.minimum_notice_minutes),
+        horizon=timedelta(days=clinic.booking_horizon_days),
+    )
+
+
+def session_rules(rows: Sequence[SessionSeriesRow]) -> list[SessionRule]:
+    return [
+        SessionRule(
+            location_id=r.location_id,
+            weekday=r.weekday,
+            start_time=r.start_time,
+            end_time=r.end_time,
+            valid_from=r.valid_from,
+            valid_until=r.valid_until,
+            available_online=r.available_online,
+        )
+        for r in rows
+    ]
+
+
+def busy_intervals(rows: Sequence[AppointmentRow]) -> list[Interval]:
+    return [Interval(r.start_at, r.end_at) for r in rows]
+
+
+def freed(lapsed: Sequence[LapsedHold]) -> list[SlotChanged]:
+    """The slots of holds that just lapsed, announced free."""
+    return [SlotChanged(h.practitioner_id, h.start_at, h.end_at, SlotState.FREE) for h in lapsed]

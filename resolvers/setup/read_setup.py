@@ -1,0 +1,48 @@
+"""clinic, locations, services, practitioners and patients: what the clinic has."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from domain.actors import Actor
+from domain.errors import NotAllowed
+from domain.policy import may_see_practitioners_offline, require_staff
+from persistence.models import ClinicRow, LocationRow, PatientRow, PractitionerRow, ServiceRow
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+
+
+async def clinic(deps: Deps, _actor: Actor | None = None) -> ClinicRow:
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.clinic.get()
+
+
+async def locations(deps: Deps, _actor: Actor | None) -> Sequence[LocationRow]:
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.catalog.locations()
+
+
+async def services_offered(deps: Deps, _actor: Actor | None) -> Sequence[ServiceRow]:
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.catalog.services()
+
+
+async def practitioners(
+    deps: Deps, actor: Actor | None, *, online_only: bool
+) -> Sequence[PractitionerRow]:
+    """Practitioners bookable online for everyone; all of them only for staff."""
+    if not online_only and not may_see_practitioners_offline(actor):
+        raise NotAllowed("Only clinic staff may do this.")
+    async with UnitOfWork(deps, write=False) as uow:
+        if not online_only:
+            return await uow.catalog.practitioners()
+        zone = ZoneInfo((await uow.clinic.get()).time_zone)
+        today = deps.now().astimezone(zone).date()
+        return await uow.catalog.practitioners(await uow.catalog.online_practitioner_ids(today))
+
+
+async def patients(deps: Deps, actor: Actor | None, *, search: str | None) -> Sequence[PatientRow]:
+    require_staff(actor)
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.patients.search(search)

@@ -1,0 +1,1 @@
+"""Visits: the diary's appointments as patients, practitioners and staff see and change them."""

@@ -1,0 +1,84 @@
+"""bookAppointment: a front-desk booking straight into the diary, never overlapping."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.actors import Actor
+from domain.appointments import AppointmentStatus
+from domain.errors import InvalidInput
+from domain.policy import require_staff
+from domain.validation import optional_text, parse_id, require_aware
+from persistence.models import AppointmentRow
+from resolvers.booking.slot_rules import freed
+from resolvers.deps import Deps
+from resolvers.unit_of_work import UnitOfWork
+from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+
+TAKEN = "The practitioner already has an appointment at that time."
+
+
+async def book_appointment(
+    deps: Deps,
+    actor: Actor | None,
+    *,
+    patient_id: str,
+    practitioner_id: str,
+    service_id: str,
+    start: datetime,
+    location_id: str | None,
+    note: str | None,
+) -> AppointmentRow:
+    """Past times are allowed, to record visits already held."""
+    staff = require_staff(actor)
+    patient_key = parse_id(patient_id, "patientId")
+    practitioner_key = parse_id(practitioner_id, "practitionerId")
+    service_key = parse_id(service_id, "serviceId")
+    location_key = parse_id(location_id, "locationId") if location_id else None
+    note = optional_text(note, "note", 2000)
+    require_aware(start, "start")
+    now = deps.now()
+    async with UnitOfWork(deps) as uow:
+        if await uow.patients.get(patient_key) is None:
+            raise InvalidInput("No such patient.", "patientId")
+        if await uow.catalog.practitioner(practitioner_key) is None:
+            raise InvalidInput("No such practitioner.", "practitionerId")
+        service = await uow.catalog.service(service_key)
+        if service is None:
+            raise InvalidInput("No such service.", "serviceId")
+        location_key = await _location(uow, practitioner_key, location_key)
+        end = start + timedelta(minutes=service.duration_minutes)
+        row = AppointmentRow(
+            status=AppointmentStatus.BOOKED.value,
+            patient_id=patient_key,
+            practitioner_id=practitioner_key,
+            service_id=service_key,
+            location_id=location_key,
+            start_at=start,
+            end_at=end,
+            patient_response="NONE",
+            created_online=False,
+            created_by_id=staff.user_id,
+            created_at=now,
+            note=note,
+        )
+        lapsed = await uow.appointments.place(row, now, TAKEN)
+        uow.emit(
+            *freed(lapsed),
+            SlotChanged(practitioner_key, start, end, SlotState.BOOKED),
+            AppointmentChanged(row.id, patient_key, None),
+        )
+        await uow.commit()
+    return row
+
+
+async def _location(uow: UnitOfWork, practitioner_id: int, location_id: int | None) -> int:
+    """The named location, else where the practitioner usually works."""
+    if location_id is not None:
+        if await uow.catalog.location(location_id) is None:
+            raise InvalidInput("No such location.", "locationId")
+        return location_id
+    usual = await uow.catalog.usual_location_id(practitioner_id)
+    if usual is None:
+        raise InvalidInput("Name a location: this clinic has none set up.", "locationId")
+    return usual

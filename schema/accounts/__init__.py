@@ -1,0 +1,1 @@
+"""Accounts: sign-in, users and patients, invitations, registrations, links, merges."""

@@ -1,0 +1,196 @@
+"""Account mutations: sign-in, invitations, links, merges and registrations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from resolvers.accounts import (
+    accept_invitation,
+    bulk_invite,
+    invite,
+    link_user,
+    registrations,
+    sign_in,
+)
+from resolvers.accounts.identity import identify
+from schema.accounts.types import (
+    AcceptInvitationResult,
+    BulkInviteResult,
+    BulkInviteSkip,
+    Invitation,
+    InvitationResult,
+    Patient,
+    PatientResult,
+    SignIn,
+    SignInResult,
+    User,
+)
+from schema.core.context import Info
+from schema.core.outcomes import answer, problems_of
+from schema.core.problems import to_problem
+
+
+async def _acting_as_new_user(info: Info, result: Any) -> Any:
+    """After a sign-in the rest of this request acts as that user (so `user { patients }`
+    works)."""
+    if isinstance(result, SignIn):
+        info.context.identity = await identify(info.context.deps, result.token)
+        info.context.token = result.token
+    return result
+
+
+def _sign_in(done: sign_in.SignedIn) -> SignIn:
+    return SignIn(token=done.token, user=User.from_row(done.user))
+
+
+@strawberry.type
+class AccountsMutation:
+    @strawberry.mutation(
+        description="Create an online user with a provisional patient profile; staff later confirm or merge it."
+    )
+    async def register(
+        self,
+        info: Info,
+        email: str,
+        password: str,
+        name: str,
+        birth_date: date | None = None,
+        phone: str | None = None,
+    ) -> SignInResult:
+        result = await answer(
+            info,
+            sign_in.register,
+            _sign_in,
+            SignInResult,
+            email=email,
+            password=password,
+            name=name,
+            birth_date=birth_date,
+            phone=phone,
+        )
+        return await _acting_as_new_user(info, result)
+
+    @strawberry.mutation
+    async def login(self, info: Info, email: str, password: str) -> SignInResult:
+        result = await answer(
+            info, sign_in.login, _sign_in, SignInResult, email=email, password=password
+        )
+        return await _acting_as_new_user(info, result)
+
+    @strawberry.mutation
+    async def logout(self, info: Info) -> bool:
+        return await sign_in.logout(info.context.deps, info.context.token)
+
+    @strawberry.mutation(description="Staff: let an email address manage a patient's appointments.")
+    async def invite(
+        self,
+        info: Info,
+        patient_id: strawberry.ID,
+        email: str,
+        require_verification_code: bool = False,
+    ) -> InvitationResult:
+        return await answer(
+            info,
+            invite.invite,
+            Invitation.from_view,
+            InvitationResult,
+            patient_id=patient_id,
+            email=email,
+            requires_code=require_verification_code,
+        )
+
+    @strawberry.mutation
+    async def resend_invitation(self, info: Info, invitation_id: strawberry.ID) -> InvitationResult:
+        return await answer(
+            info,
+            invite.resend_invitation,
+            Invitation.from_view,
+            InvitationResult,
+            invitation_id=invitation_id,
+        )
+
+    @strawberry.mutation
+    async def delete_invitation(self, info: Info, invitation_id: strawberry.ID) -> InvitationResult:
+        return await answer(
+            info,
+            invite.delete_invitation,
+            Invitation.from_view,
+            InvitationResult,
+            invitation_id=invitation_id,
+        )
+
+    @strawberry.mutation
+    async def bulk_invite(self, info: Info, patient_ids: list[strawberry.ID]) -> BulkInviteResult:
+        done = await bulk_invite.bulk_invite(
+            info.context.deps, info.context.actor, patient_ids=patient_ids
+        )
+        allowed = problems_of(InvitationResult)
+        return BulkInviteResult(
+            invited=[Invitation.from_view(v) for v in done.invited],
+            skipped=[
+                BulkInviteSkip(
+                    patient=Patient.from_row(s.patient), problem=to_problem(s.problem, allowed)
+                )
+                for s in done.skipped
+            ],
+        )
+
+    @strawberry.mutation(
+        description="The signed-in user accepts an invitation and gains the patient."
+    )
+    async def accept_invitation(
+        self, info: Info, token: str, verification_code: str | None = None
+    ) -> AcceptInvitationResult:
+        return await answer(
+            info,
+            accept_invitation.accept_invitation,
+            Patient.from_row,
+            AcceptInvitationResult,
+            token=token,
+            verification_code=verification_code,
+        )
+
+    @strawberry.mutation(
+        description="Staff: give an online user access to a patient record (themselves or a family member)."
+    )
+    async def link(
+        self, info: Info, user_id: strawberry.ID, patient_id: strawberry.ID
+    ) -> PatientResult:
+        return await answer(
+            info,
+            link_user.link,
+            Patient.from_row,
+            PatientResult,
+            user_id=user_id,
+            patient_id=patient_id,
+        )
+
+    @strawberry.mutation(
+        description="Staff: fold a provisional patient from an online registration into an existing patient; its users and appointments move over and no duplicate remains."
+    )
+    async def merge(
+        self, info: Info, provisional_patient_id: strawberry.ID, into_patient_id: strawberry.ID
+    ) -> PatientResult:
+        return await answer(
+            info,
+            registrations.merge,
+            Patient.from_row,
+            PatientResult,
+            provisional_patient_id=provisional_patient_id,
+            into_patient_id=into_patient_id,
+        )
+
+    @strawberry.mutation(description="Staff: admit a provisional patient as a new patient record.")
+    async def confirm_registration(
+        self, info: Info, provisional_patient_id: strawberry.ID
+    ) -> PatientResult:
+        return await answer(
+            info,
+            registrations.confirm_registration,
+            Patient.from_row,
+            PatientResult,
+            provisional_patient_id=provisional_patient_id,
+        )

@@ -1,0 +1,33 @@
+"""Account queries: who is signed in, invitations, online registrations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.accounts import invite, registrations
+from schema.accounts.types import Invitation, Patient, User
+from schema.core.context import Info
+
+
+@strawberry.type
+class AccountsQuery:
+    @strawberry.field
+    async def me(self, info: Info) -> User | None:
+        identity = info.context.identity
+        return User.from_row(identity.user) if identity else None
+
+    @strawberry.field
+    async def invitations(
+        self, info: Info, patient_id: strawberry.ID | None = None
+    ) -> list[Invitation]:
+        found = await invite.invitations(
+            info.context.deps, info.context.actor, patient_id=patient_id
+        )
+        return [Invitation.from_view(v) for v in found]
+
+    @strawberry.field(
+        description="Staff: provisional patient profiles from online registrations, to confirm or merge."
+    )
+    async def online_registrations(self, info: Info) -> list[Patient]:
+        rows = await registrations.online_registrations(info.context.deps, info.context.actor)
+        return [Patient.from_row(r) for r in rows]

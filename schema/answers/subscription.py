@@ -1,0 +1,43 @@
+"""staffNotifications: the staff panel's live feed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+
+from resolvers.answers.staff_notifications import staff_notifications
+from schema.accounts.types import Patient
+from schema.core.context import Info
+from schema.core.enums import StaffNotificationKind
+from schema.visits.types import Appointment
+
+
+@strawberry.type
+class StaffNotification:
+    kind: StaffNotificationKind
+    at: datetime
+    appointment: Appointment | None
+    patient: Patient | None
+
+
+@strawberry.type
+class AnswersSubscription:
+    @strawberry.subscription(
+        description="Staff live panel: new requests, registrations and patient cancel/un-cancel."
+    )
+    async def staff_notifications(self, info: Info) -> AsyncGenerator[StaffNotification, None]:
+        notices = staff_notifications(
+            info.context.deps, info.context.actor, token=info.context.token
+        )
+        async for notice in notices:
+            info.context.fresh_loaders()
+            yield StaffNotification(
+                kind=StaffNotificationKind(notice.event.kind),
+                at=notice.event.at,
+                appointment=Appointment.from_row(notice.appointment)
+                if notice.appointment
+                else None,
+                patient=Patient.from_row(notice.patient) if notice.patient else None,
+            )

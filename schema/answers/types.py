@@ -1,0 +1,48 @@
+"""Patient matches, and the problem that asks staff to choose among them."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain import errors
+from resolvers.answers.patient_matches import FoundMatch
+from schema.accounts.types import Patient
+from schema.core.enums import MatchGrade
+from schema.core.problems import CUSTOM, Problem
+
+
+@strawberry.type
+class PatientMatch:
+    patient: Patient
+    score: float = strawberry.field(
+        description="0..1, how closely name, birth date, email and phone agree."
+    )
+    grade: MatchGrade
+    matched_on: list[str]
+
+    @classmethod
+    def from_found(cls, found: FoundMatch) -> PatientMatch:
+        return cls(
+            patient=Patient.from_row(found.patient),
+            score=round(found.match.score, 3),
+            grade=MatchGrade(found.match.grade.value),
+            matched_on=list(found.match.matched_on),
+        )
+
+
+@strawberry.type(
+    description="Several patient records match the requester: accept again naming one of them."
+)
+class PatientChoiceRequired(Problem):
+    candidates: list[PatientMatch]
+
+
+def _patient_choice(error: errors.PatientChoiceRequired) -> Problem:
+    return PatientChoiceRequired(
+        code=error.code,
+        message=error.message,
+        candidates=[PatientMatch.from_found(c) for c in error.candidates],
+    )
+
+
+CUSTOM[errors.PatientChoiceRequired] = _patient_choice

@@ -1,0 +1,39 @@
+"""slotChanges."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+
+from resolvers.booking.slot_changes import slot_changes
+from schema.booking.types import SlotChange
+from schema.core.arguments import From
+from schema.core.context import Info
+from schema.core.enums import SlotState
+
+
+@strawberry.type
+class BookingSubscription:
+    @strawberry.subscription(
+        description="Slot-taken and slot-freed updates for a practitioner's diary window, from every server process."
+    )
+    async def slot_changes(
+        self, info: Info, practitioner_id: strawberry.ID, from_: From, to: datetime
+    ) -> AsyncGenerator[SlotChange, None]:
+        zone = await info.context.zone()
+        changes = slot_changes(
+            info.context.deps,
+            info.context.actor,
+            practitioner_id=practitioner_id,
+            start=from_,
+            end=to,
+        )
+        async for change in changes:
+            yield SlotChange(
+                practitioner_id=strawberry.ID(str(change.practitioner_id)),
+                start=change.start.astimezone(zone),
+                end=change.end.astimezone(zone),
+                state=SlotState(change.state),
+            )

@@ -1,0 +1,1 @@
+"""What every capability's schema shares: context, problems, permissions, loaders."""

@@ -1,0 +1,52 @@
+"""The per-request context: dependencies, the signed-in identity and fresh loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from strawberry.types import Info as StrawberryInfo
+
+from domain.actors import Actor
+from resolvers.accounts.identity import Identity
+from resolvers.deps import Deps
+from resolvers.setup.read_setup import clinic
+from schema.core.loaders import Loaders
+
+
+@dataclass
+class Context:
+    deps: Deps
+    identity: Identity | None
+    token: str | None
+    loaders: Loaders
+    request: Any = None
+    response: Any = None
+    connection_params: dict[str, Any] | None = None
+    _zone: ZoneInfo | None = field(default=None, repr=False)
+
+    @property
+    def actor(self) -> Actor | None:
+        return self.identity.actor if self.identity else None
+
+    async def zone(self) -> ZoneInfo:
+        """The clinic's time zone, read once per request."""
+        if self._zone is None:
+            self._zone = ZoneInfo((await clinic(self.deps)).time_zone)
+        return self._zone
+
+    async def local(self, instant: datetime) -> datetime:
+        """An instant as the clinic shows it: its own UTC offset at that moment."""
+        return instant.astimezone(await self.zone())
+
+    async def local_or_none(self, instant: datetime | None) -> datetime | None:
+        return None if instant is None else await self.local(instant)
+
+    def fresh_loaders(self) -> None:
+        """A socket's context lives as long as the socket: each event reads afresh."""
+        self.loaders = Loaders(self.deps.database)
+
+
+Info = StrawberryInfo[Context, None]

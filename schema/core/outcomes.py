@@ -1,0 +1,45 @@
+"""Running a use case for a field: its result converted, or the Problem it raised.
+
+Each mutation's result union names its problems once; `problems_of` reads them from the
+union, so no list of problems is written twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+
+from domain.errors import DomainError
+from schema.core.context import Info
+from schema.core.problems import Problem, to_problem
+
+T = TypeVar("T")
+
+
+@cache
+def problems_of(result: Any) -> tuple[type[Problem], ...]:
+    """The Problem members of a result union (`Annotated[A | B, strawberry.union(...)]`)."""
+    if get_origin(result) is Annotated:
+        result = get_args(result)[0]
+    members = get_args(result) if get_origin(result) in (Union, type(int | str)) else ()
+    return tuple(m for m in members if isinstance(m, type) and issubclass(m, Problem))
+
+
+async def answer(
+    info: Info,
+    use_case: Callable[..., Awaitable[T]],
+    convert: Callable[[T], Any],
+    result: Any,
+    **arguments: Any,
+) -> Any:
+    """`use_case(deps, actor, **arguments)`, converted for the schema; a domain error
+    becomes the Problem the field's `result` union allows.
+
+    Typed `Any` because the field's union names the exact members; Strawberry checks them.
+    """
+    try:
+        value = await use_case(info.context.deps, info.context.actor, **arguments)
+    except DomainError as error:
+        return to_problem(error, problems_of(result))
+    return convert(value)

@@ -1,0 +1,95 @@
+"""Problem types: expected outcomes as data, and the one mapper from domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+
+from domain import errors
+
+
+@strawberry.interface
+class Problem:
+    code: str
+    message: str
+
+
+@strawberry.type
+class NotFound(Problem):
+    pass
+
+
+@strawberry.type
+class NotAllowed(Problem):
+    pass
+
+
+@strawberry.type
+class InvalidInput(Problem):
+    field: str | None = None
+
+
+@strawberry.type(
+    description="The slot overlaps a temporary, requested, provisional or booked appointment."
+)
+class SlotUnavailable(Problem):
+    pass
+
+
+@strawberry.type
+class HoldExpired(Problem):
+    pass
+
+
+@strawberry.type(
+    description="The patient has not consented to email/text contact, so no invitation can be sent."
+)
+class ConsentMissing(Problem):
+    pass
+
+
+@strawberry.type(
+    description="The patient's email changed after the invitation was sent: delete it and invite again."
+)
+class InvitationStale(Problem):
+    pass
+
+
+@strawberry.type
+class VerificationFailed(Problem):
+    pass
+
+
+_SIMPLE: dict[type[errors.DomainError], type[Problem]] = {
+    errors.NotFound: NotFound,
+    errors.NotAllowed: NotAllowed,
+    errors.SlotUnavailable: SlotUnavailable,
+    errors.HoldExpired: HoldExpired,
+    errors.ConsentMissing: ConsentMissing,
+    errors.InvitationStale: InvitationStale,
+    errors.VerificationFailed: VerificationFailed,
+}
+
+#: Mappers for problems that carry more than code and message, registered by the
+#: capability that defines them.
+CUSTOM: dict[type[errors.DomainError], Callable[[Any], Problem]] = {}
+
+
+def to_problem(error: errors.DomainError, allowed: tuple[type[Problem], ...]) -> Problem:
+    """The Problem a client sees for a domain error, within what the field's union allows.
+
+    A problem the union cannot carry is told as NotAllowed (every union that names
+    problems has it), keeping its code and message.
+    """
+    if type(error) in CUSTOM:
+        problem = CUSTOM[type(error)](error)
+    elif isinstance(error, errors.InvalidInput):
+        problem = InvalidInput(code=error.code, message=error.message, field=error.field)
+    else:
+        problem = _SIMPLE.get(type(error), NotAllowed)(code=error.code, message=error.message)
+    if isinstance(problem, allowed):
+        return problem
+    fallback = NotAllowed if NotAllowed in allowed else allowed[0]
+    return fallback(code=error.code, message=error.message)

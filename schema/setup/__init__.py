@@ -1,0 +1,1 @@
+"""Set-up: the clinic, its settings, locations, services, practitioners and sessions."""

@@ -1,0 +1,41 @@
+"""Set-up queries: the clinic, its locations, services, practitioners and patients."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.setup import read_setup
+from schema.accounts.types import Patient
+from schema.core.context import Info
+from schema.setup.types import Clinic, Location, Practitioner, Service
+
+
+@strawberry.type
+class SetupQuery:
+    @strawberry.field
+    async def clinic(self, info: Info) -> Clinic:
+        return Clinic.from_row(await read_setup.clinic(info.context.deps))
+
+    @strawberry.field
+    async def locations(self, info: Info) -> list[Location]:
+        rows = await read_setup.locations(info.context.deps, info.context.actor)
+        return [Location.from_row(r) for r in rows]
+
+    @strawberry.field
+    async def services(self, info: Info) -> list[Service]:
+        rows = await read_setup.services_offered(info.context.deps, info.context.actor)
+        return [Service.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Practitioners with online access and at least one session available online (all, for staff, when onlineOnly is false)."
+    )
+    async def practitioners(self, info: Info, online_only: bool = True) -> list[Practitioner]:
+        rows = await read_setup.practitioners(
+            info.context.deps, info.context.actor, online_only=online_only
+        )
+        return [Practitioner.from_row(r) for r in rows]
+
+    @strawberry.field
+    async def patients(self, info: Info, search: str | None = None) -> list[Patient]:
+        rows = await read_setup.patients(info.context.deps, info.context.actor, search=search)
+        return [Patient.from_row(r) for r in rows]

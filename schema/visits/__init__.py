@@ -1,0 +1,1 @@
+"""Visits: appointments in the diary, as patients, practitioners and staff see them."""

@@ -1,0 +1,126 @@
+"""The appointment, as every capability shows it, and the results of changing one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from domain import policy
+from domain.actors import Actor
+from domain.appointments import AppointmentStatus as DomainStatus
+from domain.appointments import PatientResponse as DomainResponse
+from domain.appointments import status_as_told, visit_status
+from persistence.models import AppointmentRow
+from schema.accounts.types import Patient, User, load_patient, load_user
+from schema.answers.types import PatientChoiceRequired
+from schema.core.context import Info
+from schema.core.enums import AppointmentStatus, PatientResponse, VisitStatus
+from schema.core.permissions import guarded
+from schema.core.problems import HoldExpired, InvalidInput, NotAllowed, NotFound, SlotUnavailable
+from schema.setup.loaders import SERVICE
+from schema.setup.types import (
+    Location,
+    Practitioner,
+    Service,
+    load_location,
+    load_practitioner,
+)
+
+
+def _sees_creator(actor: Actor | None, appointment: Any) -> bool:
+    return policy.may_see_user(actor, appointment.row.created_by_id)
+
+
+@strawberry.type
+class Appointment:
+    id: strawberry.ID
+    status: AppointmentStatus
+    patient_response: PatientResponse
+    visit_status: VisitStatus
+    created_online: bool = strawberry.field(
+        description="True when an online user created it; createdBy is then that user."
+    )
+    note: str | None
+    rejection_reason: str | None
+    row: strawberry.Private[AppointmentRow]
+
+    @classmethod
+    def from_row(cls, row: AppointmentRow) -> Appointment:
+        status = DomainStatus(row.status)
+        response = DomainResponse(row.patient_response)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            status=AppointmentStatus(status_as_told(status).value),
+            patient_response=PatientResponse(response),
+            visit_status=VisitStatus(visit_status(status, response)),
+            created_online=row.created_online,
+            note=row.note,
+            rejection_reason=row.rejection_reason,
+            row=row,
+        )
+
+    @strawberry.field
+    async def start(self, info: Info) -> datetime:
+        return await info.context.local(self.row.start_at)
+
+    @strawberry.field
+    async def end(self, info: Info) -> datetime:
+        return await info.context.local(self.row.end_at)
+
+    @strawberry.field(description="Set while status is TEMPORARY.")
+    async def hold_expires_at(self, info: Info) -> datetime | None:
+        return await info.context.local_or_none(self.row.hold_expires_at)
+
+    @strawberry.field
+    async def created_at(self, info: Info) -> datetime:
+        return await info.context.local(self.row.created_at)
+
+    @strawberry.field
+    async def patient(self, info: Info) -> Patient | None:
+        return await load_patient(info, self.row.patient_id)
+
+    @strawberry.field
+    async def practitioner(self, info: Info) -> Practitioner:
+        return await load_practitioner(info, self.row.practitioner_id)
+
+    @strawberry.field
+    async def service(self, info: Info) -> Service:
+        row = await info.context.loaders[SERVICE].load(self.row.service_id)
+        assert row is not None
+        return Service.from_row(row)
+
+    @strawberry.field
+    async def location(self, info: Info) -> Location:
+        return await load_location(info, self.row.location_id)
+
+    @strawberry.field(
+        description="Staff see who made it; other users only when it was themselves.",
+        extensions=guarded(_sees_creator),
+    )
+    async def created_by(self, info: Info) -> User | None:
+        if self.row.created_by_id is None:
+            return None
+        return await load_user(info, self.row.created_by_id)
+
+
+@strawberry.type
+class CancelRequested:
+    appointment: Appointment
+    notice: str = strawberry.field(
+        description="Reminds the patient that the clinic may still need a call."
+    )
+
+
+AppointmentResult = Annotated[
+    Appointment
+    | HoldExpired
+    | SlotUnavailable
+    | InvalidInput
+    | NotAllowed
+    | NotFound
+    | PatientChoiceRequired,
+    strawberry.union("AppointmentResult"),
+]
+CancelResult = Annotated[CancelRequested | NotAllowed | NotFound, strawberry.union("CancelResult")]
