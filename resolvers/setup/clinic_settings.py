@@ -17,8 +17,10 @@ from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
 
-@dataclass(frozen=True)
+@dataclass
 class ClinicSettingsInput:
+    """Fields left None are not changed. The schema's input type is this class."""
+
     hold_minutes: int | None = None
     approval_required: bool | None = None
     patient_cancel_enabled: bool | None = None

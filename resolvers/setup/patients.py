@@ -15,9 +15,10 @@ from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
 
-@dataclass(frozen=True)
+@dataclass
 class PatientInput:
-    """Fields left None are not changed (on create: not set)."""
+    """Fields left None are not changed (on create: not set). The schema's input type is
+    this class."""
 
     name: str | None = None
     birth_date: date | None = None

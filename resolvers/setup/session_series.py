@@ -19,16 +19,18 @@ from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
 
-@dataclass(frozen=True)
+@dataclass
 class SessionSeriesInput:
+    """The schema's input type is this class, with ids typed as GraphQL IDs."""
+
     practitioner_id: str
     location_id: str
     weekday: int
     start_time: str
     end_time: str
     valid_from: date
-    valid_until: date | None
-    available_online: bool
+    valid_until: date | None = None
+    available_online: bool = True
 
 
 async def create_session_series(

@@ -35,9 +35,19 @@ async def book_appointment(
     practitioner_key = parse_id(practitioner_id, "practitionerId")
     service_key = parse_id(service_id, "serviceId")
     location_key = parse_id(location_id, "locationId") if location_id else None
-    note = optional_text(note, "note", 2000)
-    require_aware(start, "start")
     now = deps.now()
+    row = AppointmentRow(
+        status=AppointmentStatus.BOOKED.value,
+        patient_id=patient_key,
+        practitioner_id=practitioner_key,
+        service_id=service_key,
+        start_at=require_aware(start, "start"),
+        patient_response="NONE",
+        created_online=False,
+        created_by_id=staff.user_id,
+        created_at=now,
+        note=optional_text(note, "note", 2000),
+    )
     async with UnitOfWork(deps) as uow:
         if await uow.patients.get(patient_key) is None:
             raise InvalidInput("No such patient.", "patientId")
@@ -46,26 +56,12 @@ async def book_appointment(
         service = await uow.catalog.service(service_key)
         if service is None:
             raise InvalidInput("No such service.", "serviceId")
-        location_key = await _location(uow, practitioner_key, location_key)
-        end = start + timedelta(minutes=service.duration_minutes)
-        row = AppointmentRow(
-            status=AppointmentStatus.BOOKED.value,
-            patient_id=patient_key,
-            practitioner_id=practitioner_key,
-            service_id=service_key,
-            location_id=location_key,
-            start_at=start,
-            end_at=end,
-            patient_response="NONE",
-            created_online=False,
-            created_by_id=staff.user_id,
-            created_at=now,
-            note=note,
-        )
+        row.location_id = await _location(uow, practitioner_key, location_key)
+        row.end_at = start + timedelta(minutes=service.duration_minutes)
         lapsed = await uow.appointments.place(row, now, TAKEN)
         uow.emit(
             *freed(lapsed),
-            SlotChanged(practitioner_key, start, end, SlotState.BOOKED),
+            SlotChanged(practitioner_key, start, row.end_at, SlotState.BOOKED),
             AppointmentChanged(row.id, patient_key, None),
         )
         await uow.commit()

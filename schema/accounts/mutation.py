@@ -10,7 +10,7 @@ import strawberry
 from resolvers.accounts import (
     accept_invitation,
     bulk_invite,
-    invite,
+    invite as invitations,
     link_user,
     registrations,
     sign_in,
@@ -29,7 +29,7 @@ from schema.accounts.types import (
     User,
 )
 from schema.core.context import Info
-from schema.core.outcomes import answer, problems_of
+from schema.core.outcomes import answer, problems_of, runs
 from schema.core.problems import to_problem
 
 
@@ -85,42 +85,26 @@ class AccountsMutation:
         return await sign_in.logout(info.context.deps, info.context.token)
 
     @strawberry.mutation(description="Staff: let an email address manage a patient's appointments.")
+    @runs(invitations.invite, Invitation.from_view, require_verification_code="requires_code")
     async def invite(
         self,
         info: Info,
         patient_id: strawberry.ID,
         email: str,
         require_verification_code: bool = False,
-    ) -> InvitationResult:
-        return await answer(
-            info,
-            invite.invite,
-            Invitation.from_view,
-            InvitationResult,
-            patient_id=patient_id,
-            email=email,
-            requires_code=require_verification_code,
-        )
+    ) -> InvitationResult: ...
 
     @strawberry.mutation
-    async def resend_invitation(self, info: Info, invitation_id: strawberry.ID) -> InvitationResult:
-        return await answer(
-            info,
-            invite.resend_invitation,
-            Invitation.from_view,
-            InvitationResult,
-            invitation_id=invitation_id,
-        )
+    @runs(invitations.resend_invitation, Invitation.from_view)
+    async def resend_invitation(
+        self, info: Info, invitation_id: strawberry.ID
+    ) -> InvitationResult: ...
 
     @strawberry.mutation
-    async def delete_invitation(self, info: Info, invitation_id: strawberry.ID) -> InvitationResult:
-        return await answer(
-            info,
-            invite.delete_invitation,
-            Invitation.from_view,
-            InvitationResult,
-            invitation_id=invitation_id,
-        )
+    @runs(invitations.delete_invitation, Invitation.from_view)
+    async def delete_invitation(
+        self, info: Info, invitation_id: strawberry.ID
+    ) -> InvitationResult: ...
 
     @strawberry.mutation
     async def bulk_invite(self, info: Info, patient_ids: list[strawberry.ID]) -> BulkInviteResult:
@@ -141,56 +125,29 @@ class AccountsMutation:
     @strawberry.mutation(
         description="The signed-in user accepts an invitation and gains the patient."
     )
+    @runs(accept_invitation.accept_invitation, Patient.from_row)
     async def accept_invitation(
         self, info: Info, token: str, verification_code: str | None = None
-    ) -> AcceptInvitationResult:
-        return await answer(
-            info,
-            accept_invitation.accept_invitation,
-            Patient.from_row,
-            AcceptInvitationResult,
-            token=token,
-            verification_code=verification_code,
-        )
+    ) -> AcceptInvitationResult: ...
 
     @strawberry.mutation(
         description="Staff: give an online user access to a patient record (themselves or a family member)."
     )
+    @runs(link_user.link, Patient.from_row)
     async def link(
         self, info: Info, user_id: strawberry.ID, patient_id: strawberry.ID
-    ) -> PatientResult:
-        return await answer(
-            info,
-            link_user.link,
-            Patient.from_row,
-            PatientResult,
-            user_id=user_id,
-            patient_id=patient_id,
-        )
+    ) -> PatientResult: ...
 
     @strawberry.mutation(
         description="Staff: fold a provisional patient from an online registration into an existing patient; its users and appointments move over and no duplicate remains."
     )
+    @runs(registrations.merge, Patient.from_row)
     async def merge(
         self, info: Info, provisional_patient_id: strawberry.ID, into_patient_id: strawberry.ID
-    ) -> PatientResult:
-        return await answer(
-            info,
-            registrations.merge,
-            Patient.from_row,
-            PatientResult,
-            provisional_patient_id=provisional_patient_id,
-            into_patient_id=into_patient_id,
-        )
+    ) -> PatientResult: ...
 
     @strawberry.mutation(description="Staff: admit a provisional patient as a new patient record.")
+    @runs(registrations.confirm_registration, Patient.from_row)
     async def confirm_registration(
         self, info: Info, provisional_patient_id: strawberry.ID
-    ) -> PatientResult:
-        return await answer(
-            info,
-            registrations.confirm_registration,
-            Patient.from_row,
-            PatientResult,
-            provisional_patient_id=provisional_patient_id,
-        )
+    ) -> PatientResult: ...

@@ -11,6 +11,7 @@ from domain import policy
 from domain.actors import Actor
 from persistence.models import InvitationRow, PatientRow, UserRow
 from resolvers.accounts.invitation_links import InvitationView
+from resolvers.setup import patients
 from schema.accounts.loaders import INVITED, PATIENT, PATIENT_USERS, USER, USER_PATIENTS
 from schema.core.context import Info
 from schema.core.enums import InvitationState, InvitationStatus, UserKind
@@ -180,12 +181,8 @@ class BulkInviteResult:
 
 
 @strawberry.input
-class PatientInput:
-    name: str | None = None
-    birth_date: date | None = None
-    email: str | None = None
-    phone: str | None = None
-    contact_consent: bool | None = None
+class PatientInput(patients.PatientInput):
+    pass
 
 
 SignInResult = Annotated[SignIn | InvalidInput | NotAllowed, strawberry.union("SignInResult")]

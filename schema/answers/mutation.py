@@ -7,7 +7,7 @@ import strawberry
 from resolvers.answers.accept_request import accept
 from resolvers.answers.reject_request import reject
 from schema.core.context import Info
-from schema.core.outcomes import answer
+from schema.core.outcomes import runs
 from schema.visits.types import Appointment, AppointmentResult
 
 
@@ -16,39 +16,23 @@ class AnswersMutation:
     @strawberry.mutation(
         description="Staff: confirm a requested or provisional appointment. For a provisional patient, name the existing patient to merge into, or createPatient to admit them as new; with neither, a single strong match is used and several give PatientChoiceRequired."
     )
+    @runs(accept, Appointment.from_row)
     async def accept(
         self,
         info: Info,
         appointment_id: strawberry.ID,
         patient_id: strawberry.ID | None = None,
         create_patient: bool | None = None,
-    ) -> AppointmentResult:
-        return await answer(
-            info,
-            accept,
-            Appointment.from_row,
-            AppointmentResult,
-            appointment_id=appointment_id,
-            patient_id=patient_id,
-            create_patient=create_patient,
-        )
+    ) -> AppointmentResult: ...
 
     @strawberry.mutation(
         description="Staff: refuse a request; the slot is freed and the patient told, with the reason when notifyPatient is true."
     )
+    @runs(reject, Appointment.from_row)
     async def reject(
         self,
         info: Info,
         appointment_id: strawberry.ID,
         reason: str | None = None,
         notify_patient: bool = True,
-    ) -> AppointmentResult:
-        return await answer(
-            info,
-            reject,
-            Appointment.from_row,
-            AppointmentResult,
-            appointment_id=appointment_id,
-            reason=reason,
-            notify_patient=notify_patient,
-        )
+    ) -> AppointmentResult: ...

@@ -11,7 +11,7 @@ from persistence.models import AppointmentRow
 from resolvers.booking import hold_slot, release_hold, request_slot
 from schema.booking.types import Hold, HoldResult, ReleaseResult
 from schema.core.context import Info
-from schema.core.outcomes import answer
+from schema.core.outcomes import runs
 from schema.visits.types import Appointment, AppointmentResult
 
 CLIENT_KEY = "A key the client makes per attempt: a retry with the same key returns the same hold instead of failing on it."
@@ -26,6 +26,7 @@ class BookingMutation:
     @strawberry.mutation(
         description="Place a temporary appointment on a slot so no other portal can take it; it lapses after holdMinutes."
     )
+    @runs(hold_slot.hold, _hold)
     async def hold(
         self,
         info: Info,
@@ -33,44 +34,20 @@ class BookingMutation:
         service_id: strawberry.ID,
         start: datetime,
         client_key: Annotated[str | None, strawberry.argument(description=CLIENT_KEY)] = None,
-    ) -> HoldResult:
-        return await answer(
-            info,
-            hold_slot.hold,
-            _hold,
-            HoldResult,
-            practitioner_id=practitioner_id,
-            service_id=service_id,
-            start=start,
-            client_key=client_key,
-        )
+    ) -> HoldResult: ...
 
     @strawberry.mutation
-    async def release_hold(self, info: Info, appointment_id: strawberry.ID) -> ReleaseResult:
-        return await answer(
-            info,
-            release_hold.release_hold,
-            Appointment.from_row,
-            ReleaseResult,
-            appointment_id=appointment_id,
-        )
+    @runs(release_hold.release_hold, Appointment.from_row)
+    async def release_hold(self, info: Info, appointment_id: strawberry.ID) -> ReleaseResult: ...
 
     @strawberry.mutation(
         description="Turn a hold into a booking for one of the user's patients: BOOKED, REQUESTED (approval required) or PROVISIONAL (provisional patient)."
     )
+    @runs(request_slot.request, Appointment.from_row)
     async def request(
         self,
         info: Info,
         appointment_id: strawberry.ID,
         patient_id: strawberry.ID,
         note: str | None = None,
-    ) -> AppointmentResult:
-        return await answer(
-            info,
-            request_slot.request,
-            Appointment.from_row,
-            AppointmentResult,
-            appointment_id=appointment_id,
-            patient_id=patient_id,
-            note=note,
-        )
+    ) -> AppointmentResult: ...

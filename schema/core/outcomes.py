@@ -6,9 +6,10 @@ union, so no list of problems is written twice.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from functools import cache
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from domain.errors import DomainError
 from schema.core.context import Info
@@ -43,3 +44,32 @@ async def answer(
     except DomainError as error:
         return to_problem(error, problems_of(result))
     return convert(value)
+
+
+def runs(
+    use_case: Callable[..., Awaitable[Any]], convert: Callable[[Any], Any], **renamed: str
+) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """Make a field's signature its whole definition: the field's arguments go to
+    `use_case(deps, actor, **arguments)` (an argument can be `renamed` on the way) and the
+    outcome is `answer`ed within the union the signature returns.
+
+        @strawberry.mutation
+        @runs(release_hold, Appointment.from_row)
+        async def release_hold(self, info: Info, appointment_id: ID) -> ReleaseResult: ...
+    """
+
+    def decorate(field: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        @functools.wraps(field)
+        async def resolve(self: Any, info: Info, **arguments: Any) -> Any:
+            given = {renamed.get(name, name): value for name, value in arguments.items()}
+            return await answer(info, use_case, convert, _result_of(field), **given)
+
+        return resolve
+
+    return decorate
+
+
+@cache
+def _result_of(field: Callable[..., Any]) -> Any:
+    """The union a field's signature returns (read when first run, once names exist)."""
+    return get_type_hints(field, include_extras=True)["return"]

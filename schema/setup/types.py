@@ -15,6 +15,7 @@ from persistence.models import (
     ServiceRow,
     SessionSeriesRow,
 )
+from resolvers.setup import clinic_settings, session_series
 from schema.core.context import Info
 from schema.core.problems import InvalidInput, NotAllowed, NotFound
 from schema.setup.loaders import (
@@ -165,27 +166,14 @@ class Clinic:
 
 
 @strawberry.input
-class SessionSeriesInput:
+class SessionSeriesInput(session_series.SessionSeriesInput):
     practitioner_id: strawberry.ID
     location_id: strawberry.ID
-    weekday: int
-    start_time: str
-    end_time: str
-    valid_from: date
-    valid_until: date | None = None
-    available_online: bool = True
 
 
 @strawberry.input
-class ClinicSettingsInput:
-    hold_minutes: int | None = None
-    approval_required: bool | None = None
-    patient_cancel_enabled: bool | None = None
-    booking_horizon_days: int | None = None
-    minimum_notice_minutes: int | None = None
-    rejection_email_includes_reason: bool | None = None
-    notification_email: str | None = None
-    time_zone: str | None = None
+class ClinicSettingsInput(clinic_settings.ClinicSettingsInput):
+    pass
 
 
 PractitionerResult = Annotated[

@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers.visits import book_appointment, respond_to_visit, staff_outcomes
 from schema.core.context import Info
-from schema.core.outcomes import answer
+from schema.core.outcomes import runs
 from schema.visits.types import Appointment, AppointmentResult, CancelRequested, CancelResult
 
 
@@ -19,44 +19,29 @@ def _cancel_requested(done: respond_to_visit.CancelRequestedVisit) -> CancelRequ
 @strawberry.type
 class VisitsMutation:
     @strawberry.mutation(description="Client portal: the patient will attend.")
-    async def confirm_visit(self, info: Info, appointment_id: strawberry.ID) -> AppointmentResult:
-        return await answer(
-            info,
-            respond_to_visit.confirm_visit,
-            Appointment.from_row,
-            AppointmentResult,
-            appointment_id=appointment_id,
-        )
+    @runs(respond_to_visit.confirm_visit, Appointment.from_row)
+    async def confirm_visit(
+        self, info: Info, appointment_id: strawberry.ID
+    ) -> AppointmentResult: ...
 
     @strawberry.mutation(
         description="Client portal: the patient will not attend; the clinic is told and the visit shows as pending cancel."
     )
-    async def cancel_visit(self, info: Info, appointment_id: strawberry.ID) -> CancelResult:
-        return await answer(
-            info,
-            respond_to_visit.cancel_visit,
-            _cancel_requested,
-            CancelResult,
-            appointment_id=appointment_id,
-        )
+    @runs(respond_to_visit.cancel_visit, _cancel_requested)
+    async def cancel_visit(self, info: Info, appointment_id: strawberry.ID) -> CancelResult: ...
 
     @strawberry.mutation(
         description="Client portal: undo confirm or cancel (the clinic is told of an un-cancel)."
     )
+    @runs(respond_to_visit.clear_visit_response, Appointment.from_row)
     async def clear_visit_response(
         self, info: Info, appointment_id: strawberry.ID
-    ) -> AppointmentResult:
-        return await answer(
-            info,
-            respond_to_visit.clear_visit_response,
-            Appointment.from_row,
-            AppointmentResult,
-            appointment_id=appointment_id,
-        )
+    ) -> AppointmentResult: ...
 
     @strawberry.mutation(
         description="Staff: book directly in the diary (a phone or front-desk booking, not created online); past times are allowed to record visits already held."
     )
+    @runs(book_appointment.book_appointment, Appointment.from_row)
     async def book_appointment(
         self,
         info: Info,
@@ -66,41 +51,16 @@ class VisitsMutation:
         start: datetime,
         location_id: strawberry.ID | None = None,
         note: str | None = None,
-    ) -> AppointmentResult:
-        return await answer(
-            info,
-            book_appointment.book_appointment,
-            Appointment.from_row,
-            AppointmentResult,
-            patient_id=patient_id,
-            practitioner_id=practitioner_id,
-            service_id=service_id,
-            start=start,
-            location_id=location_id,
-            note=note,
-        )
+    ) -> AppointmentResult: ...
 
     @strawberry.mutation(description="Staff: the visit took place.")
+    @runs(staff_outcomes.complete_appointment, Appointment.from_row)
     async def complete_appointment(
         self, info: Info, appointment_id: strawberry.ID
-    ) -> AppointmentResult:
-        return await answer(
-            info,
-            staff_outcomes.complete_appointment,
-            Appointment.from_row,
-            AppointmentResult,
-            appointment_id=appointment_id,
-        )
+    ) -> AppointmentResult: ...
 
     @strawberry.mutation(description="Staff: officially cancel; the slot is freed.")
+    @runs(staff_outcomes.cancel_appointment, Appointment.from_row)
     async def cancel_appointment(
         self, info: Info, appointment_id: strawberry.ID, reason: str | None = None
-    ) -> AppointmentResult:
-        return await answer(
-            info,
-            staff_outcomes.cancel_appointment,
-            Appointment.from_row,
-            AppointmentResult,
-            appointment_id=appointment_id,
-            reason=reason,
-        )
+    ) -> AppointmentResult: ...
