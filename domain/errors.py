@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 
 class DomainError(Exception):
@@ -67,3 +67,13 @@ class PatientChoiceRequired(DomainError):
     def __init__(self, message: str, candidates: Sequence[Any]) -> None:
         super().__init__(message)
         self.candidates = list(candidates)
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None, message: str) -> T:
+    """The value, or NotFound(message) when there is none."""
+    if value is None:
+        raise NotFound(message)
+    return value

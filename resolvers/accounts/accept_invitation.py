@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain import invitations as rules
 from domain.actors import Actor
-from domain.errors import NotFound, VerificationFailed
+from domain.errors import VerificationFailed, found
 from domain.invitations import InvitationState
 from domain.policy import require_signed_in
 from persistence.models import PatientRow
@@ -19,9 +19,10 @@ async def accept_invitation(
     invitation_id = rules.token_invitation_id(token)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
-        row = await uow.invitations.get(invitation_id, lock=True)
-        if row is None:
-            raise NotFound("This invitation link is not valid.")
+        row = found(
+            await uow.invitations.get(invitation_id, lock=True),
+            "This invitation link is not valid.",
+        )
         rules.check_token(deps.settings.secret_key, token, row.id, row.nonce)
         rules.check_usable(InvitationState(row.state), row.expires_at, now)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.actors import Actor
-from domain.errors import InvalidInput, InvitationStale, NotFound
+from domain.errors import InvalidInput, InvitationStale, found
 from domain.invitations import InvitationState
 from domain.policy import require_staff
 from domain.validation import normalize_email, parse_id
@@ -31,18 +31,16 @@ async def invite(
     address = normalize_email(email)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
-        patient = await uow.patients.get(key)
-        if patient is None:
-            raise NotFound("No such patient.")
+        patient = found(await uow.patients.get(key), "No such patient.")
         row = await create_invitation(deps, uow, patient, address, requires_code, now)
         await uow.commit()
     return view(deps, row)
 
 
 async def _invitation(uow: UnitOfWork, invitation_id: str) -> InvitationRow:
-    row = await uow.invitations.get(parse_id(invitation_id, "invitationId"))
-    if row is None:
-        raise NotFound("No such invitation.")
+    row = found(
+        await uow.invitations.get(parse_id(invitation_id, "invitationId")), "No such invitation."
+    )
     return row
 
 

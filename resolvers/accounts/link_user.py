@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.actors import Actor, UserKind
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, found
 from domain.policy import require_staff
 from domain.validation import parse_id
 from persistence.models import PatientRow
@@ -22,14 +22,10 @@ async def link(deps: Deps, actor: Actor | None, *, user_id: str, patient_id: str
     user_key = parse_id(user_id, "userId")
     patient_key = parse_id(patient_id, "patientId")
     async with UnitOfWork(deps) as uow:
-        user = await uow.users.get(user_key)
-        if user is None:
-            raise NotFound("No such user.")
+        user = found(await uow.users.get(user_key), "No such user.")
         if user.kind in NOT_PATIENT_USERS:
             raise InvalidInput("Only patient users can be linked to patients.", "userId")
-        patient = await uow.patients.get(patient_key)
-        if patient is None:
-            raise NotFound("No such patient.")
+        patient = found(await uow.patients.get(patient_key), "No such patient.")
         if patient.provisional:
             raise InvalidInput(
                 "Link to an existing patient; confirm or merge registrations.", "patientId"

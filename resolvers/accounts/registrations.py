@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.actors import Actor
-from domain.errors import NotFound
+from domain.errors import found
 from domain.policy import require_staff
 from domain.validation import parse_id
 from persistence.models import PatientRow
@@ -29,9 +29,7 @@ async def merge(
     target_key = parse_id(into_patient_id, "intoPatientId")
     async with UnitOfWork(deps) as uow:
         provisional = await provisional_patient(uow, source_key)
-        target = await uow.patients.get(target_key)
-        if target is None:
-            raise NotFound("No such patient to merge into.")
+        target = found(await uow.patients.get(target_key), "No such patient to merge into.")
         await merge_into(uow, provisional, target, await uow.clinic.get())
         await uow.commit()
     return target

@@ -13,12 +13,13 @@ from domain.policy import require_staff
 from domain.validation import parse_id
 from persistence.models import AppointmentRow, ClinicRow, PatientRow
 from resolvers.accounts.admission import admit, merge_into, provisional_patient
+from resolvers.announce import appointment_changed, slot_changed
 from resolvers.answers.answering import already_answered, answerable
 from resolvers.answers.patient_matches import matches_for
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+from subscriptions.events import SlotState
 
 CHOOSE = "Several patient records may be this requester: accept again naming one, or createPatient."
 NO_MATCH = "No existing patient matches the requester: accept with createPatient to admit them."
@@ -94,6 +95,6 @@ async def _confirm(uow: UnitOfWork, row: AppointmentRow, clinic: ClinicRow, now:
     if to:
         uow.mail(messages.confirmed(to, await visit_facts(uow, row, clinic)), now)
     uow.emit(
-        SlotChanged(row.practitioner_id, row.start_at, row.end_at, SlotState.BOOKED),
-        AppointmentChanged(row.id, row.patient_id, row.created_by_id),
+        slot_changed(row, SlotState.BOOKED),
+        appointment_changed(row),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.appointments import AppointmentStatus
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, found
 from persistence.models import AppointmentRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
@@ -12,9 +12,7 @@ ANSWERED_FIRST = "Someone answered this request first: it is {status}."
 
 
 async def answerable(uow: UnitOfWork, appointment_id: int) -> AppointmentRow:
-    row = await uow.appointments.get(appointment_id)
-    if row is None:
-        raise NotFound("No such appointment.")
+    row = found(await uow.appointments.get(appointment_id), "No such appointment.")
     return row
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.actors import Actor
-from domain.errors import NotFound
+from domain.errors import found
 from domain.matching import Match, find_matches
 from domain.policy import require_staff
 from domain.validation import parse_id
@@ -32,7 +32,5 @@ async def patient_matches(deps: Deps, actor: Actor | None, *, patient_id: str) -
     require_staff(actor)
     key = parse_id(patient_id, "patientId")
     async with UnitOfWork(deps, write=False) as uow:
-        patient = await uow.patients.get(key)
-        if patient is None:
-            raise NotFound("No such patient.")
+        patient = found(await uow.patients.get(key), "No such patient.")
         return await matches_for(uow, patient)

@@ -9,11 +9,12 @@ from domain.appointments import AppointmentStatus, check_answerable
 from domain.policy import require_staff
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow
+from resolvers.announce import appointment_changed, slot_changed
 from resolvers.answers.answering import already_answered, answerable
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+from subscriptions.events import SlotState
 
 
 async def reject(
@@ -51,8 +52,8 @@ async def reject(
             facts = await visit_facts(uow, row, clinic)
             uow.mail(messages.rejected(to, facts, told), now)
         uow.emit(
-            SlotChanged(row.practitioner_id, row.start_at, row.end_at, SlotState.FREE),
-            AppointmentChanged(row.id, row.patient_id, row.created_by_id),
+            slot_changed(row, SlotState.FREE),
+            appointment_changed(row),
         )
         await uow.commit()
     return row

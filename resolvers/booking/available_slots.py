@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 
 from domain.actors import Actor
 from domain.availability import OpenSlot, open_slots, open_until
-from domain.errors import NotFound
 from domain.validation import parse_id, require_range
-from resolvers.booking.slot_rules import booking_rules, busy_intervals, session_rules
+from resolvers.booking.slot_rules import booking_rules, busy_intervals, offer, session_rules
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
@@ -39,21 +38,15 @@ async def available_slots(
     now = deps.now()
     async with UnitOfWork(deps, write=False) as uow:
         clinic = await uow.clinic.get()
-        practitioner, service, offered = await uow.catalog.practitioner_and_service(
-            practitioner_key, service_key
-        )
-        if practitioner is None:
-            raise NotFound("No such practitioner.")
-        if service is None:
-            raise NotFound("No such service.")
+        offered = await offer(uow, practitioner_key, service_key)
         rules = session_rules(await uow.catalog.sessions_of(practitioner_key))
         busy = await uow.appointments.live_between(practitioner_key, start, end, now)
-    if not (practitioner.online_access and service.bookable_online and offered):
+    if not offered.online:
         return Availability(practitioner_key, [], None)
     booking = booking_rules(clinic)
     slots = open_slots(
         rules=rules,
-        duration=timedelta(minutes=service.duration_minutes),
+        duration=timedelta(minutes=offered.service.duration_minutes),
         busy=busy_intervals(busy),
         booking=booking,
         window_start=start,

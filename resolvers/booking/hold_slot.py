@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus
 from domain.availability import OpenSlot, is_open_slot
-from domain.errors import InvalidInput, NotAllowed, NotFound
+from domain.errors import InvalidInput, NotAllowed
 from domain.policy import require_signed_in
 from domain.validation import optional_text, parse_id, require_aware
 from persistence.models import AppointmentRow, ClinicRow
-from resolvers.booking.slot_rules import booking_rules, freed, session_rules
+from resolvers.booking.slot_rules import booking_rules, freed, offer, session_rules
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
@@ -77,18 +77,12 @@ async def _open_slot(
     now: datetime,
 ) -> OpenSlot:
     """The online slot starting then, or the reason there is none."""
-    practitioner, service, offered = await uow.catalog.practitioner_and_service(
-        practitioner_id, service_id
-    )
-    if practitioner is None:
-        raise NotFound("No such practitioner.")
-    if service is None:
-        raise NotFound("No such service.")
-    if not (practitioner.online_access and service.bookable_online and offered):
+    offered = await offer(uow, practitioner_id, service_id)
+    if not offered.online:
         raise InvalidInput("This practitioner does not offer that service online.", "serviceId")
     slot = is_open_slot(
         rules=session_rules(await uow.catalog.sessions_of(practitioner_id)),
-        duration=timedelta(minutes=service.duration_minutes),
+        duration=timedelta(minutes=offered.service.duration_minutes),
         booking=booking_rules(clinic),
         start=start,
         now=now,

@@ -8,9 +8,10 @@ from domain.errors import NotFound
 from domain.policy import may_release_hold, require_signed_in
 from domain.validation import parse_id
 from persistence.models import AppointmentRow
+from resolvers.announce import slot_changed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+from subscriptions.events import AppointmentChanged, SlotState
 
 
 async def release_hold(deps: Deps, actor: Actor | None, *, appointment_id: str) -> AppointmentRow:
@@ -24,7 +25,7 @@ async def release_hold(deps: Deps, actor: Actor | None, *, appointment_id: str) 
         row.status = AppointmentStatus.LAPSED.value
         row.client_key = None
         uow.emit(
-            SlotChanged(row.practitioner_id, row.start_at, row.end_at, SlotState.FREE),
+            slot_changed(row, SlotState.FREE),
             AppointmentChanged(row.id, None, row.created_by_id),
         )
         await uow.commit()

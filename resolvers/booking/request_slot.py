@@ -13,17 +13,17 @@ from domain.appointments import (
     is_expired_hold,
     status_after_request,
 )
-from domain.errors import HoldExpired, NotFound, SlotUnavailable
+from domain.errors import HoldExpired, NotFound, SlotUnavailable, found
 from domain.policy import may_request_hold, require_patient_access, require_signed_in
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow, ClinicRow
+from resolvers.announce import slot_changed
 from resolvers.booking.slot_rules import freed
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import (
     AppointmentChanged,
-    SlotChanged,
     SlotState,
     StaffNotificationKind,
     StaffNotified,
@@ -56,9 +56,7 @@ async def request(
         if status in REQUESTED and row.patient_id == patient_key:
             return row  # a retry of a request that already went through
         require_patient_access(actor, patient_key)
-        patient = await uow.patients.get(patient_key)
-        if patient is None:
-            raise NotFound("No such patient.")
+        patient = found(await uow.patients.get(patient_key), "No such patient.")
         check_request(status)
         if is_expired_hold(status, row.hold_expires_at, now) or status is AppointmentStatus.LAPSED:
             await _reclaim_lapsed(uow, row, now)
@@ -116,7 +114,7 @@ def _announce(
 ) -> None:
     slot_state = SlotState.BOOKED if status is AppointmentStatus.BOOKED else SlotState.HELD
     uow.emit(
-        SlotChanged(row.practitioner_id, row.start_at, row.end_at, slot_state),
+        slot_changed(row, slot_state),
         AppointmentChanged(row.id, row.patient_id, actor.user_id),
     )
     if status in STAFF_NOTICE:

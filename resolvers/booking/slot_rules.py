@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from domain.availability import BookingRules, Interval, SessionRule
-from persistence.models import AppointmentRow, ClinicRow, SessionSeriesRow
+from domain.errors import found
+from persistence.models import (
+    AppointmentRow,
+    ClinicRow,
+    PractitionerRow,
+    ServiceRow,
+    SessionSeriesRow,
+)
 from persistence.repositories.appointments import LapsedHold
+from persistence.unit_of_work import SqlUnitOfWork
 from subscriptions.events import SlotChanged, SlotState
 
 
@@ -42,3 +51,22 @@ def busy_intervals(rows: Sequence[AppointmentRow]) -> list[Interval]:
 def freed(lapsed: Sequence[LapsedHold]) -> list[SlotChanged]:
     """The slots of holds that just lapsed, announced free."""
     return [SlotChanged(h.practitioner_id, h.start_at, h.end_at, SlotState.FREE) for h in lapsed]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A practitioner and a service, and whether the one offers the other online."""
+
+    practitioner: PractitionerRow
+    service: ServiceRow
+    online: bool
+
+
+async def offer(uow: SqlUnitOfWork, practitioner_id: int, service_id: int) -> Offer:
+    practitioner, service, offered = await uow.catalog.practitioner_and_service(
+        practitioner_id, service_id
+    )
+    practitioner = found(practitioner, "No such practitioner.")
+    service = found(service, "No such service.")
+    online = practitioner.online_access and service.bookable_online and offered
+    return Offer(practitioner, service, online)

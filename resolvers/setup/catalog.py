@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.actors import Actor
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, found
 from domain.policy import require_staff
 from domain.validation import parse_id, require_positive, require_text
 from persistence.models import LocationRow, PractitionerRow, ServiceRow
@@ -65,9 +65,7 @@ async def set_online_access(
     require_staff(actor)
     key = parse_id(practitioner_id, "practitionerId")
     async with UnitOfWork(deps) as uow:
-        row = await uow.catalog.practitioner(key)
-        if row is None:
-            raise NotFound("No such practitioner.")
+        row = found(await uow.catalog.practitioner(key), "No such practitioner.")
         row.online_access = enabled
         await uow.commit()
     return row

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.actors import Actor
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, found
 from domain.policy import require_staff
 from domain.validation import normalize_email, optional_text, parse_id, require_text
 from persistence.models import PatientRow
@@ -70,9 +70,7 @@ async def update_patient(
     key = parse_id(patient_id, "patientId")
     changes = _checked_changes(data, creating=False)
     async with UnitOfWork(deps) as uow:
-        row = await uow.patients.get(key)
-        if row is None:
-            raise NotFound("No such patient.")
+        row = found(await uow.patients.get(key), "No such patient.")
         for name, value in changes.items():
             setattr(row, name, value)
         await uow.commit()

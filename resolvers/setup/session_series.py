@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.actors import Actor
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, found
 from domain.policy import require_staff
 from domain.validation import (
     parse_clock,
@@ -77,9 +77,7 @@ async def update_session_series(
     require_staff(actor)
     key = parse_id(session_series_id, "sessionSeriesId")
     async with UnitOfWork(deps) as uow:
-        row = await uow.catalog.session_series(key)
-        if row is None:
-            raise NotFound("No such session series.")
+        row = found(await uow.catalog.session_series(key), "No such session series.")
         if available_online is not None:
             row.available_online = available_online
         if valid_until is not None:

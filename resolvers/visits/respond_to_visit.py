@@ -12,10 +12,11 @@ from domain.errors import NotAllowed, NotFound
 from domain.policy import may_manage_patient, require_signed_in
 from domain.validation import parse_id
 from persistence.models import AppointmentRow, ClinicRow
+from resolvers.announce import appointment_changed
 from resolvers.deps import Deps
 from resolvers.mail.notices import visit_facts
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, StaffNotificationKind, StaffNotified
+from subscriptions.events import StaffNotificationKind, StaffNotified
 
 CALL_THE_CLINIC = (
     "Your cancellation request was sent to the clinic. It is pending until the clinic"
@@ -68,7 +69,7 @@ async def _respond(
             return row
         row.patient_response = response.value
         await _tell_clinic(uow, row, clinic, previous, response, now)
-        uow.emit(AppointmentChanged(row.id, row.patient_id, row.created_by_id))
+        uow.emit(appointment_changed(row))
         await uow.commit()
     return row
 

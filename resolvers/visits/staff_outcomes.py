@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain import messages
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus, check_staff_outcome
-from domain.errors import NotFound
+from domain.errors import found
 from domain.policy import require_staff
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow
+from resolvers.announce import appointment_changed, slot_changed
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
-
-
-async def _appointment(uow: UnitOfWork, appointment_id: str) -> AppointmentRow:
-    row = await uow.appointments.get(parse_id(appointment_id, "appointmentId"))
-    if row is None:
-        raise NotFound("No such appointment.")
-    return row
+from subscriptions.events import SlotState
 
 
 async def complete_appointment(
@@ -27,18 +23,7 @@ async def complete_appointment(
 ) -> AppointmentRow:
     """The visit took place; only once it has started."""
     require_staff(actor)
-    now = deps.now()
-    async with UnitOfWork(deps) as uow:
-        row = await _appointment(uow, appointment_id)
-        if row.status == AppointmentStatus.COMPLETED.value:
-            return row
-        check_staff_outcome(
-            AppointmentStatus(row.status), completing=True, start=row.start_at, now=now
-        )
-        row.status = AppointmentStatus.COMPLETED.value
-        uow.emit(AppointmentChanged(row.id, row.patient_id, row.created_by_id))
-        await uow.commit()
-    return row
+    return await _conclude(deps, appointment_id, AppointmentStatus.COMPLETED, None)
 
 
 async def cancel_appointment(
@@ -47,23 +32,37 @@ async def cancel_appointment(
     """The slot is free at once and the patient is told."""
     require_staff(actor)
     reason = optional_text(reason, "reason", 2000)
+    return await _conclude(deps, appointment_id, AppointmentStatus.CANCELLED, reason)
+
+
+async def _conclude(
+    deps: Deps, appointment_id: str, outcome: AppointmentStatus, reason: str | None
+) -> AppointmentRow:
+    """Set the outcome once; the same outcome again is no change."""
+    key = parse_id(appointment_id, "appointmentId")
     now = deps.now()
     async with UnitOfWork(deps) as uow:
-        row = await _appointment(uow, appointment_id)
-        if row.status == AppointmentStatus.CANCELLED.value:
+        row = found(await uow.appointments.get(key), "No such appointment.")
+        if row.status == outcome.value:
             return row
+        completing = outcome is AppointmentStatus.COMPLETED
         check_staff_outcome(
-            AppointmentStatus(row.status), completing=False, start=row.start_at, now=now
+            AppointmentStatus(row.status), completing=completing, start=row.start_at, now=now
         )
-        row.status = AppointmentStatus.CANCELLED.value
-        row.cancellation_reason = reason
-        to = await patient_contact(uow, row)
-        if to:
-            facts = await visit_facts(uow, row, await uow.clinic.get())
-            uow.mail(messages.cancelled_by_clinic(to, facts, reason), now)
-        uow.emit(
-            SlotChanged(row.practitioner_id, row.start_at, row.end_at, SlotState.FREE),
-            AppointmentChanged(row.id, row.patient_id, row.created_by_id),
-        )
+        row.status = outcome.value
+        uow.emit(appointment_changed(row))
+        if not completing:
+            row.cancellation_reason = reason
+            uow.emit(slot_changed(row, SlotState.FREE))
+            await _tell_patient(uow, row, reason, now)
         await uow.commit()
     return row
+
+
+async def _tell_patient(
+    uow: UnitOfWork, row: AppointmentRow, reason: str | None, now: datetime
+) -> None:
+    to = await patient_contact(uow, row)
+    if to:
+        facts = await visit_facts(uow, row, await uow.clinic.get())
+        uow.mail(messages.cancelled_by_clinic(to, facts, reason), now)

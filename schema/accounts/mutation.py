@@ -10,10 +10,12 @@ import strawberry
 from resolvers.accounts import (
     accept_invitation,
     bulk_invite,
-    invite as invitations,
     link_user,
     registrations,
     sign_in,
+)
+from resolvers.accounts import (
+    invite as invitations,
 )
 from resolvers.accounts.identity import identify
 from schema.accounts.types import (

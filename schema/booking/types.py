@@ -10,24 +10,14 @@ import strawberry
 from schema.core.context import Info
 from schema.core.enums import SlotState
 from schema.core.problems import InvalidInput, NotAllowed, NotFound, SlotUnavailable
-from schema.setup.types import Location, Practitioner, load_location, load_practitioner
+from schema.setup.types import AtPractitionerAndLocation
 from schema.visits.types import Appointment
 
 
 @strawberry.type
-class Slot:
+class Slot(AtPractitionerAndLocation):
     start: datetime
     end: datetime
-    practitioner_id: strawberry.Private[int]
-    location_id: strawberry.Private[int]
-
-    @strawberry.field
-    async def practitioner(self, info: Info) -> Practitioner:
-        return await load_practitioner(info, self.practitioner_id)
-
-    @strawberry.field
-    async def location(self, info: Info) -> Location:
-        return await load_location(info, self.location_id)
 
 
 @strawberry.type

@@ -8,11 +8,24 @@ import strawberry
 
 from domain.actors import UserKind
 from domain.appointments import PatientResponse, VisitStatus
+from domain.invitations import InvitationState
+from domain.matching import MatchGrade
 from subscriptions.events import SlotState, StaffNotificationKind
 
 # The domain's enums are the contract's; registering them keeps one spelling.
-for _enum in (UserKind, PatientResponse, VisitStatus, SlotState, StaffNotificationKind):
+for _enum in (
+    UserKind,
+    PatientResponse,
+    VisitStatus,
+    SlotState,
+    StaffNotificationKind,
+    InvitationState,
+):
     strawberry.enum(_enum)
+strawberry.enum(
+    MatchGrade,
+    description="How sure a match is, in the grades of FHIR's Patient $match: only CERTAIN is ever taken without a person choosing.",
+)
 
 __all__ = [
     "AppointmentStatus",
@@ -27,9 +40,10 @@ __all__ = [
 ]
 
 
-@strawberry.enum
+@strawberry.enum(description="Where an appointment stands in the diary.")
 class AppointmentStatus(Enum):
-    """What clients see; a lapsed hold is never shown."""
+    """The domain's statuses less those never shown: a lapsed hold is not in the contract
+    (tests/unit/test_schema_enums.py holds the two together)."""
 
     TEMPORARY = "TEMPORARY"
     REQUESTED = "REQUESTED"
@@ -45,19 +59,3 @@ class InvitationStatus(Enum):
     NOT_INVITED = "NOT_INVITED"
     INVITED = "INVITED"
     ENROLLED = "ENROLLED"
-
-
-@strawberry.enum(
-    description="How sure a match is, in the grades of FHIR's Patient $match: only CERTAIN is ever taken without a person choosing."
-)
-class MatchGrade(Enum):
-    CERTAIN = "CERTAIN"
-    PROBABLE = "PROBABLE"
-    POSSIBLE = "POSSIBLE"
-
-
-@strawberry.enum
-class InvitationState(Enum):
-    PENDING = "PENDING"
-    ACCEPTED = "ACCEPTED"
-    REVOKED = "REVOKED"

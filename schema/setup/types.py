@@ -86,10 +86,26 @@ async def load_location(info: Info, location_id: int) -> Location:
     return Location.from_row(row)
 
 
+@strawberry.type
+class AtPractitionerAndLocation:
+    """Base of types placed with a practitioner at a location (sessions, slots)."""
+
+    practitioner_id: strawberry.Private[int]
+    location_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def practitioner(self, info: Info) -> Practitioner:
+        return await load_practitioner(info, self.practitioner_id)
+
+    @strawberry.field
+    async def location(self, info: Info) -> Location:
+        return await load_location(info, self.location_id)
+
+
 @strawberry.type(
     description="A recurring availability session of a practitioner; only sessions available online produce online slots."
 )
-class SessionSeries:
+class SessionSeries(AtPractitionerAndLocation):
     id: strawberry.ID
     weekday: int = strawberry.field(description="ISO weekday, 1 = Monday.")
     start_time: str
@@ -97,8 +113,6 @@ class SessionSeries:
     valid_from: date
     valid_until: date | None
     available_online: bool
-    practitioner_id: strawberry.Private[int]
-    location_id: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: SessionSeriesRow) -> SessionSeries:
@@ -113,14 +127,6 @@ class SessionSeries:
             practitioner_id=row.practitioner_id,
             location_id=row.location_id,
         )
-
-    @strawberry.field
-    async def practitioner(self, info: Info) -> Practitioner:
-        return await load_practitioner(info, self.practitioner_id)
-
-    @strawberry.field
-    async def location(self, info: Info) -> Location:
-        return await load_location(info, self.location_id)
 
 
 @strawberry.type
