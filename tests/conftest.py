@@ -21,6 +21,21 @@ from tests import factories
 from tests.mailbox import Mailbox
 from tests.support import GraphQL, ServerProcess, broadcast_url, database_url, wipe
 
+#: Tiers, by folder: `pytest -m unit` (no database, seconds), `api` (the in-process app on
+#: the database under test), `live` (real server processes, Redis, SMTP) and `browser`.
+TIERS = ("unit", "api", "live", "browser")
+#: An api test that starts real servers belongs to the live tier.
+LIVE_FIXTURES = {"server", "two_servers", "server_gql"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        tier = item.path.parent.name
+        if tier == "api" and LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            tier = "live"
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
+
 
 @pytest.fixture(scope="session")
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_holds import free_starts
 from tests.mailbox import Mailbox
 from tests.support import GraphQL, LiveSocket, ServerProcess
-from tests.test_holds import free_starts
 
 BOOK = """
 mutation Book($patientId: ID!, $practitionerId: ID!, $serviceId: ID!, $start: DateTime!) {

@@ -19,8 +19,8 @@ from portal.settings import Settings
 from resolvers.deps import Deps
 from schema.build import MAX_ALIASES, MAX_DEPTH
 from tests import factories
+from tests.api.test_availability_api import SLOTS
 from tests.support import GraphQL
-from tests.test_availability_api import SLOTS
 
 MASKED = "Unexpected error."
 CLINIC = "{ clinic { name timeZone } }"

@@ -14,10 +14,10 @@ import pytest
 from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_holds import hold
 from tests.conftest import running_servers
+from tests.live.test_live_slots import SLOT_CHANGES, next_change, window
 from tests.support import GraphQL, LiveSocket, ServerProcess, free_port
-from tests.test_holds import hold
-from tests.test_live_slots import SLOT_CHANGES, next_change, window
 
 
 class ThrowawayRedis:

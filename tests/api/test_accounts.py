@@ -11,10 +11,10 @@ from sqlalchemy import func, select, update
 from persistence.models import AppointmentRow, InvitationRow, PatientRow
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_holds import REQUEST, hold
+from tests.api.test_requests import provisional_request
 from tests.mailbox import Mailbox
 from tests.support import GraphQL
-from tests.test_holds import REQUEST, hold
-from tests.test_requests import provisional_request
 
 INVITE = """
 mutation Invite($patientId: ID!, $email: String!, $code: Boolean!) {

@@ -7,9 +7,9 @@ from datetime import date
 
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_holds import REQUEST, free_starts, hold
 from tests.mailbox import Mailbox
 from tests.support import GraphQL
-from tests.test_holds import REQUEST, free_starts, hold
 
 PENDING = """
 { pendingRequests { id status note start patient { name } practitioner { name } service { name } } }

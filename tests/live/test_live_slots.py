@@ -14,9 +14,9 @@ from persistence.models import AppointmentRow
 from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_holds import HOLD, RELEASE, REQUEST, expire_holds, hold
 from tests.conftest import running_servers
 from tests.support import GraphQL, LiveSocket, ServerProcess, on_redis
-from tests.test_holds import HOLD, RELEASE, REQUEST, expire_holds, hold
 
 SLOT_CHANGES = """
 subscription Changes($p: ID!, $from: DateTime!, $to: DateTime!) {

@@ -11,8 +11,8 @@ import pytest
 from domain.actors import UserKind
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_availability_api import SLOTS, insert_appointment
 from tests.support import GraphQL
-from tests.test_availability_api import SLOTS, insert_appointment
 
 NOT_STAFF = ["anonymous", "patient", "provisional", "practitioner"]
 

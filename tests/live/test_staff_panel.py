@@ -9,9 +9,9 @@ import pytest
 
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_holds import REQUEST, hold
+from tests.api.test_requests import ACCEPT, REJECT
 from tests.support import GraphQL, LiveSocket, ServerProcess, on_redis
-from tests.test_holds import REQUEST, hold
-from tests.test_requests import ACCEPT, REJECT
 
 STAFF_NOTIFICATIONS = """
 subscription { staffNotifications { kind at appointment { id status note patient { name } } patient { name provisional } } }
