@@ -234,3 +234,24 @@ async def test_the_patient_portal_hears_every_visit_status_change(
             seen.append((await portal.next_data())["myAppointmentUpdates"]["visitStatus"])
 
     assert seen == ["PATIENT_CONFIRMED", "PENDING_CANCEL", "AWAITING_RESPONSE", "CANCELLED"]
+
+
+ANSWERS = {"confirmVisit": CONFIRM, "cancelVisit": CANCEL, "clearVisitResponse": CLEAR}
+PROBLEM = "mutation($id: ID!) {{ {field}(appointmentId: $id) {{ __typename ... on Problem {{ code message }} }} }}"
+
+
+async def test_someone_elses_visit_answers_exactly_as_a_missing_one(
+    gql: GraphQL, deps: Deps
+) -> None:
+    c = await clinic(deps)
+    visit = (await book(gql, c, factories.slot_start(days=3)))["id"]
+    stranger = await factories.user(
+        deps, email="stranger@example.com", patients=(await factories.patient(deps, name="Other"),)
+    )
+    for field in ANSWERS:
+        query = PROBLEM.format(field=field)
+        theirs = (await gql(query, {"id": visit}, token=stranger.token))[field]
+        missing = (await gql(query, {"id": "999999"}, token=stranger.token))[field]
+        assert theirs == missing
+        assert theirs["code"] == "NOT_FOUND"
+    assert (await visit_statuses(gql, c)) == {visit: "AWAITING_RESPONSE"}
