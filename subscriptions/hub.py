@@ -1,19 +1,28 @@
-"""The hub: broadcaster's channel API with a bounded queue per subscriber.
+"""The hub: broadcaster's channel API for one deployment, with a bounded queue per subscriber.
 
-broadcaster gives every subscriber an unbounded queue, so one stalled socket grows
-without limit. Here each subscriber's queue holds at most `queue_size` events; a
-subscriber that falls that far behind is ended with `SubscriptionEnded`, as is every
-subscriber when the backend reports that messages may have been lost. The client then
-resubscribes and re-reads state: pub/sub is best-effort, the database is the truth.
+On top of broadcaster:
+
+* Every channel carries this deployment's prefix on the wire (`<prefix>:portal.slots.7`),
+  when publishing and when listening. Redis pub/sub ignores the database number, so two
+  deployments sharing one Redis would otherwise hear each other's events.
+* broadcaster gives every subscriber an unbounded queue, so one stalled socket grows
+  without limit. Here each subscriber's queue holds at most `queue_size` events; a
+  subscriber that falls that far behind is ended with `SubscriptionEnded`, as is every
+  subscriber when the backend reports that messages may have been lost.
+
+The client then resubscribes and re-reads state: pub/sub is best-effort, the database is
+the truth.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlparse
 
 from broadcaster import Broadcast, Event
@@ -22,6 +31,11 @@ from subscriptions.events import Event as PortalEvent
 from subscriptions.redis_backend import INTERRUPTED, ReconnectingRedisBackend
 
 log = logging.getLogger(__name__)
+
+
+def prefix_for(identity: str) -> str:
+    """A short, stable channel prefix for whatever identifies a deployment's database."""
+    return hashlib.sha256(identity.encode()).hexdigest()[:12]
 
 
 class SubscriptionEnded(Exception):
@@ -48,12 +62,23 @@ class Subscriber:
 
 
 class Hub(Broadcast):
-    def __init__(self, url: str, *, queue_size: int = 256) -> None:
+    """Set `prefix` before `connect()`; every process of one deployment must use the same."""
+
+    def __init__(self, url: str, *, queue_size: int = 256, prefix: str = "") -> None:
         scheme = urlparse(url).scheme
         backend = ReconnectingRedisBackend(url) if scheme in ("redis", "rediss") else None
         super().__init__(url if backend is None else None, backend=backend)
         self.queue_size = queue_size
+        self.prefix = prefix
         self._queues: dict[str, set[asyncio.Queue[Event | _End]]] = {}
+
+    def wire_channel(self, channel: str) -> str:
+        """The channel's name on the wire: this deployment's prefix, then the name."""
+        return f"{self.prefix}:{channel}" if self.prefix else channel
+
+    async def publish(self, channel: str, message: Any) -> None:
+        """Publish one message on this deployment's channel; raises when that fails."""
+        await self._backend.publish(self.wire_channel(channel), message)
 
     async def publish_events(self, events: Iterable[PortalEvent]) -> None:
         """Publish after commit. Best-effort: a failure is logged, never undoes the change."""
@@ -63,7 +88,11 @@ class Hub(Broadcast):
                 try:
                     await self.publish(channel, payload)
                 except Exception:
-                    log.exception("Could not publish %s on %s", type(event).__name__, channel)
+                    log.exception(
+                        "Could not publish %s on %s",
+                        type(event).__name__,
+                        self.wire_channel(channel),
+                    )
 
     @contextlib.asynccontextmanager
     async def listen(self, channels: Iterable[str]) -> AsyncIterator[Subscriber]:
@@ -71,7 +100,7 @@ class Hub(Broadcast):
         queue: asyncio.Queue[Event | _End] = asyncio.Queue(maxsize=self.queue_size)
         joined: list[str] = []
         try:
-            for channel in dict.fromkeys(channels):
+            for channel in (self.wire_channel(c) for c in dict.fromkeys(channels)):
                 if not self._queues.get(channel):
                     self._queues[channel] = {queue}
                     joined.append(channel)
@@ -104,11 +133,15 @@ class Hub(Broadcast):
             if event.channel == INTERRUPTED:
                 self._end_all("live updates were interrupted; re-read and subscribe again")
                 continue
+            delivered = Event(self._name(event.channel), event.message)
             for queue in list(self._queues.get(event.channel, ())):
                 try:
-                    queue.put_nowait(event)
+                    queue.put_nowait(delivered)
                 except asyncio.QueueFull:
                     _end(queue, "this client fell too far behind; re-read and subscribe again")
+
+    def _name(self, wire: str) -> str:
+        return wire.removeprefix(f"{self.prefix}:") if self.prefix else wire
 
     def _end_all(self, reason: str) -> None:
         for queue in {q for members in self._queues.values() for q in members}:
