@@ -8,7 +8,8 @@ On top of broadcaster:
 * broadcaster gives every subscriber an unbounded queue, so one stalled socket grows
   without limit. Here each subscriber's queue holds at most `queue_size` events; a
   subscriber that falls that far behind is ended with `SubscriptionEnded`, as is every
-  subscriber when the backend reports that messages may have been lost.
+  subscriber when the backend reports that messages may have been lost, and every local
+  subscriber of a channel that an event could not be published on.
 
 The client then resubscribes and re-reads state: pub/sub is best-effort, the database is
 the truth.
@@ -31,6 +32,8 @@ from subscriptions.events import Event as PortalEvent
 from subscriptions.redis_backend import INTERRUPTED, ReconnectingRedisBackend
 
 log = logging.getLogger(__name__)
+
+INTERRUPTED_REASON = "live updates were interrupted; re-read and subscribe again"
 
 
 def prefix_for(identity: str) -> str:
@@ -81,18 +84,21 @@ class Hub(Broadcast):
         await self._backend.publish(self.wire_channel(channel), message)
 
     async def publish_events(self, events: Iterable[PortalEvent]) -> None:
-        """Publish after commit. Best-effort: a failure is logged, never undoes the change."""
+        """Publish after commit.
+
+        A failure never undoes the change: it is logged, and this process's subscribers
+        of that channel are ended as interrupted, so none of them silently misses it.
+        """
         for event in events:
             payload = event.to_json()
             for channel in event.channels():
+                wire = self.wire_channel(channel)
                 try:
-                    await self.publish(channel, payload)
+                    await self._backend.publish(wire, payload)
                 except Exception:
-                    log.exception(
-                        "Could not publish %s on %s",
-                        type(event).__name__,
-                        self.wire_channel(channel),
-                    )
+                    log.exception("Could not publish %s on %s", type(event).__name__, wire)
+                    for queue in list(self._queues.get(wire, ())):
+                        _end(queue, INTERRUPTED_REASON)
 
     @contextlib.asynccontextmanager
     async def listen(self, channels: Iterable[str]) -> AsyncIterator[Subscriber]:
@@ -131,7 +137,7 @@ class Hub(Broadcast):
         while True:
             event = await self._backend.next_published()
             if event.channel == INTERRUPTED:
-                self._end_all("live updates were interrupted; re-read and subscribe again")
+                self._end_all(INTERRUPTED_REASON)
                 continue
             delivered = Event(self._name(event.channel), event.message)
             for queue in list(self._queues.get(event.channel, ())):
