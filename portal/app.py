@@ -21,6 +21,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from persistence.database import Database
+from persistence.identity import database_identity
 from portal.background import mailer_for, send_mail_forever, sweep_forever
 from portal.settings import Settings
 from resolvers.accounts.identity import bearer_token, identify
@@ -28,7 +29,7 @@ from resolvers.deps import Deps
 from schema.build import build_schema
 from schema.core.context import Context
 from schema.core.loaders import Loaders
-from subscriptions.hub import Hub
+from subscriptions.hub import Hub, prefix_for
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        hub.prefix = settings.channel_prefix or prefix_for(await database_identity(database))
+        log.info("Live update channels start with %s:", hub.prefix)
         await hub.connect()
         tasks = [asyncio.create_task(send_mail_forever(deps, mailer_for(deps)), name="mailer")]
         if settings.sweep_seconds > 0:

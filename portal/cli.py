@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from domain.errors import DomainError
 from persistence.database import Database
-from persistence.migrate import upgrade
+from persistence.migrate import startup_lock, upgrade
 from portal.settings import Settings
 from resolvers.deps import Deps
 from subscriptions.hub import Hub
@@ -35,17 +35,24 @@ def migrate(settings: Settings) -> None:
     from portal.demo import ensure_clinic
 
     upgrade(settings.database_url)
-    _run(settings, ensure_clinic)
+    with startup_lock(settings.database_url):  # processes started at once add one clinic
+        _run(settings, ensure_clinic)
+
+
+def load_demo_data(settings: Settings) -> bool:
+    from portal.demo import load_demo_data_if_empty
+
+    with startup_lock(settings.database_url):  # and load the demo data once
+        return _run(settings, load_demo_data_if_empty)
 
 
 def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     import uvicorn
 
     from portal.app import create_app
-    from portal.demo import load_demo_data_if_empty
 
     migrate(settings)
-    if demo and _run(settings, load_demo_data_if_empty):
+    if demo and load_demo_data(settings):
         logging.getLogger("portal").info("Loaded demo data")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", lifespan="on")
 
@@ -88,10 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Staff user {user.email} created (id {user.id}).")
     elif args.command == "demo-data":
-        from portal.demo import load_demo_data_if_empty
-
         migrate(settings)
-        loaded = _run(settings, load_demo_data_if_empty)
+        loaded = load_demo_data(settings)
         print("Demo data loaded." if loaded else "The database already has data; nothing loaded.")
     return 0
 

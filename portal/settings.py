@@ -21,6 +21,9 @@ class Settings:
     #: How often this process lapses expired holds; 0 turns its sweeper off.
     sweep_seconds: float = 5.0
     mail_poll_seconds: float = 1.0
+    #: Put before every live-update channel name; None derives one from the database, so
+    #: deployments sharing one Redis never hear each other.
+    channel_prefix: str | None = None
 
     @property
     def production(self) -> bool:
@@ -46,4 +49,5 @@ class Settings:
             public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             sweep_seconds=float(os.environ.get("HOLD_SWEEP_SECONDS", "5")),
             mail_poll_seconds=float(os.environ.get("MAIL_POLL_SECONDS", "1")),
+            channel_prefix=os.environ.get("CHANNEL_PREFIX", "").strip() or None,
         )

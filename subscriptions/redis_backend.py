@@ -5,7 +5,8 @@ and every subscriber waits forever in silence (encode/broadcaster#144). This bac
 keeps one pub/sub connection alive: it reconnects with backoff, resubscribes every
 channel, and pings on a heartbeat so a half-open connection is noticed. Each time the
 connection is lost it hands the hub an INTERRUPTED event, so subscriptions that may
-have missed messages end with an error instead of going quiet.
+have missed messages end with an error instead of going quiet. Publishing retries once
+on a fresh connection when the pooled one went stale during an outage.
 """
 
 from __future__ import annotations
@@ -77,7 +78,19 @@ class ReconnectingRedisBackend(BroadcastBackend):
                 await self._pubsub.unsubscribe(channel)
 
     async def publish(self, channel: str, message: Any) -> None:
-        await self._publisher.publish(channel, message)
+        """Publish, replacing connections that went stale while Redis was away.
+
+        After a Redis restart every idle pooled connection is dead, and the first command
+        on one fails. That failure is retried once, after dropping the idle connections, on
+        a fresh one. A second failure, and any other error, is raised to the hub. A timeout
+        is not retried: the message may already have gone out.
+        """
+        try:
+            await self._publisher.publish(channel, message)
+        except RedisConnectionError as error:
+            log.info("Publishing again on a fresh Redis connection after: %s", error)
+            await self._publisher.connection_pool.disconnect(inuse_connections=False)
+            await self._publisher.publish(channel, message)
 
     async def next_published(self) -> Event:
         return await self._events.get()
