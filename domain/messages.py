@@ -146,3 +146,15 @@ def invitation(
     return _email(
         "invitation", to, f"{clinic_name}: your invitation to the patient portal", paragraphs, []
     )
+
+
+def account_setup(
+    to: str, clinic_name: str, role: str, link: str, expires: datetime, zone: ZoneInfo
+) -> Email:
+    """A staff or practitioner user is invited to choose a password."""
+    paragraphs = [
+        f"{clinic_name} has given you online access as {role}.",
+        f"Open this link to choose your password: {link}",
+        f"The link works once and until {expires.astimezone(zone):%d %B %Y %H:%M}.",
+    ]
+    return _email("account-setup", to, f"{clinic_name}: set up your online access", paragraphs, [])

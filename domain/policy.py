@@ -112,3 +112,9 @@ def may_see_verification_codes(actor: Actor | None) -> bool:
 
 def may_watch_staff_notifications(actor: Actor | None) -> bool:
     return is_staff(actor)
+
+
+def may_change_online_access(actor: Actor | None, user_id: int) -> bool:
+    """Staff turn a user's online access off and on, never their own (so the front desk
+    cannot lock itself out by a slip)."""
+    return actor is not None and actor.is_staff and actor.user_id != user_id

@@ -134,6 +134,12 @@ class UserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set while staff have turned the user's online access off: no sign-in, no session.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The nonce of a pending set-up link (staff and practitioner users choose a password
+    #: through it); cleared once used.
+    setup_nonce: Mapped[str | None] = mapped_column(String(64))
+    setup_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuthTokenRow(Base):

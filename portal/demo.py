@@ -22,6 +22,8 @@ STAFF_EMAIL = "staff@example.com"
 STAFF_PASSWORD = "staff-password"
 PATIENT_EMAIL = "anna@example.com"
 PATIENT_PASSWORD = "patient-password"
+PRACTITIONER_EMAIL = "maria@example.com"
+PRACTITIONER_PASSWORD = "practitioner-password"
 
 
 def default_clinic() -> ClinicRow:
@@ -62,13 +64,15 @@ async def load_demo_data(deps: Deps) -> None:
     await ensure_clinic(deps)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
-        await _diary(uow, monday=now.date() - timedelta(days=now.date().weekday()))
+        maria = await _diary(uow, monday=now.date() - timedelta(days=now.date().weekday()))
         await _people(uow, now)
+        await _practitioner_user(uow, now, maria)
         await uow.commit()
 
 
-async def _diary(uow: UnitOfWork, monday: date) -> None:
-    """Two locations, three services, four practitioners and their weekly sessions."""
+async def _diary(uow: UnitOfWork, monday: date) -> PractitionerRow:
+    """Two locations, three services, four practitioners and their weekly sessions;
+    returns Maria, who signs in as a practitioner user."""
     centre = LocationRow(name="Lindenhof Centre")
     riverside = LocationRow(name="Riverside Practice")
     assessment = ServiceRow(name="Initial assessment", duration_minutes=45, bookable_online=True)
@@ -107,6 +111,7 @@ async def _diary(uow: UnitOfWork, monday: date) -> None:
         # Tom works only offline sessions: he has online access but no online slots.
         weekly(tom, riverside, 5, time(9), time(12), online=False),
     )
+    return maria
 
 
 async def _people(uow: UnitOfWork, now: datetime) -> None:
@@ -144,6 +149,12 @@ async def _people(uow: UnitOfWork, now: datetime) -> None:
     )
     await uow.users.link(anna_user.id, anna.id)
     await uow.users.link(anna_user.id, mia.id)
+
+
+async def _practitioner_user(uow: UnitOfWork, now: datetime, maria: PractitionerRow) -> None:
+    user = _user(PRACTITIONER_EMAIL, maria.name, UserKind.PRACTITIONER, PRACTITIONER_PASSWORD, now)
+    user.practitioner_id = maria.id
+    await uow.users.add(user)
 
 
 def _user(email: str, name: str, kind: UserKind, password: str, now: datetime) -> UserRow:

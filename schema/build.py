@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from domain.errors import DomainError
+from schema.accounts.clinic_users import ClinicUsersMutation
 from schema.accounts.mutation import AccountsMutation
 from schema.accounts.query import AccountsQuery
 from schema.answers.mutation import AnswersMutation
@@ -88,7 +89,15 @@ class QueryLimits(AddValidationRules):
 #: classes here and nowhere else.
 Query = merge_types("Query", (AccountsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery))
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, BookingMutation, AnswersMutation, VisitsMutation, SetupMutation)
+    "Mutation",
+    (
+        AccountsMutation,
+        ClinicUsersMutation,
+        BookingMutation,
+        AnswersMutation,
+        VisitsMutation,
+        SetupMutation,
+    ),
 )
 Subscription = merge_types(
     "Subscription", (BookingSubscription, AnswersSubscription, VisitsSubscription)

@@ -37,6 +37,10 @@ def user_channel(user_id: int) -> str:
     return f"portal.user.{user_id}"
 
 
+def diary_channel(practitioner_id: int) -> str:
+    return f"portal.diary.{practitioner_id}"
+
+
 @dataclass(frozen=True)
 class SlotChanged:
     practitioner_id: int
@@ -97,14 +101,16 @@ class StaffNotified:
 
 @dataclass(frozen=True)
 class AppointmentChanged:
-    """An appointment of a patient (or a user's own hold) changed; subscribers re-read it."""
+    """An appointment of a patient (or a user's own hold) in a practitioner's diary
+    changed; subscribers re-read it."""
 
     appointment_id: int
     patient_id: int | None
     user_id: int | None
+    practitioner_id: int | None = None
 
     def channels(self) -> list[str]:
-        found = []
+        found = [] if self.practitioner_id is None else [diary_channel(self.practitioner_id)]
         if self.patient_id is not None:
             found.append(patient_channel(self.patient_id))
         if self.user_id is not None:
@@ -117,7 +123,12 @@ class AppointmentChanged:
     @classmethod
     def from_json(cls, text: str) -> AppointmentChanged:
         data = json.loads(text)
-        return cls(data["appointment_id"], data.get("patient_id"), data.get("user_id"))
+        return cls(
+            data["appointment_id"],
+            data.get("patient_id"),
+            data.get("user_id"),
+            data.get("practitioner_id"),
+        )
 
 
 Event = SlotChanged | StaffNotified | AppointmentChanged

@@ -39,6 +39,7 @@ class UserRepository:
                 AuthTokenRow.token_digest == digest,
                 AuthTokenRow.revoked_at.is_(None),
                 AuthTokenRow.expires_at > now,
+                UserRow.disabled_at.is_(None),
             )
         )
         rows = (await self._session.execute(query)).all()
@@ -86,6 +87,14 @@ class UserRepository:
             query = query.where(UserRow.id.in_(managing))
         await self._session.execute(
             query.values(kind=UserKind.PATIENT.value).execution_options(synchronize_session=False)
+        )
+
+    async def revoke_tokens_of(self, user_id: int, now: datetime) -> None:
+        """End every session of the user."""
+        await self._session.execute(
+            update(AuthTokenRow)
+            .where(AuthTokenRow.user_id == user_id, AuthTokenRow.revoked_at.is_(None))
+            .values(revoked_at=now)
         )
 
     def add_token(self, row: AuthTokenRow) -> None:

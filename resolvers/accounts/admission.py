@@ -7,9 +7,9 @@ from domain.appointments import AppointmentStatus, status_after_admission
 from domain.errors import InvalidInput, NotFound
 from domain.matching import PersonDetails
 from persistence.models import ClinicRow, PatientRow
-from resolvers.announce import slot_changed
+from resolvers.announce import appointment_changed, slot_changed
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, SlotState
+from subscriptions.events import SlotState
 
 CONTACT_FIELDS = ("birth_date", "email", "phone")
 
@@ -76,7 +76,7 @@ async def _make_real(uow: UnitOfWork, patient_id: int, clinic: ClinicRow, keep: 
         if row.id == keep:
             continue
         row.status = status.value
-        uow.emit(AppointmentChanged(row.id, patient_id, row.created_by_id))
+        uow.emit(appointment_changed(row, patient_id=patient_id))
         if status is AppointmentStatus.BOOKED:
             uow.emit(slot_changed(row, SlotState.BOOKED))
     await uow.users.admit_provisional(patient_id=patient_id)

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from domain.actors import Actor, UserKind
 from domain.credentials import token_digest
+from domain.errors import NotAllowed
 from persistence.models import UserRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
 BEARER = "bearer "
+SIGNED_OUT = "Your session ended; sign in again."
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,12 @@ async def identify(deps: Deps, token: str | None) -> Identity | None:
         practitioner_id=user.practitioner_id,
     )
     return Identity(user, actor)
+
+
+async def current_actor(deps: Deps, token: str | None) -> Actor:
+    """The user behind a long-lived socket's token as they are now; NotAllowed once the
+    session has ended (signed out, revoked, expired, or the user disabled)."""
+    identity = await identify(deps, token)
+    if identity is None:
+        raise NotAllowed(SIGNED_OUT)
+    return identity.actor

@@ -12,7 +12,7 @@ from domain.credentials import (
     token_digest,
     verify_password,
 )
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotAllowed
 from domain.validation import normalize_email, optional_text, require_text
 from persistence.models import PatientRow, UserRow
 from resolvers.accounts.tokens import issue_token
@@ -21,6 +21,7 @@ from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import StaffNotificationKind, StaffNotified
 
 WRONG_CREDENTIALS = "The email or password is wrong."
+ACCESS_TURNED_OFF = "Your online access is turned off; please call the clinic."
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ async def login(deps: Deps, _actor: Actor | None, *, email: str, password: str) 
         password_ok = verify_password(user.password_hash if user else None, password)
         if user is None or not password_ok:
             raise InvalidInput(WRONG_CREDENTIALS)
+        if user.disabled_at is not None:
+            raise NotAllowed(ACCESS_TURNED_OFF)
         token = issue_token(uow, user.id, deps.now())
         await uow.commit()
     return SignedIn(token, user)

@@ -9,12 +9,10 @@ from domain.actors import Actor
 from domain.errors import NotAllowed
 from domain.policy import may_watch_staff_notifications, require_staff
 from persistence.models import AppointmentRow, PatientRow
-from resolvers.accounts.identity import identify
+from resolvers.accounts.identity import SIGNED_OUT, current_actor
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import STAFF_CHANNEL, StaffNotified
-
-SIGNED_OUT = "Your session ended; sign in again."
 
 
 @dataclass(frozen=True)
@@ -33,8 +31,7 @@ async def staff_notifications(
     async with deps.hub.listen([STAFF_CHANNEL]) as subscriber:
         async for message in subscriber:
             event = StaffNotified.from_json(message.message)
-            identity = await identify(deps, token)
-            if not may_watch_staff_notifications(identity.actor if identity else None):
+            if not may_watch_staff_notifications(await current_actor(deps, token)):
                 raise NotAllowed(SIGNED_OUT)
             async with UnitOfWork(deps, write=False) as uow:
                 appointment = (

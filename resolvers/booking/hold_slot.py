@@ -11,10 +11,11 @@ from domain.errors import InvalidInput, NotAllowed
 from domain.policy import require_signed_in
 from domain.validation import optional_text, parse_id, require_aware
 from persistence.models import AppointmentRow, ClinicRow
+from resolvers.announce import appointment_changed
 from resolvers.booking.slot_rules import booking_rules, freed, offer, session_rules
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+from subscriptions.events import SlotChanged, SlotState
 
 TAKEN = "Someone else has just taken this time; choose another."
 
@@ -62,7 +63,7 @@ async def hold(
         uow.emit(
             *freed(lapsed),
             SlotChanged(practitioner_key, slot.start, slot.end, SlotState.HELD),
-            AppointmentChanged(row.id, None, actor.user_id),
+            appointment_changed(row),
         )
         await uow.commit()
     return row

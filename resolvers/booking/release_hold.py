@@ -8,10 +8,10 @@ from domain.errors import NotFound
 from domain.policy import may_release_hold, require_signed_in
 from domain.validation import parse_id
 from persistence.models import AppointmentRow
-from resolvers.announce import slot_changed
+from resolvers.announce import appointment_changed, slot_changed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, SlotState
+from subscriptions.events import SlotState
 
 
 async def release_hold(deps: Deps, actor: Actor | None, *, appointment_id: str) -> AppointmentRow:
@@ -26,7 +26,7 @@ async def release_hold(deps: Deps, actor: Actor | None, *, appointment_id: str) 
         row.client_key = None
         uow.emit(
             slot_changed(row, SlotState.FREE),
-            AppointmentChanged(row.id, None, row.created_by_id),
+            appointment_changed(row),
         )
         await uow.commit()
     return row

@@ -17,13 +17,12 @@ from domain.errors import HoldExpired, NotFound, SlotUnavailable, found
 from domain.policy import may_request_hold, require_patient_access, require_signed_in
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow, ClinicRow
-from resolvers.announce import slot_changed
+from resolvers.announce import appointment_changed, slot_changed
 from resolvers.booking.slot_rules import freed
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import (
-    AppointmentChanged,
     SlotState,
     StaffNotificationKind,
     StaffNotified,
@@ -115,7 +114,7 @@ def _announce(
     slot_state = SlotState.BOOKED if status is AppointmentStatus.BOOKED else SlotState.HELD
     uow.emit(
         slot_changed(row, slot_state),
-        AppointmentChanged(row.id, row.patient_id, actor.user_id),
+        appointment_changed(row, user_id=actor.user_id),
     )
     if status in STAFF_NOTICE:
         uow.emit(StaffNotified(STAFF_NOTICE[status], now, row.id, row.patient_id))

@@ -25,6 +25,8 @@ async def sweep_lapsed_holds(deps: Deps) -> int:
         lapsed = await uow.appointments.lapse_expired(now)
         await uow.appointments.purge_lapsed(now - LAPSED_KEPT_FOR)
         uow.emit(*freed(lapsed))
-        uow.emit(*[AppointmentChanged(h.id, None, h.created_by_id) for h in lapsed])
+        uow.emit(
+            *[AppointmentChanged(h.id, None, h.created_by_id, h.practitioner_id) for h in lapsed]
+        )
         await uow.commit()
     return len(lapsed)

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from domain.actors import Actor
-from domain.errors import NotAllowed
 from domain.policy import may_see_appointment, require_signed_in
 from persistence.models import AppointmentRow
-from resolvers.accounts.identity import identify
+from resolvers.accounts.identity import current_actor
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import AppointmentChanged, patient_channel, user_channel
-
-SIGNED_OUT = "Your session ended; sign in again."
 
 
 async def appointment_updates(
@@ -25,12 +22,12 @@ async def appointment_updates(
     are now (a patient unlinked meanwhile is no longer theirs; a session ended ends this).
     """
     require_signed_in(actor)
-    current = await _current(deps, token)
+    current = await current_actor(deps, token)
     channels = [patient_channel(p) for p in sorted(current.patient_ids)]
     async with deps.hub.listen([*channels, user_channel(current.user_id)]) as subscriber:
         async for message in subscriber:
             event = AppointmentChanged.from_json(message.message)
-            current = await _current(deps, token)
+            current = await current_actor(deps, token)
             async with UnitOfWork(deps, write=False) as uow:
                 row = await uow.appointments.get(event.appointment_id)
             if row is not None and may_see_appointment(
@@ -40,11 +37,3 @@ async def appointment_updates(
                 created_by_id=row.created_by_id,
             ):
                 yield row
-
-
-async def _current(deps: Deps, token: str | None) -> Actor:
-    """The user behind the socket's token as they are now."""
-    identity = await identify(deps, token)
-    if identity is None:
-        raise NotAllowed(SIGNED_OUT)
-    return identity.actor

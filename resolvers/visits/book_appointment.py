@@ -10,10 +10,11 @@ from domain.errors import InvalidInput
 from domain.policy import require_staff
 from domain.validation import optional_text, parse_id, require_aware
 from persistence.models import AppointmentRow
+from resolvers.announce import appointment_changed
 from resolvers.booking.slot_rules import freed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
-from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
+from subscriptions.events import SlotChanged, SlotState
 
 TAKEN = "The practitioner already has an appointment at that time."
 
@@ -62,7 +63,7 @@ async def book_appointment(
         uow.emit(
             *freed(lapsed),
             SlotChanged(practitioner_key, start, row.end_at, SlotState.BOOKED),
-            AppointmentChanged(row.id, patient_key, None),
+            appointment_changed(row),
         )
         await uow.commit()
     return row

@@ -35,7 +35,7 @@ from schema.core.outcomes import answer, problems_of, runs
 from schema.core.problems import to_problem
 
 
-async def _acting_as_new_user(info: Info, result: Any) -> Any:
+async def acting_as_new_user(info: Info, result: Any) -> Any:
     """After a sign-in the rest of this request acts as that user (so `user { patients }`
     works)."""
     if isinstance(result, SignIn):
@@ -44,7 +44,7 @@ async def _acting_as_new_user(info: Info, result: Any) -> Any:
     return result
 
 
-def _sign_in(done: sign_in.SignedIn) -> SignIn:
+def sign_in_of(done: sign_in.SignedIn) -> SignIn:
     return SignIn(token=done.token, user=User.from_row(done.user))
 
 
@@ -65,7 +65,7 @@ class AccountsMutation:
         result = await answer(
             info,
             sign_in.register,
-            _sign_in,
+            sign_in_of,
             SignInResult,
             email=email,
             password=password,
@@ -73,14 +73,14 @@ class AccountsMutation:
             birth_date=birth_date,
             phone=phone,
         )
-        return await _acting_as_new_user(info, result)
+        return await acting_as_new_user(info, result)
 
     @strawberry.mutation
     async def login(self, info: Info, email: str, password: str) -> SignInResult:
         result = await answer(
-            info, sign_in.login, _sign_in, SignInResult, email=email, password=password
+            info, sign_in.login, sign_in_of, SignInResult, email=email, password=password
         )
-        return await _acting_as_new_user(info, result)
+        return await acting_as_new_user(info, result)
 
     @strawberry.mutation
     async def logout(self, info: Info) -> bool:

@@ -40,6 +40,9 @@ class User:
     email: str
     name: str
     kind: UserKind
+    disabled: bool = strawberry.field(
+        description="True while staff have turned this user's online access off."
+    )
     practitioner_id: strawberry.Private[int | None]
 
     @classmethod
@@ -49,6 +52,7 @@ class User:
             email=row.email,
             name=row.name,
             kind=UserKind(row.kind),
+            disabled=row.disabled_at is not None,
             practitioner_id=row.practitioner_id,
         )
 
@@ -186,6 +190,7 @@ class PatientInput(patients.PatientInput):
 
 
 SignInResult = Annotated[SignIn | InvalidInput | NotAllowed, strawberry.union("SignInResult")]
+UserResult = Annotated[User | InvalidInput | NotAllowed | NotFound, strawberry.union("UserResult")]
 PatientResult = Annotated[
     Patient | InvalidInput | NotAllowed | NotFound, strawberry.union("PatientResult")
 ]

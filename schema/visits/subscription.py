@@ -1,4 +1,4 @@
-"""myAppointmentUpdates."""
+"""myAppointmentUpdates and myDiaryChanges."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from resolvers.visits.appointment_updates import appointment_updates
+from resolvers.visits.diary_changes import diary_changes
 from schema.core.context import Info
 from schema.visits.types import Appointment
 
@@ -21,5 +22,14 @@ class VisitsSubscription:
             info.context.deps, info.context.actor, token=info.context.token
         )
         async for row in updates:
+            info.context.fresh_loaders()
+            yield Appointment.from_row(row)
+
+    @strawberry.subscription(
+        description="Practitioner users: each appointment of their own diary as it changes."
+    )
+    async def my_diary_changes(self, info: Info) -> AsyncGenerator[Appointment, None]:
+        changes = diary_changes(info.context.deps, info.context.actor, token=info.context.token)
+        async for row in changes:
             info.context.fresh_loaders()
             yield Appointment.from_row(row)
