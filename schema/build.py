@@ -1,4 +1,5 @@
-"""The schema with its limits: depth, aliases, tokens, and masking of unexpected errors."""
+"""The schema with its limits: depth, aliases, tokens, checked input, and masking of
+unexpected errors."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from domain.errors import DomainError
+from schema.input_guard import SCALAR_OVERRIDES, InputGuard
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -80,6 +82,8 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=256),
         QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        # Text, dates and times are checked before any resolver runs.
+        InputGuard,
     ]
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
@@ -88,4 +92,5 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
+        scalar_overrides=SCALAR_OVERRIDES,
     )
