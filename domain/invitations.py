@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import NotFound, VerificationFailed
+from domain.validation import id_value
 
 MAX_CODE_ATTEMPTS = 5
 
@@ -46,9 +47,10 @@ def invitation_token(secret: str, invitation_id: int, nonce: str) -> str:
 def token_invitation_id(token: str) -> int:
     """The invitation a token names (not yet proof that it is genuine)."""
     head, _, mac = token.strip().partition(".")
-    if not head.isdigit() or not mac or len(head) > 18:
+    invitation_id = id_value(head)
+    if invitation_id is None or not mac:
         raise NotFound("This invitation link is not valid.")
-    return int(head)
+    return invitation_id
 
 
 def check_token(secret: str, token: str, invitation_id: int, nonce: str) -> None:

@@ -1,26 +1,93 @@
-"""Checks of user input that need no database."""
+"""Checks of user input that need no database.
+
+Nothing a client sends may surprise the database or the arithmetic after it: text carries
+no control characters (NUL above all, which PostgreSQL refuses), ids fit the integer
+columns, and dates and times lie within years a clinic can mean.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import InvalidInput
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+_ID = re.compile(r"[1-9][0-9]{0,9}")
+_ZONE = re.compile(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*")
+
+#: The largest value of the integer columns ids are stored in (PostgreSQL `integer`).
+MAX_ID = 2**31 - 1
+#: Dates and times outside these years are refused before any arithmetic on them.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+#: Fields of free text (a note, a reason) that may hold line breaks and tabs.
+FREE_TEXT_FIELDS = frozenset({"note", "reason"})
+#: The latest UTC offset in use: a date that is today anywhere is not in the future.
+_LATEST_OFFSET = timedelta(hours=14)
+
+# Control characters (C0, DEL, C1), the Unicode line and paragraph separators, and lone
+# surrogates (which no UTF-8 database can store). Free text may keep tab, LF and CR.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_FORBIDDEN_IN_FREE_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
+)
+
+
+def forbidden_character(value: str, field: str) -> str | None:
+    """The first character that text for this field may not contain, or None."""
+    pattern = _FORBIDDEN_IN_FREE_TEXT if field in FREE_TEXT_FIELDS else _FORBIDDEN
+    found = pattern.search(value)
+    return found.group() if found else None
+
+
+def require_plain_text(value: str, field: str) -> str:
+    """Text without control characters; free-text fields may hold line breaks and tabs."""
+    character = forbidden_character(value, field)
+    if character is not None:
+        allowed = " other than line breaks and tabs" if field in FREE_TEXT_FIELDS else ""
+        raise InvalidInput(
+            f"{field} must not contain control characters{allowed} (found U+{ord(character):04X}).",
+            field,
+        )
+    return value
+
+
+def require_date(value: date, field: str) -> date:
+    """A date within the years the clinic can mean."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InvalidInput(f"{field} must lie between the years {MIN_YEAR} and {MAX_YEAR}.", field)
+    return value
+
+
+def require_instant(value: datetime, field: str) -> datetime:
+    """A date and time with a UTC offset, within the years the clinic can mean."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{field} needs a UTC offset, e.g. 2030-01-31T09:00:00+01:00.", field)
+    require_date(value.date(), field)
+    return value
+
+
+def require_birth_date(value: date, now: datetime, field: str = "birthDate") -> date:
+    """A birth date within the years allowed and not in the future, i.e. not after the date
+    it is somewhere on earth now (UTC+14), so no time zone needs to be known."""
+    require_date(value, field)
+    if value > (now.astimezone(UTC) + _LATEST_OFFSET).date():
+        raise InvalidInput(f"{field} must not be in the future.", field)
+    return value
 
 
 def normalize_email(value: str, field: str = "email") -> str:
     email = value.strip().lower()
-    if len(email) > 254 or not _EMAIL.match(email):
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
         raise InvalidInput(f"'{value}' is not an email address.", field)
-    return email
+    return require_plain_text(email, field)
 
 
 def require_text(value: str | None, field: str, max_length: int = 200) -> str:
-    text = (value or "").strip()
+    text = require_plain_text(value or "", field).strip()
     if not text:
         raise InvalidInput(f"{field} must not be empty.", field)
     if len(text) > max_length:
@@ -31,22 +98,26 @@ def require_text(value: str | None, field: str, max_length: int = 200) -> str:
 def optional_text(value: str | None, field: str, max_length: int = 2000) -> str | None:
     if value is None:
         return None
-    text = value.strip()
+    text = require_plain_text(value, field).strip()
     if len(text) > max_length:
         raise InvalidInput(f"{field} must be at most {max_length} characters.", field)
     return text or None
 
 
 def parse_time_zone(name: str, field: str = "timeZone") -> ZoneInfo:
+    """An IANA zone name such as Europe/Berlin; a path, a folder of zones or a name too
+    long for the file system is no zone either."""
     try:
+        if len(name) > 64 or not _ZONE.fullmatch(name):
+            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidInput(f"'{name}' is not a known time zone.", field) from None
 
 
 def parse_clock(value: str, field: str) -> time:
-    """'HH:MM' in the clinic's time, as staff type it."""
-    match = _CLOCK.match(value.strip())
+    """'HH:MM' in the clinic's time, as staff type it (ASCII digits only)."""
+    match = _CLOCK.fullmatch(value.strip())
     if not match:
         raise InvalidInput(f"'{value}' is not a time of day (HH:MM).", field)
     return time(int(match.group(1)), int(match.group(2)))
@@ -59,10 +130,14 @@ def require_weekday(value: int, field: str = "weekday") -> int:
 
 
 def require_range(
-    start: datetime, end: datetime, field: str = "to", max_days: int | None = None
+    start: datetime,
+    end: datetime,
+    field: str = "to",
+    max_days: int | None = None,
+    start_field: str = "from",
 ) -> None:
-    if start.tzinfo is None or end.tzinfo is None:
-        raise InvalidInput("Times need a UTC offset.", field)
+    require_instant(start, start_field)
+    require_instant(end, field)
     if end <= start:
         raise InvalidInput("The end must come after the start.", field)
     if max_days is not None and (end - start).days > max_days:
@@ -86,16 +161,19 @@ def require_valid_dates(valid_from: date, valid_until: date | None) -> None:
         raise InvalidInput("validUntil must not be before validFrom.", "validUntil")
 
 
+def id_value(value: object) -> int | None:
+    """The id a client's string names: ASCII digits, no sign, space or leading zero, within
+    the integer columns' range (1 .. 2**31-1). None for anything else."""
+    text = str(value)
+    if not _ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 def parse_id(value: str, field: str) -> int:
     """Our ids are positive integers in string form; anything else names nothing."""
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 18:
+    number = id_value(value)
+    if number is None:
         raise InvalidInput(f"'{value}' is not an id.", field)
-    return int(text)
-
-
-def require_aware(value: datetime, field: str) -> datetime:
-    """An instant must say its UTC offset: a wall time alone names no moment."""
-    if value.tzinfo is None:
-        raise InvalidInput(f"{field} needs a UTC offset.", field)
-    return value
+    return number

@@ -1,4 +1,5 @@
-"""The schema: every capability's operations joined, with limits and error masking."""
+"""The schema: every capability's operations joined, with limits (depth, aliases, tokens),
+checked input, and masking of unexpected errors."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from schema.answers.subscription import AnswersSubscription
 from schema.booking.mutation import BookingMutation
 from schema.booking.query import BookingQuery
 from schema.booking.subscription import BookingSubscription
+from schema.core.input_guard import SCALAR_OVERRIDES, InputGuard
 from schema.setup.mutation import SetupMutation
 from schema.setup.query import SetupQuery
 from schema.visits.mutation import VisitsMutation
@@ -111,6 +113,8 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=256),
         QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        # Text, dates and times are checked before any resolver runs.
+        InputGuard,
     ]
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
@@ -119,4 +123,5 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
+        scalar_overrides=SCALAR_OVERRIDES,
     )

@@ -13,7 +13,13 @@ from domain.credentials import (
     verify_password,
 )
 from domain.errors import InvalidInput, NotAllowed
-from domain.validation import normalize_email, optional_text, require_text
+from domain.validation import (
+    normalize_email,
+    optional_text,
+    require_birth_date,
+    require_plain_text,
+    require_text,
+)
 from persistence.models import PatientRow, UserRow
 from resolvers.accounts.tokens import issue_token
 from resolvers.deps import Deps
@@ -44,9 +50,10 @@ async def register(
     email = normalize_email(email)
     name = require_text(name, "name")
     phone = optional_text(phone, "phone", 40)
+    now = deps.now()
+    birth_date = require_birth_date(birth_date, now) if birth_date else None
     check_password_strength(password)
     password_hash = hash_password(password)
-    now = deps.now()
     async with UnitOfWork(deps) as uow:
         if await uow.users.by_email(email) is not None:
             raise InvalidInput("An account with this email exists; sign in instead.", "email")
@@ -79,7 +86,7 @@ async def register(
 
 async def login(deps: Deps, _actor: Actor | None, *, email: str, password: str) -> SignedIn:
     """Unknown email and wrong password answer alike, and take as long."""
-    address = email.strip().lower()
+    address = require_plain_text(email, "email").strip().lower()
     async with UnitOfWork(deps) as uow:
         user = await uow.users.by_email(address)
         password_ok = verify_password(user.password_hash if user else None, password)

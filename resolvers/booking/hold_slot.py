@@ -9,7 +9,7 @@ from domain.appointments import AppointmentStatus
 from domain.availability import OpenSlot, is_open_slot
 from domain.errors import InvalidInput, NotAllowed
 from domain.policy import require_signed_in
-from domain.validation import optional_text, parse_id, require_aware
+from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.announce import appointment_changed
 from resolvers.booking.slot_rules import booking_rules, freed, offer, session_rules
@@ -34,7 +34,7 @@ async def hold(
     practitioner_key = parse_id(practitioner_id, "practitionerId")
     service_key = parse_id(service_id, "serviceId")
     key = optional_text(client_key, "clientKey", 100)
-    require_aware(start, "start")
+    require_instant(start, "start")
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         if key and (earlier := await uow.appointments.hold_by_client_key(actor.user_id, key)):

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from domain.actors import Actor
 from domain.errors import InvalidInput, found
 from domain.policy import require_staff
-from domain.validation import normalize_email, optional_text, parse_id, require_text
+from domain.validation import (
+    normalize_email,
+    optional_text,
+    parse_id,
+    require_birth_date,
+    require_text,
+)
 from persistence.models import PatientRow
 from resolvers.accounts.invitation_links import create_invitation
 from resolvers.deps import Deps
@@ -27,12 +33,12 @@ class PatientInput:
     contact_consent: bool | None = None
 
 
-def _checked_changes(data: PatientInput, *, creating: bool) -> dict[str, object]:
+def _checked_changes(data: PatientInput, now: datetime, *, creating: bool) -> dict[str, object]:
     changes: dict[str, object] = {}
     if data.name is not None or creating:
         changes["name"] = require_text(data.name, "name")
     if data.birth_date is not None:
-        changes["birth_date"] = data.birth_date
+        changes["birth_date"] = require_birth_date(data.birth_date, now)
     if data.email is not None:
         changes["email"] = normalize_email(data.email) if data.email.strip() else None
     if data.phone is not None:
@@ -47,7 +53,7 @@ async def create_patient(
 ) -> PatientRow:
     """A new patient record; with send_invitation, its invitation goes out in the same step."""
     require_staff(actor)
-    changes = _checked_changes(data, creating=True)
+    changes = _checked_changes(data, deps.now(), creating=True)
     now = deps.now()
     row = PatientRow(provisional=False, contact_consent=True, created_at=now)
     for name, value in changes.items():
@@ -68,7 +74,7 @@ async def update_patient(
 ) -> PatientRow:
     require_staff(actor)
     key = parse_id(patient_id, "patientId")
-    changes = _checked_changes(data, creating=False)
+    changes = _checked_changes(data, deps.now(), creating=False)
     async with UnitOfWork(deps) as uow:
         row = found(await uow.patients.get(key), "No such patient.")
         for name, value in changes.items():

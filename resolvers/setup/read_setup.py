@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from domain.actors import Actor
 from domain.errors import NotAllowed
 from domain.policy import may_see_practitioners_offline, require_staff
+from domain.validation import optional_text
 from persistence.models import ClinicRow, LocationRow, PatientRow, PractitionerRow, ServiceRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
@@ -44,5 +45,6 @@ async def practitioners(
 
 async def patients(deps: Deps, actor: Actor | None, *, search: str | None) -> Sequence[PatientRow]:
     require_staff(actor)
+    search = optional_text(search, "search", 100)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.patients.search(search)

@@ -8,7 +8,7 @@ from domain.actors import Actor
 from domain.appointments import AppointmentStatus
 from domain.errors import InvalidInput
 from domain.policy import require_staff
-from domain.validation import optional_text, parse_id, require_aware
+from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow
 from resolvers.announce import appointment_changed
 from resolvers.booking.slot_rules import freed
@@ -42,7 +42,7 @@ async def book_appointment(
         patient_id=patient_key,
         practitioner_id=practitioner_key,
         service_id=service_key,
-        start_at=require_aware(start, "start"),
+        start_at=require_instant(start, "start"),
         patient_response="NONE",
         created_online=False,
         created_by_id=staff.user_id,
