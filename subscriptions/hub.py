@@ -54,6 +54,10 @@ class Hub(Broadcast):
         super().__init__(url if backend is None else None, backend=backend)
         self.queue_size = queue_size
         self._queues: dict[str, set[asyncio.Queue[Event | _End]]] = {}
+        self._membership = asyncio.Lock()
+        self._subscribed: set[asyncio.Queue[Event | _End]] = set()
+        #: Subscriptions that reached the backend since start; only ever rises.
+        self.subscriptions_started = 0
 
     async def publish_events(self, events: Iterable[PortalEvent]) -> None:
         """Publish after commit. Best-effort: a failure is logged, never undoes the change."""
@@ -67,36 +71,53 @@ class Hub(Broadcast):
 
     @contextlib.asynccontextmanager
     async def listen(self, channels: Iterable[str]) -> AsyncIterator[Subscriber]:
-        """One bounded queue fed by every named channel."""
+        """One bounded queue fed by every named channel.
+
+        Joining and leaving take turns (`_membership`), so nobody joins a channel whose
+        backend SUBSCRIBE is still under way, or that is being unsubscribed. The
+        subscriber counts only once every channel is subscribed at the backend: from
+        then on, anything published on them reaches it.
+        """
         queue: asyncio.Queue[Event | _End] = asyncio.Queue(maxsize=self.queue_size)
         joined: list[str] = []
-        try:
-            for channel in dict.fromkeys(channels):
-                if not self._queues.get(channel):
-                    self._queues[channel] = {queue}
+        async with self._membership:
+            try:
+                for channel in dict.fromkeys(channels):
+                    members = self._queues.setdefault(channel, set())
+                    members.add(queue)
                     joined.append(channel)
-                    try:
+                    if len(members) == 1:
                         await self._backend.subscribe(channel)
-                    except Exception as error:
-                        log.warning("Could not subscribe to %s: %s", channel, error)
-                        raise SubscriptionEnded(
-                            "live updates are unavailable for a moment; try again shortly"
-                        ) from None
-                else:
-                    self._queues[channel].add(queue)
-                    joined.append(channel)
+            except BaseException as error:
+                await self._leave(queue, joined)
+                if not isinstance(error, Exception):
+                    raise
+                log.warning("Could not subscribe to %s: %s", joined[-1], error)
+                raise SubscriptionEnded(
+                    "live updates are unavailable for a moment; try again shortly"
+                ) from None
+        self._subscribed.add(queue)
+        self.subscriptions_started += 1
+        try:
             yield Subscriber(queue)
         finally:
-            for channel in joined:
-                members = self._queues.get(channel, set())
-                members.discard(queue)
-                if not members:
-                    self._queues.pop(channel, None)
-                    with contextlib.suppress(Exception):
-                        await self._backend.unsubscribe(channel)
+            self._subscribed.discard(queue)
+            async with self._membership:
+                await self._leave(queue, joined)
+
+    async def _leave(self, queue: asyncio.Queue[Event | _End], channels: list[str]) -> None:
+        """Take the queue off its channels; the last one out unsubscribes the backend."""
+        for channel in channels:
+            members = self._queues.get(channel, set())
+            members.discard(queue)
+            if not members:
+                self._queues.pop(channel, None)
+                with contextlib.suppress(Exception):
+                    await self._backend.unsubscribe(channel)
 
     def subscriber_count(self) -> int:
-        return len({id(q) for members in self._queues.values() for q in members})
+        """Live subscribers, each subscribed at the backend on all of its channels."""
+        return len(self._subscribed)
 
     async def _listener(self) -> None:
         while True:
