@@ -19,7 +19,14 @@ from portal.settings import Settings
 from resolvers.services import Services
 from tests import factories
 from tests.mailbox import Mailbox
-from tests.support import GraphQL, ServerProcess, broadcast_url, database_url, wipe
+from tests.support import (
+    GraphQL,
+    ServerProcess,
+    broadcast_url,
+    database_url,
+    settle_outbox,
+    wipe,
+)
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +49,7 @@ def smtp_server() -> Iterator[Mailbox]:
 def mailbox(smtp_server: Mailbox, services: Services) -> Mailbox:
     """The SMTP server, emptied for this test (after the database was wiped)."""
     smtp_server.received.clear()
+    smtp_server.database = services.database
     return smtp_server
 
 
@@ -76,6 +84,7 @@ async def services(app_and_services: tuple[object, Services]) -> AsyncIterator[S
     """The in-process service, on a database emptied for this test. Afterwards, whatever
     the test did, no two live appointments of a practitioner may overlap."""
     services = app_and_services[1]
+    await settle_outbox(services.database)
     await wipe(services.database)
     await factories.clinic(services)
     yield services

@@ -11,15 +11,16 @@ import sys
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from persistence.database import Database
-from persistence.models import Base
+from persistence.models import Base, OutboxRow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,39 @@ async def wipe(database: Database) -> None:
                 await conn.execute(text(f'DELETE FROM "{name}"'))
         else:
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+async def unsent_emails(database: Database) -> list[OutboxRow]:
+    """Outbox rows not yet sent. A row is marked sent only after the SMTP server accepted
+    it, so when none is left every email queued so far has been delivered."""
+    async with database.reader() as session:
+        query = select(OutboxRow).where(OutboxRow.sent_at.is_(None)).order_by(OutboxRow.id)
+        return list((await session.execute(query)).scalars())
+
+
+async def emails_on_their_way(database: Database) -> int:
+    """Outbox rows a sender will deliver any moment: never tried yet, or claimed now.
+    (A failed one waits out its backoff; a wipe may take it.)"""
+    async with database.reader() as session:
+        query = (
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(
+                OutboxRow.sent_at.is_(None),
+                (OutboxRow.attempts == 0) | (OutboxRow.claimed_until > datetime.now(UTC)),
+            )
+        )
+        return int((await session.execute(query)).scalar_one())
+
+
+async def settle_outbox(database: Database, timeout: float = 5.0) -> None:
+    """Before a wipe: let the last test's emails arrive, so none lands in the next test's
+    mailbox. Gives up quietly after `timeout` (a sender killed mid-send holds its claim)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while await emails_on_their_way(database):
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.02)
 
 
 class GraphQLError(AssertionError):
@@ -243,11 +277,3 @@ class LiveSocket:
     def answered(self) -> bool:
         """Whether a message has already arrived that `receive` will return."""
         return bool(self._early)
-
-    async def silent_for(self, seconds: float) -> bool:
-        """True when no message (other than pings) arrives for that long."""
-        try:
-            message = await self.receive(timeout=seconds)
-        except TimeoutError:
-            return True
-        raise AssertionError(f"expected silence, got {message}")

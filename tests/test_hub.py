@@ -14,12 +14,18 @@ async def test_a_subscriber_too_slow_to_keep_up_is_ended_instead_of_growing_with
     hub = Hub("memory://", queue_size=10)
     await hub.connect()
     try:
-        async with hub.listen(["slow"]) as slow, hub.listen(["slow"]) as keeping_up:
+        async with (
+            hub.listen(["slow"]) as slow,
+            hub.listen(["slow"]) as keeping_up,
+            hub.listen(["done"]) as witness,
+        ):
             for n in range(25):
                 await hub.publish("slow", str(n))
                 if n < 5:
                     assert (await asyncio.wait_for(keeping_up.__anext__(), 1)).message == str(n)
-            await asyncio.sleep(0.1)
+            await hub.publish("done", "")
+            # One listener hands events out in order: "done" comes after all 25.
+            assert (await asyncio.wait_for(witness.__anext__(), 1)).channel == "done"
 
             with pytest.raises(SubscriptionEnded, match="too far behind"):
                 await asyncio.wait_for(slow.__anext__(), 1)
