@@ -156,6 +156,15 @@ class ServerProcess:
         async with httpx.AsyncClient(base_url=self.url) as client:
             return await subscriptions_started(client)
 
+    async def wait_subscriptions_started(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until the process has subscribed `count` subscriptions at its broadcaster
+        since it started, for clients the test does not drive itself (a page, a script)."""
+
+        async def reached() -> bool:
+            return await self.subscriptions_started() >= count
+
+        await eventually(reached, timeout=timeout)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

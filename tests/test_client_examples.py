@@ -8,7 +8,7 @@ import sys
 
 from portal.demo import load_demo_data
 from resolvers.services import Services
-from tests.support import ROOT, GraphQL, ServerProcess, eventually
+from tests.support import ROOT, GraphQL, ServerProcess
 
 EXAMPLES = ROOT / "client-examples" / "python"
 
@@ -38,11 +38,7 @@ async def test_the_listener_prints_the_changes_the_booking_script_makes(
     assert listener.stdout is not None
     first_line = await asyncio.wait_for(listener.stdout.readline(), 30)
     assert b"Listening to slot changes" in first_line
-
-    async def subscribed() -> bool:
-        return await server.subscriptions_started() > started
-
-    await eventually(subscribed, timeout=30)
+    await server.wait_subscriptions_started(started + 1, timeout=30)
 
     booking = await run_example("book_for_family.py", server)
     printed, _ = await asyncio.wait_for(booking.communicate(), 60)
