@@ -137,7 +137,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await _shut_down(tasks, hub, database)
 
     async def health(_request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+        """Up, with this process's live subscriptions: those open now, and those started
+        since it began (each counted once subscribed at the broadcaster)."""
+        return JSONResponse(
+            {
+                "status": "ok",
+                "subscriptions": hub.subscriber_count(),
+                "subscriptionsStarted": hub.subscriptions_started,
+            }
+        )
 
     app = Starlette(
         routes=[

@@ -114,6 +114,10 @@ class Hub(Broadcast):
         self.queue_size = queue_size
         self.prefix = prefix
         self._queues: dict[str, set[_Inbox]] = {}
+        self._membership = asyncio.Lock()
+        self._subscribed: set[_Inbox] = set()
+        #: Subscriptions that reached the backend since start; only ever rises.
+        self.subscriptions_started = 0
 
     def wire_channel(self, channel: str) -> str:
         """The channel's name on the wire: this deployment's prefix, then the name."""
@@ -142,36 +146,54 @@ class Hub(Broadcast):
 
     @contextlib.asynccontextmanager
     async def listen(self, channels: Iterable[str]) -> AsyncIterator[Subscriber]:
-        """One bounded queue fed by every named channel, each event once."""
+        """One bounded queue fed by every named channel, each event once.
+
+        Joining and leaving take turns (`_membership`), so nobody joins a channel whose
+        backend SUBSCRIBE is still under way, or that is being unsubscribed. The
+        subscriber counts only once every channel is subscribed at the backend: from
+        then on, anything published on them reaches it.
+        """
         names = [self.wire_channel(c) for c in dict.fromkeys(channels)]
         inbox = _Inbox(self.queue_size, several_channels=len(names) > 1)
         joined: list[str] = []
-        try:
-            for name in names:
-                members = self._queues.setdefault(name, set())
-                first = not members
-                members.add(inbox)
-                joined.append(name)
-                if first:
-                    try:
+        async with self._membership:
+            try:
+                for name in names:
+                    members = self._queues.setdefault(name, set())
+                    members.add(inbox)
+                    joined.append(name)
+                    if len(members) == 1:
                         await self._backend.subscribe(name)
-                    except Exception as error:
-                        log.warning("Could not subscribe to %s: %s", name, error)
-                        raise SubscriptionEnded(
-                            "live updates are unavailable for a moment; try again shortly"
-                        ) from None
+            except BaseException as error:
+                await self._leave(inbox, joined)
+                if not isinstance(error, Exception):
+                    raise
+                log.warning("Could not subscribe to %s: %s", joined[-1], error)
+                raise SubscriptionEnded(
+                    "live updates are unavailable for a moment; try again shortly"
+                ) from None
+        self._subscribed.add(inbox)
+        self.subscriptions_started += 1
+        try:
             yield Subscriber(inbox.queue)
         finally:
-            for name in joined:
-                members = self._queues.get(name, set())
-                members.discard(inbox)
-                if not members:
-                    self._queues.pop(name, None)
-                    with contextlib.suppress(Exception):
-                        await self._backend.unsubscribe(name)
+            self._subscribed.discard(inbox)
+            async with self._membership:
+                await self._leave(inbox, joined)
+
+    async def _leave(self, inbox: _Inbox, names: list[str]) -> None:
+        """Take the inbox off its channels; the last one out unsubscribes the backend."""
+        for name in names:
+            members = self._queues.get(name, set())
+            members.discard(inbox)
+            if not members:
+                self._queues.pop(name, None)
+                with contextlib.suppress(Exception):
+                    await self._backend.unsubscribe(name)
 
     def subscriber_count(self) -> int:
-        return len({id(inbox) for members in self._queues.values() for inbox in members})
+        """Live subscribers, each subscribed at the backend on all of its channels."""
+        return len(self._subscribed)
 
     async def _listener(self) -> None:
         while True:

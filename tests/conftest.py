@@ -19,7 +19,14 @@ from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
 from tests.mailbox import Mailbox
-from tests.support import GraphQL, ServerProcess, broadcast_url, database_url, wipe
+from tests.support import (
+    GraphQL,
+    ServerProcess,
+    broadcast_url,
+    database_url,
+    settle_outbox,
+    wipe,
+)
 
 #: Tiers, by folder: `pytest -m unit` (no database, seconds), `api` (the in-process app on
 #: the database under test), `live` (real server processes, Redis, SMTP) and `browser`.
@@ -57,6 +64,7 @@ def smtp_server() -> Iterator[Mailbox]:
 def mailbox(smtp_server: Mailbox, deps: Deps) -> Mailbox:
     """The SMTP server, emptied for this test (after the database was wiped)."""
     smtp_server.received.clear()
+    smtp_server.database = deps.database
     return smtp_server
 
 
@@ -91,6 +99,7 @@ async def deps(app_and_deps: tuple[object, Deps]) -> AsyncIterator[Deps]:
     """The in-process service, on a database emptied for this test. Afterwards, whatever
     the test did, no two live appointments of a practitioner may overlap."""
     deps = app_and_deps[1]
+    await settle_outbox(deps.database)
     await wipe(deps.database)
     await factories.clinic(deps)
     yield deps

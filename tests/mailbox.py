@@ -11,7 +11,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from tests.support import free_port
+from persistence.database import Database
+from tests.support import free_port, unsent_emails
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Mailbox:
         self.url = f"smtp://127.0.0.1:{self.port}"
         self.received: list[Received] = []
         self._controller: Controller | None = None
+        #: The database whose outbox the senders deliver to this server.
+        self.database: Database | None = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=default)
@@ -57,13 +60,15 @@ class Mailbox:
         return [r for r in self.received if address in r.to]
 
     async def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
-        """Wait until at least `count` messages arrived, then a moment for any extra one."""
+        """Wait until at least `count` messages arrived and the outbox has nothing left
+        to send: then every email queued so far is here, and no other is on its way."""
+        assert self.database is not None, "the mailbox fixture names the outbox's database"
         deadline = asyncio.get_running_loop().time() + timeout
-        while len(self.received) < count:
+        while len(self.received) < count or await unsent_emails(self.database):
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(
-                    f"expected {count} emails, got {[r.subject for r in self.received]}"
+                    f"expected {count} emails and an empty outbox, got "
+                    f"{[r.subject for r in self.received]}"
                 )
             await asyncio.sleep(0.05)
-        await asyncio.sleep(0.3)
         return list(self.received)

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from persistence.database import Database
-from persistence.models import Base
+from persistence.models import Base, OutboxRow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +51,39 @@ async def wipe(database: Database) -> None:
                 await conn.execute(text(f'DELETE FROM "{name}"'))
         else:
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+async def unsent_emails(database: Database) -> list[OutboxRow]:
+    """Outbox rows not yet sent. A row is marked sent only after the SMTP server accepted
+    it, so when none is left every email queued so far has been delivered."""
+    async with database.reader() as session:
+        query = select(OutboxRow).where(OutboxRow.sent_at.is_(None)).order_by(OutboxRow.id)
+        return list((await session.execute(query)).scalars())
+
+
+async def emails_on_their_way(database: Database) -> int:
+    """Outbox rows a sender will deliver any moment: never tried yet, or claimed now.
+    (A failed one waits out its backoff; a wipe may take it.)"""
+    async with database.reader() as session:
+        query = (
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(
+                OutboxRow.sent_at.is_(None),
+                (OutboxRow.attempts == 0) | (OutboxRow.claimed_until > datetime.now(UTC)),
+            )
+        )
+        return int((await session.execute(query)).scalar_one())
+
+
+async def settle_outbox(database: Database, timeout: float = 5.0) -> None:
+    """Before a wipe: let the last test's emails arrive, so none lands in the next test's
+    mailbox. Gives up quietly after `timeout` (a sender killed mid-send holds its claim)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while await emails_on_their_way(database):
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.02)
 
 
 class GraphQLError(AssertionError):
@@ -115,6 +152,19 @@ class ServerProcess:
             time.sleep(0.1)
         raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
 
+    async def subscriptions_started(self) -> int:
+        async with httpx.AsyncClient(base_url=self.url) as client:
+            return await subscriptions_started(client)
+
+    async def wait_subscriptions_started(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until the process has subscribed `count` subscriptions at its broadcaster
+        since it started, for clients the test does not drive itself (a page, a script)."""
+
+        async def reached() -> bool:
+            return await self.subscriptions_started() >= count
+
+        await eventually(reached, timeout=timeout)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -128,6 +178,14 @@ class ServerProcess:
         self.process.kill()
         self.process.wait()
         self._log.close()
+
+
+async def subscriptions_started(client: httpx.AsyncClient) -> int:
+    """How many subscriptions the server process has subscribed at its broadcaster since
+    it started (its /health); the figure only rises."""
+    response = await client.get("/health")
+    assert response.status_code == 200, response.text
+    return int(response.json()["subscriptionsStarted"])
 
 
 async def eventually(check: Any, timeout: float = 5.0, interval: float = 0.05) -> Any:
@@ -150,6 +208,9 @@ class LiveSocket:
         self.token = token
         self._ids = iter(range(1, 10**6))
         self.ws: Any = None
+        parts = urlsplit(url)
+        self.server_url = f"{'https' if parts.scheme == 'wss' else 'http'}://{parts.netloc}"
+        self._early: deque[dict[str, Any]] = deque()
 
     async def __aenter__(self) -> LiveSocket:
         import websockets
@@ -172,6 +233,11 @@ class LiveSocket:
 
     async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
         """The next message other than keep-alive pings."""
+        if self._early:
+            return self._early.popleft()
+        return await self._receive(timeout)
+
+    async def _receive(self, timeout: float) -> dict[str, Any]:
         import json
 
         while True:
@@ -183,15 +249,31 @@ class LiveSocket:
                 continue
             return message
 
-    async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
-        op_id = str(next(self._ids))
-        await self.send(
-            {
-                "id": op_id,
-                "type": "subscribe",
-                "payload": {"query": query, "variables": variables or {}},
-            }
-        )
+    async def subscribe(
+        self, query: str, variables: dict[str, Any] | None = None, timeout: float = 10.0
+    ) -> str:
+        """Start a subscription and return once the server has subscribed it at its
+        broadcaster (its count of started subscriptions rose), so that whatever happens
+        next reaches it — or once the server answered it instead (a refusal, an error),
+        which `receive` then returns first. Subscribe one at a time per server."""
+        async with httpx.AsyncClient(base_url=self.server_url) as server:
+            before = await subscriptions_started(server)
+            op_id = str(next(self._ids))
+            await self.send(
+                {
+                    "id": op_id,
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables or {}},
+                }
+            )
+            deadline = asyncio.get_running_loop().time() + timeout
+            while await subscriptions_started(server) <= before:
+                if any(m.get("id") == op_id for m in self._early):
+                    return op_id
+                if asyncio.get_running_loop().time() > deadline:
+                    raise AssertionError(f"the server did not subscribe {op_id} in {timeout}s")
+                with contextlib.suppress(TimeoutError):
+                    self._early.append(await self._receive(timeout=0.01))
         return op_id
 
     async def next_data(self, timeout: float = 5.0) -> dict[str, Any]:
@@ -201,10 +283,6 @@ class LiveSocket:
             raise AssertionError(f"expected data, got {message}")
         return message["payload"]["data"]
 
-    async def silent_for(self, seconds: float) -> bool:
-        """True when no message (other than pings) arrives for that long."""
-        try:
-            message = await self.receive(timeout=seconds)
-        except TimeoutError:
-            return True
-        raise AssertionError(f"expected silence, got {message}")
+    def answered(self) -> bool:
+        """Whether a message has already arrived that `receive` will return."""
+        return bool(self._early)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from resolvers.deps import Deps
@@ -222,7 +221,6 @@ async def test_the_patient_portal_hears_every_visit_status_change(
     visit = (await book(server_gql, c, factories.slot_start(days=3)))["id"]
     async with LiveSocket(server.ws_url, c.user.token) as portal:
         await portal.subscribe("subscription { myAppointmentUpdates { id visitStatus } }")
-        await asyncio.sleep(0.2)
         seen = []
         for mutation, token in (
             (CONFIRM, c.user.token),

@@ -65,10 +65,13 @@ async def test_a_held_slot_vanishes_from_the_other_page_and_the_panel_accepts_th
     second = await factories.user(deps, patients=(paul,), name="Paul Becker")
     desk = await factories.staff(deps)
 
+    started = await server.subscriptions_started()
     page_a = await signed_in(browser, f"{server.url}/book/", first.user.email)
     page_b = await signed_in(browser, f"{server.url}/book/", second.user.email)
     for page in (page_a, page_b):
         await expect(page.locator("#slots button.slot").first).to_be_visible(timeout=10_000)
+    # Each page listens to its own appointments and to the slots it shows.
+    await server.wait_subscriptions_started(started + 4)
     await snap(page_a, "01-page-a-slots")
     await snap(page_b, "01-page-b-slots")
 
@@ -82,8 +85,10 @@ async def test_a_held_slot_vanishes_from_the_other_page_and_the_panel_accepts_th
     await snap(page_a, "02-page-a-held")
     await snap(page_b, "02-page-b-slot-gone")
 
+    started = await server.subscriptions_started()
     panel = await signed_in(browser, f"{server.url}/panel/", desk.user.email)
     await expect(panel.locator("#pending-message")).to_have_text("Nothing waiting", timeout=10_000)
+    await server.wait_subscriptions_started(started + 1)
     await page_a.fill("#note", "Knee hurts")
     await page_a.click("#request")
     await expect(page_a.locator("#status")).to_contain_text("REQUESTED", timeout=5_000)

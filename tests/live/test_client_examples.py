@@ -33,11 +33,12 @@ async def test_the_listener_prints_the_changes_the_booking_script_makes(
         for p in (await server_gql("{ practitioners { id name } }"))["practitioners"]
         if p["name"] == "Maria Keller"
     )
+    started = await server.subscriptions_started()
     listener = await run_example("listen_to_slots.py", server, maria["id"], "--count", "2")
     assert listener.stdout is not None
     first_line = await asyncio.wait_for(listener.stdout.readline(), 30)
     assert b"Listening to slot changes" in first_line
-    await asyncio.sleep(0.5)
+    await server.wait_subscriptions_started(started + 1, timeout=30)
 
     booking = await run_example("book_for_family.py", server)
     printed, _ = await asyncio.wait_for(booking.communicate(), 60)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
@@ -42,7 +40,6 @@ async def test_the_staff_panel_hears_a_new_request_live(server: ServerProcess, d
     desk = await factories.staff(deps)
     async with LiveSocket(server.ws_url, desk.token) as panel:
         await panel.subscribe(STAFF_NOTIFICATIONS)
-        await asyncio.sleep(0.2)
         appointment_id, _ = await request_through(server.url, deps)
 
         notice = (await panel.next_data())["staffNotifications"]
@@ -63,7 +60,6 @@ async def test_the_staff_panel_hears_registrations_and_provisional_bookings(
     diary = await factories.online_practitioner(deps)
     async with LiveSocket(server.ws_url, desk.token) as panel:
         await panel.subscribe(STAFF_NOTIFICATIONS)
-        await asyncio.sleep(0.2)
         signed = (await server_gql(REGISTER, {"email": "newcomer@example.com"}))["register"]
         registration = (await panel.next_data())["staffNotifications"]
         held = await hold(server_gql, diary, factories.slot_start(), signed["token"])
@@ -114,7 +110,6 @@ async def test_the_patient_portal_hears_accept_and_reject_live(
     first_id, user = await request_through(server.url, deps)
     async with LiveSocket(server.ws_url, user.token) as portal:
         await portal.subscribe(MY_UPDATES)
-        await asyncio.sleep(0.2)
 
         await server_gql(ACCEPT, {"id": first_id}, token=desk.token)
         accepted = (await portal.next_data())["myAppointmentUpdates"]
@@ -133,7 +128,6 @@ async def test_the_patient_portal_hears_accept_and_reject_live(
     )["request"]
     async with LiveSocket(server.ws_url, user.token) as portal:
         await portal.subscribe(MY_UPDATES)
-        await asyncio.sleep(0.2)
         await server_gql(
             REJECT, {"id": second["id"], "reason": "On leave", "notify": False}, token=desk.token
         )
@@ -148,7 +142,6 @@ async def test_a_panel_on_one_process_hears_a_request_made_through_the_other(
     desk = await factories.staff(deps)
     async with LiveSocket(two_servers[0].ws_url, desk.token) as panel:
         await panel.subscribe(STAFF_NOTIFICATIONS)
-        await asyncio.sleep(0.3)
         appointment_id, _ = await request_through(two_servers[1].url, deps)
 
         notice = (await panel.next_data())["staffNotifications"]

@@ -14,12 +14,18 @@ async def test_a_subscriber_too_slow_to_keep_up_is_ended_instead_of_growing_with
     hub = Hub("memory://", queue_size=10)
     await hub.connect()
     try:
-        async with hub.listen(["slow"]) as slow, hub.listen(["slow"]) as keeping_up:
+        async with (
+            hub.listen(["slow"]) as slow,
+            hub.listen(["slow"]) as keeping_up,
+            hub.listen(["done"]) as witness,
+        ):
             for n in range(25):
                 await hub.publish("slow", str(n))
                 if n < 5:
                     assert (await asyncio.wait_for(keeping_up.__anext__(), 1)).message == str(n)
-            await asyncio.sleep(0.1)
+            await hub.publish("done", "")
+            # One listener hands events out in order: "done" comes after all 25.
+            assert (await asyncio.wait_for(witness.__anext__(), 1)).channel == "done"
 
             with pytest.raises(SubscriptionEnded, match="too far behind"):
                 await asyncio.wait_for(slow.__anext__(), 1)
@@ -50,5 +56,45 @@ async def test_an_interruption_ends_every_subscription_with_a_reason() -> None:
             for subscriber in (first, second):
                 with pytest.raises(SubscriptionEnded, match="interrupted"):
                     await asyncio.wait_for(subscriber.__anext__(), 1)
+    finally:
+        await hub.disconnect()
+
+
+async def test_a_subscriber_counts_only_once_the_backend_has_subscribed_all_its_channels() -> None:
+    hub = Hub("memory://")
+    await hub.connect()
+    subscribe_at_backend = hub._backend.subscribe
+    asked: list[str] = []
+    asked_for_b, let_b_through = asyncio.Event(), asyncio.Event()
+
+    async def slow_on_b(channel: str) -> None:
+        asked.append(channel)
+        if channel == "b":
+            asked_for_b.set()
+            await let_b_through.wait()
+        await subscribe_at_backend(channel)
+
+    hub._backend.subscribe = slow_on_b  # type: ignore[method-assign]
+    try:
+        inside = asyncio.Event()
+
+        async def listen() -> None:
+            async with hub.listen(["a", "b"]):
+                inside.set()
+                await asyncio.Event().wait()
+
+        listener = asyncio.create_task(listen())
+        await asyncio.wait_for(asked_for_b.wait(), 1)
+        assert (hub.subscriber_count(), hub.subscriptions_started) == (0, 0)
+
+        let_b_through.set()
+        await asyncio.wait_for(inside.wait(), 1)
+        assert (hub.subscriber_count(), hub.subscriptions_started) == (1, 1)
+        assert asked == ["a", "b"]
+
+        listener.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await listener
+        assert (hub.subscriber_count(), hub.subscriptions_started) == (0, 1)
     finally:
         await hub.disconnect()
