@@ -105,6 +105,13 @@ def may_see_practitioners_offline(actor: Actor | None) -> bool:
     return is_staff(actor)
 
 
+def may_verify_email(actor: Actor | None, user_id: int) -> bool:
+    """A verification link proves the address for the account it was sent for, and only
+    that account, signed in, may use it: whoever registers with another's address cannot
+    have its owner confirm it with one careless click."""
+    return actor is not None and actor.user_id == user_id
+
+
 def may_see_verification_codes(actor: Actor | None) -> bool:
     """Invitation codes are read out by staff on the phone, never shown to users."""
     return is_staff(actor)

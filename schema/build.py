@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 from domain.errors import DomainError
 from schema.accounts.mutation import AccountsMutation
 from schema.accounts.query import AccountsQuery
+from schema.accounts.verification import VerificationMutation
 from schema.answers.mutation import AnswersMutation
 from schema.answers.query import AnswersQuery
 from schema.answers.subscription import AnswersSubscription
@@ -88,7 +89,15 @@ class QueryLimits(AddValidationRules):
 #: classes here and nowhere else.
 Query = merge_types("Query", (AccountsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery))
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, BookingMutation, AnswersMutation, VisitsMutation, SetupMutation)
+    "Mutation",
+    (
+        AccountsMutation,
+        BookingMutation,
+        AnswersMutation,
+        VisitsMutation,
+        SetupMutation,
+        VerificationMutation,
+    ),
 )
 Subscription = merge_types(
     "Subscription", (BookingSubscription, AnswersSubscription, VisitsSubscription)
