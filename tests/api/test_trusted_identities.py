@@ -1,5 +1,5 @@
 """Verified identifiers decide, typed ones only suggest: no record changes hands because
-someone typed its patient's name, birth date and phone."""
+someone typed its patient's name, birth date and phone, or holds a forwarded link."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from resolvers.deps import Deps
 from tests import factories
-from tests.api.test_email_verification import verify_through_email
+from tests.api.test_accounts import ACCEPT_INVITATION, INVITE, token_of
+from tests.api.test_email_verification import verification_emails, verify_through_email
 from tests.api.test_holds import REQUEST, hold
 from tests.mailbox import Mailbox
 from tests.support import GraphQL
@@ -26,6 +27,9 @@ PATIENT_USERS = '{ patients(search: "schmidt") { id users { email } } }'
 APPOINTMENT = "query($id: ID!) { appointment(id: $id) { status patient { id provisional } } }"
 VISITS = 'query($p: ID!) { visits(patientId: $p, from: "2020-01-01T00:00:00Z", to: "2035-01-01T00:00:00Z") { id } }'
 MATCHES = "query($id: ID!) { patientMatches(patientId: $id) { patient { id } grade verifiedOn } }"
+INVITATIONS = (
+    "query($p: ID!) { invitations(patientId: $p) { state } patients { id invitationStatus } }"
+)
 ACCEPT_FULL = """
 mutation Accept($id: ID!, $patientId: ID) {
   accept(appointmentId: $id, patientId: $patientId) {
@@ -161,3 +165,94 @@ async def test_staff_may_choose_a_record_without_proof_and_are_told_it_is_unconf
         "identityConfirmed": False,
         "patient": {"id": str(anna.id)},
     }
+
+
+# ---------------------------------------------------------------- invitations
+
+
+async def invite(gql: GraphQL, desk: factories.SignedInUser, patient_id: int, email: str) -> dict:
+    invitation = (
+        await gql(
+            INVITE, {"patientId": str(patient_id), "email": email, "code": False}, token=desk.token
+        )
+    )["invite"]
+    assert invitation["__typename"] == "Invitation"
+    return invitation
+
+
+async def test_a_forwarded_invitation_link_is_not_found_for_another_account(
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
+) -> None:
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps, name="Mia Schmidt", email=None, birth_date=date(2015, 9, 3))
+    invitation = await invite(gql, desk, mia.id, "anna@example.com")
+    other = (await gql(REGISTER, {"email": "other@example.com", "name": "Someone Else"}))[
+        "register"
+    ]
+    await verify_through_email(gql, mailbox, "other@example.com", other["token"])
+
+    answer = (
+        await gql(ACCEPT_INVITATION, {"token": token_of(invitation["link"])}, token=other["token"])
+    )["acceptInvitation"]
+
+    assert answer["__typename"] == "NotFound"
+    names = [p["name"] for p in (await gql(MY_PATIENTS, token=other["token"]))["me"]["patients"]]
+    assert names == ["Someone Else"]
+    status = await gql(INVITATIONS, {"p": str(mia.id)}, token=desk.token)
+    assert status["invitations"] == [{"state": "PENDING"}]
+    assert {"id": str(mia.id), "invitationStatus": "INVITED"} in status["patients"]
+
+
+async def test_the_invitee_accepts_once_they_have_verified_the_invited_email(
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
+) -> None:
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps, name="Mia Schmidt", email=None, birth_date=date(2015, 9, 3))
+    invitation = await invite(gql, desk, mia.id, "anna@example.com")
+    invited = (await mailbox.wait_for(1))[0]
+    anna = (await gql(REGISTER, {"email": "anna@example.com", "name": "Anna Schmidt"}))["register"]
+    link = {"token": token_of(invited.text())}
+
+    before = (await gql(ACCEPT_INVITATION, link, token=anna["token"]))["acceptInvitation"]
+    await verify_through_email(gql, mailbox, "anna@example.com", anna["token"])
+    after = (await gql(ACCEPT_INVITATION, link, token=anna["token"]))["acceptInvitation"]
+
+    assert invited.to == ["anna@example.com"]
+    assert invitation["link"] in invited.text() and invitation["link"] in invited.html()
+    verification = (await verification_emails(mailbox, "anna@example.com"))[0]
+    assert verification.text() and verification.html()
+    assert (before["__typename"], after["__typename"]) == ("NotFound", "Patient")
+    assert "confirm it" in before["message"]
+    names = {p["name"] for p in (await gql(MY_PATIENTS, token=anna["token"]))["me"]["patients"]}
+    assert names == {"Anna Schmidt", "Mia Schmidt"}
+
+
+async def test_an_invitation_with_a_code_still_needs_the_code_even_from_the_invitee(
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
+) -> None:
+    desk = await factories.staff(deps)
+    mia = await factories.patient(deps, name="Mia Schmidt", email=None)
+    invitation = (
+        await gql(
+            INVITE,
+            {"patientId": str(mia.id), "email": "anna@example.com", "code": True},
+            token=desk.token,
+        )
+    )["invite"]
+    anna = (await gql(REGISTER, {"email": "anna@example.com", "name": "Anna Schmidt"}))["register"]
+    await verify_through_email(gql, mailbox, "anna@example.com", anna["token"])
+    token = token_of(invitation["link"])
+
+    without = (await gql(ACCEPT_INVITATION, {"token": token}, token=anna["token"]))[
+        "acceptInvitation"
+    ]
+    with_code = (
+        await gql(
+            ACCEPT_INVITATION,
+            {"token": token, "code": invitation["verificationCode"]},
+            token=anna["token"],
+        )
+    )["acceptInvitation"]
+
+    assert without["__typename"] == "VerificationFailed"
+    assert with_code == {"__typename": "Patient", "id": str(mia.id), "name": "Mia Schmidt"}

@@ -1,4 +1,4 @@
-"""Email verification links, and who may use one."""
+"""Email verification links and the two questions the policy answers about identities."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from domain import verification as rules
 from domain.actors import Actor, UserKind
 from domain.errors import NotFound
 from domain.invitations import invitation_token
-from domain.policy import may_verify_email
+from domain.policy import may_accept_invitation, may_verify_email
 
 SECRET = "test-secret"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -77,3 +77,10 @@ def test_only_the_account_a_link_was_sent_for_may_use_it() -> None:
     assert may_verify_email(lena, 1)
     assert not may_verify_email(staff, 1)
     assert not may_verify_email(None, 1)
+
+
+def test_an_invitation_is_for_the_proved_invitee_or_the_holder_of_its_code() -> None:
+    assert may_accept_invitation("anna@example.com", "Anna@example.com", code_verified=False)
+    assert not may_accept_invitation("anna@example.com", None, code_verified=False)
+    assert not may_accept_invitation("anna@example.com", "other@example.com", code_verified=False)
+    assert may_accept_invitation("anna@example.com", None, code_verified=True)
