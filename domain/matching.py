@@ -5,11 +5,17 @@ accents, punctuation and word order; phones compare on their last nine digits. W
 name 0.4, birth date 0.3, email 0.15, phone 0.15 (a field missing on either side neither
 adds nor contradicts).
 
-- CERTAIN: name and birth date agree, and email or phone too.
-- PROBABLE: name and birth date agree; or name, email and phone agree.
+What a registrant types about themself (name, birth date, phone, an email not yet
+confirmed) anyone could type: it suggests, it never decides. Only an email the registrant
+has proved (`email_verified`, by the link sent to it) that equals the record's email on
+file is a verified agreement (`verified_on`).
+
+- CERTAIN: name and birth date agree, and the registrant's verified email is the record's.
+- PROBABLE: name and birth date agree (with or without phone or an unverified email); or
+  name, email and phone agree.
 - POSSIBLE: any other agreement worth at least 0.4 (e.g. the name alone), or email and
   phone both agreeing (0.3, the one agreement below 0.4 still shown to staff).
-- Anything else is no match: a shared family email alone (0.15) is none.
+- Anything else is no match: a shared family email alone (0.15) is none, verified or not.
 - Two different birth dates rule a match out, unless email and phone both agree
   (then POSSIBLE at most).
 
@@ -42,6 +48,8 @@ class PersonDetails:
     birth_date: date | None
     email: str | None
     phone: str | None
+    #: The person proved they read `email` (for a registrant: the verification link).
+    email_verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class Match:
     score: float
     grade: MatchGrade
     matched_on: tuple[str, ...]
+    #: Of `matched_on`, the facts the registrant proved rather than typed.
+    verified_on: tuple[str, ...] = ()
 
 
 def normalize_name(name: str) -> tuple[str, ...]:
@@ -88,12 +98,14 @@ def _agreements(a: PersonDetails, b: PersonDetails) -> tuple[set[str], bool]:
     return agree, birth_conflict
 
 
-def _grade(agree: set[str], birth_conflict: bool, score: float) -> MatchGrade | None:
+def _grade(
+    agree: set[str], verified: set[str], birth_conflict: bool, score: float
+) -> MatchGrade | None:
     contact = {"email", "phone"}
     if birth_conflict:
         return MatchGrade.POSSIBLE if contact <= agree else None
     if {"name", "birthDate"} <= agree:
-        return MatchGrade.CERTAIN if agree & contact else MatchGrade.PROBABLE
+        return MatchGrade.CERTAIN if "email" in verified else MatchGrade.PROBABLE
     if {"name"} | contact <= agree:
         return MatchGrade.PROBABLE
     if score >= THRESHOLD - 1e-9 or contact <= agree:
@@ -102,13 +114,16 @@ def _grade(agree: set[str], birth_conflict: bool, score: float) -> MatchGrade | 
 
 
 def score(candidate: PersonDetails, existing: PersonDetails) -> Match | None:
+    """How `candidate` (the registrant) matches `existing` (a record on file)."""
     agree, birth_conflict = _agreements(candidate, existing)
+    verified = {"email"} & agree if candidate.email_verified else set()
     total = round(sum(WEIGHTS[f] for f in agree), 3)
-    grade = _grade(agree, birth_conflict, total)
+    grade = _grade(agree, verified, birth_conflict, total)
     if grade is None:
         return None
     matched_on = tuple(f for f in WEIGHTS if f in agree)
-    return Match(existing.id, total, grade, matched_on)
+    verified_on = tuple(f for f in matched_on if f in verified)
+    return Match(existing.id, total, grade, matched_on, verified_on)
 
 
 def find_matches(candidate: PersonDetails, existing: Iterable[PersonDetails]) -> list[Match]:
@@ -117,5 +132,6 @@ def find_matches(candidate: PersonDetails, existing: Iterable[PersonDetails]) ->
 
 
 def choose_automatically(matches: Iterable[Match]) -> Match | None:
-    certain = [m for m in matches if m.grade is MatchGrade.CERTAIN]
+    """The one CERTAIN match, resting on a verified email; else None (a person chooses)."""
+    certain = [m for m in matches if m.grade is MatchGrade.CERTAIN and "email" in m.verified_on]
     return certain[0] if len(certain) == 1 else None

@@ -127,6 +127,24 @@ def cancelled_by_clinic(to: str, visit: VisitFacts, reason: str | None) -> Email
     )
 
 
+def email_verification(
+    to: str, clinic_name: str, link: str, expires: datetime, zone: ZoneInfo
+) -> Email:
+    return _email(
+        "email_verification",
+        to,
+        f"{clinic_name}: please confirm your email address",
+        [
+            f"Please confirm that this is your email address for {clinic_name}'s patient portal.",
+            f"Open this link while signed in to your portal account: {link}",
+            f"The link works once and until {expires.astimezone(zone):%d %B %Y, %H:%M} ({zone.key}).",
+            "If you did not create an account, ignore this email: without the link nobody"
+            " can use this address as yours.",
+        ],
+        [],
+    )
+
+
 def invitation(
     to: str,
     clinic_name: str,

@@ -13,6 +13,7 @@ from typing import Protocol, TypeVar
 
 from domain.actors import Actor
 from domain.errors import NotAllowed
+from domain.verification import same_email
 
 
 def require_signed_in(actor: Actor | None) -> Actor:
@@ -103,6 +104,21 @@ def visible_users(actor: Actor | None, users: Iterable[U]) -> list[U]:
 def may_see_practitioners_offline(actor: Actor | None) -> bool:
     """Practitioners without online access are the clinic's business."""
     return is_staff(actor)
+
+
+def may_verify_email(actor: Actor | None, user_id: int) -> bool:
+    """A verification link proves the address for the account it was sent for, and only
+    that account, signed in, may use it: whoever registers with another's address cannot
+    have its owner confirm it with one careless click."""
+    return actor is not None and actor.user_id == user_id
+
+
+def may_accept_invitation(
+    invited_email: str, verified_email: str | None, *, code_verified: bool
+) -> bool:
+    """An invitation is for the account that proved the invited address, or for whoever
+    gave the verification code staff read out on the phone; a forwarded link is no one's."""
+    return code_verified or same_email(invited_email, verified_email)
 
 
 def may_see_verification_codes(actor: Actor | None) -> bool:

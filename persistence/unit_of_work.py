@@ -15,6 +15,7 @@ from persistence.repositories.invitations import InvitationRepository
 from persistence.repositories.outbox import OutboxRepository
 from persistence.repositories.patients import PatientRepository
 from persistence.repositories.users import UserRepository
+from persistence.repositories.verifications import EmailVerificationRepository
 
 
 class SqlUnitOfWork:
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
     users: UserRepository
     invitations: InvitationRepository
     outbox: OutboxRepository
+    verifications: EmailVerificationRepository
 
     def __init__(self, database: Database, *, write: bool = True) -> None:
         self._database = database
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
         self.users = UserRepository(session)
         self.invitations = InvitationRepository(session)
         self.outbox = OutboxRepository(session, skip_locked=not self._database.is_sqlite)
+        self.verifications = EmailVerificationRepository(session)
         return self
 
     async def __aexit__(

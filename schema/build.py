@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from schema.accounts.clinic_users import ClinicUsersMutation
 from schema.accounts.mutation import AccountsMutation
 from schema.accounts.query import AccountsQuery
+from schema.accounts.verification import VerificationMutation
 from schema.answers.mutation import AnswersMutation
 from schema.answers.query import AnswersQuery
 from schema.answers.subscription import AnswersSubscription
@@ -99,6 +100,7 @@ Mutation = merge_types(
         AnswersMutation,
         VisitsMutation,
         SetupMutation,
+        VerificationMutation,
     ),
 )
 Subscription = merge_types(

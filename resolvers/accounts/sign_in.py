@@ -22,6 +22,7 @@ from domain.validation import (
 )
 from persistence.models import PatientRow, UserRow
 from resolvers.accounts.tokens import issue_token
+from resolvers.accounts.verify_email import send_verification_link
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import StaffNotificationKind, StaffNotified
@@ -79,6 +80,7 @@ async def register(
         )
         await uow.users.link(user.id, patient.id)
         token = issue_token(uow, user.id, now)
+        await send_verification_link(deps, uow, user, now)
         uow.emit(StaffNotified(StaffNotificationKind.NEW_REGISTRATION, now, patient_id=patient.id))
         await uow.commit()
     return SignedIn(token, user)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.actors import Actor
 from domain.errors import found
 from domain.matching import Match, find_matches
 from domain.policy import require_staff
 from domain.validation import parse_id
+from domain.verification import proved
 from persistence.models import PatientRow
 from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.accounts.admission import details
@@ -23,8 +24,14 @@ class FoundMatch:
 
 
 async def matches_for(uow: SqlUnitOfWork, provisional: PatientRow) -> list[FoundMatch]:
+    """Records that may be this registrant; their email counts as verified when a user
+    managing the registration proved it."""
     existing = {p.id: p for p in await uow.patients.match_candidates(provisional)}
-    found = find_matches(details(provisional), [details(p) for p in existing.values()])
+    proved_emails = await uow.verifications.verified_emails_of_patient(provisional.id)
+    candidate = replace(
+        details(provisional), email_verified=proved(provisional.email, proved_emails)
+    )
+    found = find_matches(candidate, [details(p) for p in existing.values()])
     return [FoundMatch(existing[m.patient_id], m) for m in found]
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from persistence import batches
 from persistence.models import PatientRow, UserRow
+from persistence.repositories.verifications import users_verified
 from schema.core.loaders import LoaderKey
 
 PATIENT = LoaderKey[int, PatientRow | None](
@@ -17,3 +18,4 @@ PATIENT_USERS = LoaderKey("patient_users", batches.users_of_patients)
 INVITED = LoaderKey[int, bool](
     "invited", lambda db, ids: batches.invited_patients(db, ids, datetime.now(UTC))
 )
+EMAIL_VERIFIED = LoaderKey[int, bool]("email_verified", users_verified)

@@ -12,7 +12,14 @@ from domain.actors import Actor
 from persistence.models import InvitationRow, PatientRow, UserRow
 from resolvers.accounts.invitation_links import InvitationView
 from resolvers.setup import patients
-from schema.accounts.loaders import INVITED, PATIENT, PATIENT_USERS, USER, USER_PATIENTS
+from schema.accounts.loaders import (
+    EMAIL_VERIFIED,
+    INVITED,
+    PATIENT,
+    PATIENT_USERS,
+    USER,
+    USER_PATIENTS,
+)
 from schema.core.context import Info
 from schema.core.enums import InvitationState, InvitationStatus, UserKind
 from schema.core.permissions import guarded
@@ -69,6 +76,12 @@ class User:
         if self.practitioner_id is None:
             return None
         return await load_practitioner(info, self.practitioner_id)
+
+    @strawberry.field(
+        description="True once the user confirmed their current email with the link sent to it (see verifyEmail)."
+    )
+    async def email_verified(self, info: Info) -> bool:
+        return await info.context.loaders[EMAIL_VERIFIED].load(int(self.id))
 
 
 async def load_user(info: Info, user_id: int) -> User | None:

@@ -19,6 +19,9 @@ class PatientMatch:
     )
     grade: MatchGrade
     matched_on: list[str]
+    verified_on: list[str] = strawberry.field(
+        description="Of matchedOn, the facts the registrant proved rather than typed: 'email' when their verified email is the record's. Only such a match is CERTAIN."
+    )
 
     @classmethod
     def from_found(cls, found: FoundMatch) -> PatientMatch:
@@ -27,6 +30,7 @@ class PatientMatch:
             score=round(found.match.score, 3),
             grade=MatchGrade(found.match.grade.value),
             matched_on=list(found.match.matched_on),
+            verified_on=list(found.match.verified_on),
         )
 
 

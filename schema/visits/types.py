@@ -45,6 +45,10 @@ class Appointment:
     note: str | None
     rejection_reason: str | None
     row: strawberry.Private[AppointmentRow]
+    identity_confirmed: bool | None = strawberry.field(
+        default=None,
+        description="Only in accept's answer for an online registration folded into an existing patient: true when the requester's verified email is that patient's email on file, false when staff chose the patient without that proof. Null otherwise.",
+    )
 
     @classmethod
     def from_row(cls, row: AppointmentRow) -> Appointment:

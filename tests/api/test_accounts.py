@@ -173,7 +173,7 @@ async def test_a_used_deleted_or_forged_token_is_not_found(gql: GraphQL, deps: D
     used = (
         await gql(
             INVITE,
-            {"patientId": str(mia.id), "email": "a@example.com", "code": False},
+            {"patientId": str(mia.id), "email": "a@example.com", "code": True},
             token=desk.token,
         )
     )["invite"]
@@ -184,7 +184,14 @@ async def test_a_used_deleted_or_forged_token_is_not_found(gql: GraphQL, deps: D
             token=desk.token,
         )
     )["invite"]
-    await gql(ACCEPT_INVITATION, {"token": token_of(used["link"])}, token=first.token)
+    first_use = (
+        await gql(
+            ACCEPT_INVITATION,
+            {"token": token_of(used["link"]), "code": used["verificationCode"]},
+            token=first.token,
+        )
+    )["acceptInvitation"]
+    assert first_use["__typename"] == "Patient"
     await gql(DELETE, {"id": deleted["id"]}, token=desk.token)
     forged = f"{used['id']}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
@@ -319,11 +326,15 @@ async def test_invitation_status_through_the_life_of_an_invitation(
     again = (
         await gql(
             INVITE,
-            {"patientId": str(anna.id), "email": "anna@example.com", "code": False},
+            {"patientId": str(anna.id), "email": "anna@example.com", "code": True},
             token=desk.token,
         )
     )["invite"]
-    await gql(ACCEPT_INVITATION, {"token": token_of(again["link"])}, token=user.token)
+    await gql(
+        ACCEPT_INVITATION,
+        {"token": token_of(again["link"]), "code": again["verificationCode"]},
+        token=user.token,
+    )
     assert await status() == "ENROLLED"
 
 

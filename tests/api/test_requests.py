@@ -7,6 +7,7 @@ from datetime import date
 
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_email_verification import verify_through_email
 from tests.api.test_holds import REQUEST, free_starts, hold
 from tests.mailbox import Mailbox
 from tests.support import GraphQL, eventually, unsent_emails
@@ -264,14 +265,18 @@ async def provisional_request(
     return signed, patient_id, booked["id"]
 
 
-async def test_a_single_certain_match_is_taken_without_asking(gql: GraphQL, deps: Deps) -> None:
+async def test_a_single_certain_match_is_taken_without_asking(
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
+) -> None:
     existing = await factories.patient(
         deps, name="José Álvarez", birth_date=date(1980, 5, 1), email="jose@example.com"
     )
     desk = await factories.staff(deps)
-    _, provisional_id, appointment_id = await provisional_request(
+    signed, provisional_id, appointment_id = await provisional_request(
         gql, deps, name="jose alvarez", birth=date(1980, 5, 1), email="jose@example.com"
     )
+    # Certain only once the registrant proved the email on file: they open the emailed link.
+    await verify_through_email(gql, mailbox, "jose@example.com", signed["token"])
 
     matches = (await gql(MATCHES, {"id": provisional_id}, token=desk.token))["patientMatches"]
     accepted = (await gql(ACCEPT, {"id": appointment_id}, token=desk.token))["accept"]

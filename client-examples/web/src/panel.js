@@ -7,8 +7,8 @@ const PENDING = `{ pendingRequests { id status start note patient { name provisi
 const NOTIFICATIONS = `subscription { staffNotifications { kind at appointment { id start patient { name } } patient { name } } }`;
 const ACCEPT = `mutation($id: ID!, $patientId: ID, $createPatient: Boolean) {
   accept(appointmentId: $id, patientId: $patientId, createPatient: $createPatient) {
-    __typename ... on Appointment { id status }
-    ... on PatientChoiceRequired { message candidates { patient { id name birthDate email } grade matchedOn } }
+    __typename ... on Appointment { id status identityConfirmed }
+    ... on PatientChoiceRequired { message candidates { patient { id name birthDate email } grade matchedOn verifiedOn } }
     ... on InvalidInput { message field } ... on Problem { message } } }`;
 const REJECT = `mutation($id: ID!, $reason: String, $notify: Boolean!) {
   reject(appointmentId: $id, reason: $reason, notifyPatient: $notify) {
@@ -72,11 +72,14 @@ function requestRow(a) {
 async function accept(id, choice, row) {
   const result = (await graphql(ACCEPT, { id, ...choice }, panel.token)).accept;
   const box = row.querySelector('.choice');
-  if (result.__typename === 'Appointment') return done(row, `Accepted: ${result.status}`);
+  if (result.__typename === 'Appointment') {
+    const unconfirmed = result.identityConfirmed === false ? ' (identity unconfirmed: the requester has not proved the email on file)' : '';
+    return done(row, `Accepted: ${result.status}${unconfirmed}`);
+  }
   if (result.__typename === 'PatientChoiceRequired') {
     box.replaceChildren(result.message, ...result.candidates.map((c) => element('button', {
       onclick: () => accept(id, { patientId: c.patient.id }, row),
-    }, `${c.patient.name} ${c.patient.birthDate ?? ''} (${c.grade}: ${c.matchedOn.join(', ')})`)),
+    }, `${c.patient.name} ${c.patient.birthDate ?? ''} (${c.grade}: ${c.matchedOn.join(', ')}${c.verifiedOn.length ? `; verified: ${c.verifiedOn.join(', ')}` : '; nothing verified'})`)),
     element('button', { onclick: () => accept(id, { createPatient: true }, row) }, 'None of these: new patient'));
     return;
   }

@@ -1,0 +1,77 @@
+"""Email verification: single-use, expiring links that prove an account reads its mailbox.
+
+The link's token is `<id>.<mac>` where mac = HMAC-SHA256(server secret,
+"verify-email:id:nonce"), as invitation links are made (domain/invitations.py) but under
+its own purpose, so no invitation token is ever a verification token. The database holds
+the nonce, never the token. A link verifies the address it was sent to, for the account it
+was sent for; it stops working once used, after `LINK_LIFETIME`, or when the account's
+email is no longer that address.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from domain.errors import NotFound
+
+LINK_LIFETIME = timedelta(hours=24)
+#: A resend within this long after the last link sends nothing new: that link still works.
+RESEND_PAUSE = timedelta(minutes=1)
+
+INVALID = "This verification link is not valid, was used already or has expired."
+
+
+def _mac(secret: str, verification_id: int, nonce: str) -> str:
+    message = f"verify-email:{verification_id}:{nonce}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def verification_token(secret: str, verification_id: int, nonce: str) -> str:
+    return f"{verification_id}.{_mac(secret, verification_id, nonce)}"
+
+
+def token_verification_id(token: str) -> int:
+    """The verification a token names (not yet proof that it is genuine)."""
+    head, _, mac = token.strip().partition(".")
+    if not head.isdigit() or not mac or len(head) > 18:
+        raise NotFound(INVALID)
+    return int(head)
+
+
+def check_token(secret: str, token: str, verification_id: int, nonce: str) -> None:
+    expected = verification_token(secret, verification_id, nonce)
+    if not hmac.compare_digest(token.strip(), expected):
+        raise NotFound(INVALID)
+
+
+def check_usable(
+    *, used_at: datetime | None, expires_at: datetime, sent_to: str, email_now: str, now: datetime
+) -> None:
+    """Used, expired and superseded (the account's email changed) links answer alike."""
+    if used_at is not None or expires_at <= now or not same_email(sent_to, email_now):
+        raise NotFound(INVALID)
+
+
+def same_email(a: str | None, b: str | None) -> bool:
+    """Addresses compare without case or surrounding spaces; a missing one equals none."""
+    if not a or not b:
+        return False
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def proved(email: str | None, proved_emails: Iterable[str]) -> bool:
+    """Whether `email` (say, a record's email on file) is one of the proved addresses."""
+    return any(same_email(email, p) for p in proved_emails)
+
+
+def may_send_again(last_sent: datetime | None, now: datetime) -> bool:
+    return last_sent is None or now - last_sent >= RESEND_PAUSE
+
+
+def link_for(public_url: str, token: str) -> str:
+    return f"{public_url}/verify-email?token={token}"

@@ -1,0 +1,33 @@
+"""verifyEmail and resendVerification: a user proves the email they registered with."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers.accounts import verify_email as verification
+from schema.accounts.types import User
+from schema.core.context import Info
+from schema.core.outcomes import runs
+from schema.core.problems import NotAllowed, NotFound
+
+VerifyEmailResult = Annotated[User | NotAllowed | NotFound, strawberry.union("VerifyEmailResult")]
+ResendVerificationResult = Annotated[
+    User | NotAllowed, strawberry.union("ResendVerificationResult")
+]
+
+
+@strawberry.type
+class VerificationMutation:
+    @strawberry.mutation(
+        description="The signed-in user confirms their email with the token of the link emailed at registration (or by resendVerification). The link works once, for 24 hours, for the account it was sent for; otherwise NotFound."
+    )
+    @runs(verification.verify_email, User.from_row)
+    async def verify_email(self, info: Info, token: str) -> VerifyEmailResult: ...
+
+    @strawberry.mutation(
+        description="Email the signed-in user a fresh verification link (nothing when their email is verified already, or a link went out in the last minute). Answers the user either way; emailVerified tells which."
+    )
+    @runs(verification.resend_verification, User.from_row)
+    async def resend_verification(self, info: Info) -> ResendVerificationResult: ...
