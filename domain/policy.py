@@ -112,3 +112,9 @@ def may_see_verification_codes(actor: Actor | None) -> bool:
 
 def may_watch_staff_notifications(actor: Actor | None) -> bool:
     return is_staff(actor)
+
+
+def may_manage_session(actor: Actor | None, session_user_id: int) -> bool:
+    """A sign-in session (a bearer token) is seen and ended by its own user only; anyone
+    else's answers as a missing one."""
+    return actor is not None and actor.user_id == session_user_id

@@ -11,9 +11,11 @@ from persistence.database import Database
 from persistence.repositories.appointments import AppointmentRepository
 from persistence.repositories.catalog import CatalogRepository
 from persistence.repositories.clinic import ClinicRepository
+from persistence.repositories.email_links import EmailLinkRepository
 from persistence.repositories.invitations import InvitationRepository
 from persistence.repositories.outbox import OutboxRepository
 from persistence.repositories.patients import PatientRepository
+from persistence.repositories.sessions import SessionRepository
 from persistence.repositories.users import UserRepository
 
 
@@ -29,6 +31,8 @@ class SqlUnitOfWork:
     users: UserRepository
     invitations: InvitationRepository
     outbox: OutboxRepository
+    sessions: SessionRepository
+    email_links: EmailLinkRepository
 
     def __init__(self, database: Database, *, write: bool = True) -> None:
         self._database = database
@@ -45,6 +49,8 @@ class SqlUnitOfWork:
         self.users = UserRepository(session)
         self.invitations = InvitationRepository(session)
         self.outbox = OutboxRepository(session, skip_locked=not self._database.is_sqlite)
+        self.sessions = SessionRepository(session)
+        self.email_links = EmailLinkRepository(session)
         return self
 
     async def __aexit__(

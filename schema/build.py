@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 from domain.errors import DomainError
 from schema.accounts.mutation import AccountsMutation
 from schema.accounts.query import AccountsQuery
+from schema.accounts.sessions import SessionsMutation, SessionsQuery
 from schema.answers.mutation import AnswersMutation
 from schema.answers.query import AnswersQuery
 from schema.answers.subscription import AnswersSubscription
@@ -86,9 +87,19 @@ class QueryLimits(AddValidationRules):
 
 #: Each capability's operations, joined into the root types. A new capability adds its
 #: classes here and nowhere else.
-Query = merge_types("Query", (AccountsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery))
+Query = merge_types(
+    "Query", (AccountsQuery, SessionsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery)
+)
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, BookingMutation, AnswersMutation, VisitsMutation, SetupMutation)
+    "Mutation",
+    (
+        AccountsMutation,
+        SessionsMutation,
+        BookingMutation,
+        AnswersMutation,
+        VisitsMutation,
+        SetupMutation,
+    ),
 )
 Subscription = merge_types(
     "Subscription", (BookingSubscription, AnswersSubscription, VisitsSubscription)
