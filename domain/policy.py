@@ -134,3 +134,9 @@ def may_change_online_access(actor: Actor | None, user_id: int) -> bool:
     """Staff turn a user's online access off and on, never their own (so the front desk
     cannot lock itself out by a slip)."""
     return actor is not None and actor.is_staff and actor.user_id != user_id
+
+
+def may_manage_session(actor: Actor | None, session_user_id: int) -> bool:
+    """A sign-in session (a bearer token) is seen and ended by its own user only; anyone
+    else's answers as a missing one."""
+    return actor is not None and actor.user_id == session_user_id

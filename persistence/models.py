@@ -153,6 +153,8 @@ class AuthTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Refreshed at most every few minutes, so reading it costs no write per request.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AppointmentRow(Base):
@@ -241,5 +243,22 @@ class EmailVerificationRow(Base):
     email: Mapped[str] = mapped_column(String(254))
     nonce: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EmailLinkRow(Base):
+    """A link emailed to a user (password reset, new email confirmation), kept only as the
+    SHA-256 digest of its token; it works once, until it expires."""
+
+    __tablename__ = "email_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(24))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The address an email change confirms (None for a password reset).
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,9 +11,11 @@ from persistence.database import Database
 from persistence.repositories.appointments import AppointmentRepository
 from persistence.repositories.catalog import CatalogRepository
 from persistence.repositories.clinic import ClinicRepository
+from persistence.repositories.email_links import EmailLinkRepository
 from persistence.repositories.invitations import InvitationRepository
 from persistence.repositories.outbox import OutboxRepository
 from persistence.repositories.patients import PatientRepository
+from persistence.repositories.sessions import SessionRepository
 from persistence.repositories.users import UserRepository
 from persistence.repositories.verifications import EmailVerificationRepository
 
@@ -31,6 +33,8 @@ class SqlUnitOfWork:
     invitations: InvitationRepository
     outbox: OutboxRepository
     verifications: EmailVerificationRepository
+    sessions: SessionRepository
+    email_links: EmailLinkRepository
 
     def __init__(self, database: Database, *, write: bool = True) -> None:
         self._database = database
@@ -48,6 +52,8 @@ class SqlUnitOfWork:
         self.invitations = InvitationRepository(session)
         self.outbox = OutboxRepository(session, skip_locked=not self._database.is_sqlite)
         self.verifications = EmailVerificationRepository(session)
+        self.sessions = SessionRepository(session)
+        self.email_links = EmailLinkRepository(session)
         return self
 
     async def __aexit__(

@@ -23,6 +23,12 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from persistence.database import Database
 from persistence.identity import database_identity
 from portal.background import mailer_for, send_mail_forever, sweep_forever
+from portal.live_sessions import (
+    SessionBoundHandler,
+    SocketRegistry,
+    close_expired_sessions,
+    follow_ended_sessions,
+)
 from portal.settings import Settings
 from resolvers.accounts.identity import bearer_token, identify
 from resolvers.deps import Deps
@@ -37,7 +43,10 @@ MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 
 
 class PortalGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context and websocket sign-in."""
+    """Strawberry's ASGI view with our context and websocket sign-in; a socket closes
+    (4401) when the session it signed in with ends."""
+
+    graphql_transport_ws_handler_class = SessionBoundHandler
 
     def __init__(self, deps: Deps) -> None:
         super().__init__(
@@ -51,6 +60,7 @@ class PortalGraphQL(GraphQL[Context, None]):
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
         )
         self.deps = deps
+        self.sockets = SocketRegistry()
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         token = None
@@ -128,7 +138,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         hub.prefix = settings.channel_prefix or prefix_for(await database_identity(database))
         log.info("Live update channels start with %s:", hub.prefix)
         await hub.connect()
-        tasks = [asyncio.create_task(send_mail_forever(deps, mailer_for(deps)), name="mailer")]
+        tasks = [
+            asyncio.create_task(send_mail_forever(deps, mailer_for(deps)), name="mailer"),
+            asyncio.create_task(follow_ended_sessions(deps, graphql.sockets), name="sessions"),
+            asyncio.create_task(close_expired_sessions(deps, graphql.sockets), name="expiry"),
+        ]
         if settings.sweep_seconds > 0:
             tasks.append(asyncio.create_task(sweep_forever(deps), name="hold-sweeper"))
         try:

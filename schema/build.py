@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from schema.accounts.clinic_users import ClinicUsersMutation
 from schema.accounts.mutation import AccountsMutation
 from schema.accounts.query import AccountsQuery
+from schema.accounts.sessions import SessionsMutation, SessionsQuery
 from schema.accounts.verification import VerificationMutation
 from schema.answers.mutation import AnswersMutation
 from schema.answers.query import AnswersQuery
@@ -90,12 +91,15 @@ class QueryLimits(AddValidationRules):
 
 #: Each capability's operations, joined into the root types. A new capability adds its
 #: classes here and nowhere else.
-Query = merge_types("Query", (AccountsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery))
+Query = merge_types(
+    "Query", (AccountsQuery, SessionsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery)
+)
 Mutation = merge_types(
     "Mutation",
     (
         AccountsMutation,
         ClinicUsersMutation,
+        SessionsMutation,
         BookingMutation,
         AnswersMutation,
         VisitsMutation,

@@ -23,6 +23,8 @@ class StaffNotificationKind(StrEnum):
 
 
 STAFF_CHANNEL = "portal.staff"
+#: Sign-in sessions that ended: every process closes the sockets signed in with them.
+SESSIONS_CHANNEL = "portal.sessions"
 
 
 def slot_channel(practitioner_id: int) -> str:
@@ -131,4 +133,22 @@ class AppointmentChanged:
         )
 
 
-Event = SlotChanged | StaffNotified | AppointmentChanged
+@dataclass(frozen=True)
+class SessionsEnded:
+    """Sign-in sessions ended (logout, password change or reset, revocation, a disabled
+    user), named by their tokens' SHA-256 digests, never the tokens."""
+
+    token_digests: tuple[str, ...]
+
+    def channels(self) -> list[str]:
+        return [SESSIONS_CHANNEL]
+
+    def to_json(self) -> str:
+        return json.dumps({"token_digests": list(self.token_digests)})
+
+    @classmethod
+    def from_json(cls, text: str) -> SessionsEnded:
+        return cls(tuple(json.loads(text)["token_digests"]))
+
+
+Event = SlotChanged | StaffNotified | AppointmentChanged | SessionsEnded

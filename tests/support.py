@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import socket
 import subprocess
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import func, select, text
+from websockets.exceptions import ConnectionClosed
 
 from persistence.database import Database
 from persistence.models import Base, OutboxRow
@@ -272,8 +272,12 @@ class LiveSocket:
                     return op_id
                 if asyncio.get_running_loop().time() > deadline:
                     raise AssertionError(f"the server did not subscribe {op_id} in {timeout}s")
-                with contextlib.suppress(TimeoutError):
+                try:
                     self._early.append(await self._receive(timeout=0.01))
+                except TimeoutError:
+                    continue
+                except ConnectionClosed:
+                    return op_id  # the server closed the socket instead: `receive` says so
         return op_id
 
     async def next_data(self, timeout: float = 5.0) -> dict[str, Any]:

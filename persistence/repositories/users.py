@@ -89,14 +89,6 @@ class UserRepository:
             query.values(kind=UserKind.PATIENT.value).execution_options(synchronize_session=False)
         )
 
-    async def revoke_tokens_of(self, user_id: int, now: datetime) -> None:
-        """End every session of the user."""
-        await self._session.execute(
-            update(AuthTokenRow)
-            .where(AuthTokenRow.user_id == user_id, AuthTokenRow.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-
     def add_token(self, row: AuthTokenRow) -> None:
         self._session.add(row)
 

@@ -8,6 +8,7 @@ from domain.actors import Actor, UserKind
 from domain.credentials import token_digest
 from domain.errors import NotAllowed
 from persistence.models import UserRow
+from resolvers.accounts.live_sessions import note_use
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
@@ -33,10 +34,12 @@ async def identify(deps: Deps, token: str | None) -> Identity | None:
     """The signed-in user for a token, or None for a missing, revoked or expired one."""
     if not token:
         return None
+    digest = token_digest(token)
     async with UnitOfWork(deps, write=False) as uow:
-        found = await uow.users.for_token(token_digest(token), deps.now())
+        found = await uow.users.for_token(digest, deps.now())
     if found is None:
         return None
+    note_use(deps, digest)
     user, patient_ids = found
     actor = Actor(
         user_id=user.id,

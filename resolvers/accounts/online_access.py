@@ -7,6 +7,7 @@ from domain.errors import InvalidInput, found
 from domain.policy import may_change_online_access, require_staff
 from domain.validation import parse_id
 from persistence.models import UserRow
+from resolvers.accounts.end_sessions import end_sessions_of_user
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
@@ -33,6 +34,6 @@ async def _set_access(deps: Deps, actor: Actor | None, user_id: str, *, enabled:
             user.disabled_at = None
         elif user.disabled_at is None:
             user.disabled_at = now
-            await uow.users.revoke_tokens_of(user.id, now)
+            await end_sessions_of_user(uow, user.id, now)
         await uow.commit()
     return user

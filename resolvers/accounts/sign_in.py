@@ -21,6 +21,7 @@ from domain.validation import (
     require_text,
 )
 from persistence.models import PatientRow, UserRow
+from resolvers.accounts.end_sessions import announce_ended
 from resolvers.accounts.tokens import issue_token
 from resolvers.accounts.verify_email import send_verification_link
 from resolvers.deps import Deps
@@ -102,11 +103,15 @@ async def login(deps: Deps, _actor: Actor | None, *, email: str, password: str) 
 
 
 async def logout(deps: Deps, token: str | None) -> bool:
-    """Revoke the token in use; True when there was one to revoke."""
+    """Revoke the token in use; True when there was one to revoke. Sockets signed in
+    with it close on every process."""
     if not token:
         return False
+    digest = token_digest(token)
     async with UnitOfWork(deps) as uow:
-        revoked = await uow.users.revoke_token(token_digest(token), deps.now())
+        revoked = await uow.users.revoke_token(digest, deps.now())
+        if revoked:
+            announce_ended(uow, [digest])
         await uow.commit()
     return revoked
 

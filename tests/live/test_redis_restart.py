@@ -17,6 +17,7 @@ from tests import factories
 from tests.api.test_holds import hold
 from tests.conftest import running_servers
 from tests.live.test_live_slots import SLOT_CHANGES, next_change, window
+from tests.live.test_session_sockets import closed_with
 from tests.support import GraphQL, LiveSocket, ServerProcess, free_port
 
 
@@ -129,3 +130,23 @@ async def test_after_a_redis_restart_subscribers_are_told_and_live_updates_resum
             assert await next_change(after) == (start, "HELD")
         finally:
             await after.__aexit__(None, None, None)
+
+
+async def test_a_logout_while_redis_is_away_closes_the_socket_once_it_is_back(
+    server_on_our_redis: ServerProcess, redis_of_our_own: ThrowawayRedis, deps: Deps
+) -> None:
+    """The announcement of the logout is lost; the process re-checks its sockets' sessions
+    as soon as it listens again, well before its half-minute re-check."""
+    user = await factories.user(deps)
+    server = server_on_our_redis
+    async with (
+        httpx.AsyncClient(base_url=server.url) as client,
+        LiveSocket(server.ws_url, user.token) as socket,
+    ):
+        redis_of_our_own.stop()
+        assert (await GraphQL(client)("mutation { logout }", token=user.token))["logout"]
+        redis_of_our_own.start()
+
+        code, heard = await closed_with(socket, timeout=15)
+
+    assert (code, heard) == (4401, [])

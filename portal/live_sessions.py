@@ -1,0 +1,206 @@
+"""Websockets end with their sign-in session.
+
+Each process keeps a registry of its open sockets by the SHA-256 digest of the token they
+signed in with. A session that ends anywhere (logout, password change or reset, another
+device ending it, a disabled user) is announced on the hub's sessions channel, and every
+process closes the matching sockets with code 4401. Expiry needs no announcement: the
+registry knows when each socket's session expires and a one-second tick closes it then.
+Announcements are best-effort, so after every (re)subscription to the channel and every
+half minute each process also asks the database which of its sockets' sessions are still
+live and closes the rest; a subscribe on a socket whose session ended is refused the same
+way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
+
+from domain.credentials import token_digest
+from resolvers.accounts.live_sessions import live_digests, session_expiry
+from resolvers.deps import Deps
+from subscriptions.events import SESSIONS_CHANNEL, SessionsEnded
+from subscriptions.hub import SubscriptionEnded
+
+log = logging.getLogger(__name__)
+
+#: The close code a client acts on by signing in again (graphql-ws's "Unauthorized").
+SESSION_ENDED_CODE = 4401
+SESSION_ENDED_REASON = "Session ended; sign in again"
+EXPIRY_TICK_SECONDS = 1.0
+RECHECK_SECONDS = 30.0
+RETRY_SECONDS = 0.5
+MAX_RETRY_SECONDS = 5.0
+CLOSE_SECONDS = 5.0
+
+
+class SessionSocket(Protocol):
+    digest: str | None
+
+    async def end_session(self) -> None: ...
+
+
+class SocketRegistry:
+    """This process's open, signed-in sockets, by token digest, with their expiry."""
+
+    def __init__(self) -> None:
+        self._by_digest: dict[str, set[SessionSocket]] = {}
+        self._expires: dict[SessionSocket, datetime] = {}
+
+    def add(self, digest: str, socket: SessionSocket) -> None:
+        self._by_digest.setdefault(digest, set()).add(socket)
+
+    def set_expiry(self, socket: SessionSocket, expires_at: datetime) -> None:
+        self._expires[socket] = expires_at
+
+    def remove(self, digest: str, socket: SessionSocket) -> None:
+        members = self._by_digest.get(digest)
+        if members is not None:
+            members.discard(socket)
+            if not members:
+                del self._by_digest[digest]
+        self._expires.pop(socket, None)
+
+    def digests(self) -> set[str]:
+        return set(self._by_digest)
+
+    def __len__(self) -> int:
+        return sum(len(members) for members in self._by_digest.values())
+
+    async def end(self, digests: Iterable[str]) -> int:
+        """Close every socket signed in with one of these digests."""
+        doomed = [s for d in digests for s in self._by_digest.get(d, ())]
+        for socket in doomed:
+            await socket.end_session()
+        return len(doomed)
+
+    async def end_expired(self, now: datetime) -> int:
+        doomed = [s for s, expires in self._expires.items() if expires <= now]
+        for socket in doomed:
+            await socket.end_session()
+        return len(doomed)
+
+
+async def recheck(deps: Deps, registry: SocketRegistry) -> int:
+    """Close the sockets whose sessions the database no longer holds live."""
+    open_digests = registry.digests()
+    if not open_digests:
+        return 0
+    ended = open_digests - await live_digests(deps, open_digests)
+    return await registry.end(ended)
+
+
+async def _follow_announcements(deps: Deps, registry: SocketRegistry) -> None:
+    async with deps.hub.listen([SESSIONS_CHANNEL]) as subscriber:
+        # Anything announced while this process was not listening is caught here.
+        await recheck(deps, registry)
+        async for message in subscriber:
+            await registry.end(SessionsEnded.from_json(message.message).token_digests)
+
+
+async def follow_ended_sessions(deps: Deps, registry: SocketRegistry) -> None:
+    """Close sockets whose session was ended on any process, as it is announced."""
+    pause = RETRY_SECONDS
+    while True:
+        started = asyncio.get_running_loop().time()
+        try:
+            await _follow_announcements(deps, registry)
+        except asyncio.CancelledError:
+            raise
+        except SubscriptionEnded as ended:
+            log.warning("Listening for ended sessions stopped (%s); listening again", ended)
+        except Exception:
+            log.exception("Listening for ended sessions failed; listening again")
+        if asyncio.get_running_loop().time() - started > MAX_RETRY_SECONDS:
+            pause = RETRY_SECONDS  # it had been listening: not a run of failures
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, MAX_RETRY_SECONDS)
+
+
+async def close_expired_sessions(deps: Deps, registry: SocketRegistry) -> None:
+    """Close sockets at their session's expiry; every half minute, re-check them all."""
+    ticks_per_recheck = max(1, round(RECHECK_SECONDS / EXPIRY_TICK_SECONDS))
+    tick = 0
+    while True:
+        tick += 1
+        try:
+            await registry.end_expired(deps.now())
+            if tick % ticks_per_recheck == 0:
+                await recheck(deps, registry)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("Checking open sockets' sessions failed; trying again")
+        await asyncio.sleep(EXPIRY_TICK_SECONDS)
+
+
+class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
+    """graphql-transport-ws, with the socket registered under its session while open."""
+
+    digest: str | None = None
+    _ended = False
+
+    @property
+    def _deps(self) -> Deps:
+        return self.context.deps
+
+    @property
+    def _registry(self) -> SocketRegistry:
+        return self.view.sockets  # type: ignore[attr-defined]
+
+    async def handle(self) -> None:
+        try:
+            await super().handle()
+        finally:
+            if self.digest is not None:
+                self._registry.remove(self.digest, self)
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        token = getattr(self.context, "token", None)
+        if not self.connection_acknowledged or not token or self.digest is not None:
+            return
+        # Registered before the session is read again, so an end announced meanwhile
+        # is not missed.
+        self.digest = token_digest(token)
+        self._registry.add(self.digest, self)
+        expires_at = await session_expiry(self._deps, self.digest)
+        if expires_at is None:
+            await self.end_session()
+        else:
+            self._registry.set_expiry(self, expires_at)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.digest is not None and (
+            self._ended or await session_expiry(self._deps, self.digest) is None
+        ):
+            await self.end_session()
+            return
+        await super().handle_subscribe(message)
+
+    async def end_session(self) -> None:
+        """Stop every operation, then close the socket with 4401."""
+        if self._ended:
+            return
+        self._ended = True
+        if self.digest is not None:
+            self._registry.remove(self.digest, self)
+        for operation_id in list(self.operations):
+            await self.cleanup_operation(operation_id)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(
+                self.websocket.close(code=SESSION_ENDED_CODE, reason=SESSION_ENDED_REASON),
+                CLOSE_SECONDS,
+            )
