@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -17,28 +14,14 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from domain.errors import DomainError
+from schema import faults
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
-from subscriptions.hub import SubscriptionEnded
-
-log = logging.getLogger("portal.errors")
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
-
-
-def _is_expected(error: GraphQLError) -> bool:
-    """Malformed operations and domain outcomes are the client's to read; bugs are not.
-
-    A GraphQLError as the cause is graphql-core's or Strawberry's own account of bad input
-    (a variable that is missing or does not coerce, e.g. a malformed DateTime).
-    """
-    return error.original_error is None or isinstance(
-        error.original_error, DomainError | SubscriptionEnded | GraphQLError
-    )
 
 
 class PortalSchema(strawberry.Schema):
@@ -46,16 +29,7 @@ class PortalSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Log unexpected faults with the operation and path, never variables or payloads."""
-        operation = execution_context.operation_name if execution_context else None
-        for error in errors:
-            if _is_expected(error):
-                continue
-            log.error(
-                "Unexpected error in operation %s at %s",
-                operation or "<anonymous>",
-                ".".join(str(p) for p in error.path or []),
-                exc_info=error.original_error,
-            )
+        faults.log_unexpected(errors, execution_context)
 
 
 # The limits' validation rules, made once: Strawberry's limiters make a new rule class per
@@ -80,9 +54,8 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=256),
         QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        faults.MaskUnexpected,
     ]
-    if production:
-        extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
     return PortalSchema(
         query=Query,
         mutation=Mutation,
