@@ -40,7 +40,10 @@ class PortalGraphQL(GraphQL[Context, None]):
 
     def __init__(self, services: Services) -> None:
         super().__init__(
-            build_schema(production=services.settings.production),
+            build_schema(
+                production=services.settings.production,
+                cost_budget=services.settings.query_cost_budget,
+            ),
             graphql_ide=None if services.settings.production else "graphiql",
             keep_alive=True,
             keep_alive_interval=15,

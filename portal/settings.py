@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from schema.cost import DEFAULT_BUDGET
+
 DEV_SECRET = "development-only-secret-change-me"
 
 
@@ -21,6 +23,8 @@ class Settings:
     #: How often this process lapses expired holds; 0 turns its sweeper off.
     sweep_seconds: float = 5.0
     mail_poll_seconds: float = 1.0
+    #: Operations estimated to cost more are refused before they run (schema/cost.py).
+    query_cost_budget: int = DEFAULT_BUDGET
 
     @property
     def production(self) -> bool:
@@ -46,4 +50,5 @@ class Settings:
             public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             sweep_seconds=float(os.environ.get("HOLD_SWEEP_SECONDS", "5")),
             mail_poll_seconds=float(os.environ.get("MAIL_POLL_SECONDS", "1")),
+            query_cost_budget=int(os.environ.get("QUERY_COST_BUDGET", DEFAULT_BUDGET)),
         )

@@ -1,4 +1,5 @@
-"""The schema with its limits: depth, aliases, tokens, and masking of unexpected errors."""
+"""The schema with its limits: depth, aliases, tokens and cost, and masking of unexpected
+errors."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from schema import faults
+from schema import cost, faults
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -47,13 +48,14 @@ class QueryLimits(AddValidationRules):
         super().__init__(LIMIT_RULES)
 
 
-def build_schema(*, production: bool) -> strawberry.Schema:
+def build_schema(*, production: bool, cost_budget: int = cost.DEFAULT_BUDGET) -> strawberry.Schema:
     extensions: list[object] = [
         # Parsing and validating the same document again costs more than most resolvers.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: cost.QueryCost(cost_budget),
         faults.MaskUnexpected,
     ]
     return PortalSchema(

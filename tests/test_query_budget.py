@@ -1,0 +1,119 @@
+"""What a client notices of the cost budget: an operation priced over the budget is
+refused before any resolver runs, and an accepted one is told its cost."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from portal.settings import Settings
+from resolvers.services import Services
+from schema.cost import DEFAULT_BUDGET
+from tests import factories
+from tests.apps import client_of
+from tests.support import GraphQL, LiveSocket, ServerProcess
+from tests.test_holds import hold
+from tests.test_query_cost import counting_statements
+
+SLOT_SELECTION = (
+    "slots { start end practitioner { sessions { location { name } practitioner "
+    "{ services { name } sessions { location { name } } } } } }"
+)
+
+
+def deep_slots(diary: factories.Diary, aliases: int, days: int) -> str:
+    """The request of the issue: aliases of availableSlots over `days`, each slot with
+    its practitioner's sessions, their locations, and the practitioner again."""
+    start = factories.slot_start(days=1, hour=0)
+    end = start + timedelta(days=days)
+    fields = " ".join(
+        f'a{i}: availableSlots(practitionerId: "{diary.practitioner_id}", '
+        f'serviceId: "{diary.service_id}", from: "{start.isoformat()}", '
+        f'to: "{end.isoformat()}") {{ {SLOT_SELECTION} }}'
+        for i in range(aliases)
+    )
+    return f"{{ {fields} }}"
+
+
+async def test_thirty_deep_aliases_over_62_days_are_refused_before_any_resolver_runs(
+    gql: GraphQL, services: Services
+) -> None:
+    diary = await factories.online_practitioner(services)
+    query = deep_slots(diary, aliases=30, days=62)
+    assert len(query.encode()) < 8192
+
+    with counting_statements(services) as statements:
+        body = await gql.raw(query)
+
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert error["extensions"]["budget"] == DEFAULT_BUDGET
+    assert error["extensions"]["cost"] > 50 * DEFAULT_BUDGET
+    assert "budget" in error["message"]
+    assert statements == []  # not one resolver read the database
+
+
+async def test_one_deep_alias_is_refused_over_14_days_and_answered_over_7(
+    gql: GraphQL, services: Services
+) -> None:
+    diary = await factories.online_practitioner(services)
+
+    fortnight = await gql.raw(deep_slots(diary, aliases=1, days=14))
+    week = await gql.raw(deep_slots(diary, aliases=1, days=7))
+
+    (refused,) = fortnight["errors"]
+    assert refused["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert DEFAULT_BUDGET < refused["extensions"]["cost"] < 2 * DEFAULT_BUDGET
+    assert "errors" not in week, week.get("errors")
+    slots = week["data"]["a0"]["slots"]
+    assert len(slots) > 100
+    assert len(slots[0]["practitioner"]["sessions"]) == 7
+    requested = week["extensions"]["cost"]["requested"]
+    assert week["extensions"]["cost"] == {"requested": requested, "budget": DEFAULT_BUDGET}
+    assert len(slots) < requested < DEFAULT_BUDGET
+
+
+async def test_every_answer_reports_its_cost(gql: GraphQL, services: Services) -> None:
+    body = await gql.raw("{ clinic { name } locations { name } }")
+
+    assert body["extensions"] == {"cost": {"requested": 1 + 10, "budget": DEFAULT_BUDGET}}
+
+
+async def test_the_budget_is_a_setting(settings: Settings, services: Services) -> None:
+    async with client_of(settings, query_cost_budget=5) as tight:
+        within = await tight.raw("{ clinic { name } }")
+        over = await tight.raw("{ locations { name } }")
+
+    assert within["extensions"]["cost"] == {"requested": 1, "budget": 5}
+    assert over["errors"][0]["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 10, "budget": 5}
+
+
+#: A subscription whose every event would carry users of patients of users ... (depth 10).
+COSTLY_SUBSCRIPTION = (
+    "subscription { myAppointmentUpdates { patient { users { patients { users { patients "
+    "{ users { patients { users { patients { name } } } } } } } } } } }"
+)
+
+
+async def test_a_subscription_over_the_budget_is_refused_when_it_starts(
+    server: ServerProcess, server_gql: GraphQL, services: Services
+) -> None:
+    diary = await factories.online_practitioner(services)
+    patient = await factories.user(services)
+    async with LiveSocket(server.ws_url, patient.token) as socket:
+        refused_id = await socket.subscribe(COSTLY_SUBSCRIPTION)
+        refusal = await socket.receive()
+        if refusal["type"] == "next":
+            assert await socket.receive() == {"id": refused_id, "type": "complete"}
+        # The socket goes on serving subscriptions within the budget.
+        await socket.subscribe("subscription { myAppointmentUpdates { id status } }")
+        await asyncio.sleep(0.2)
+        await hold(server_gql, diary, factories.slot_start(), patient.token)
+        update = await socket.next_data()
+
+    assert refusal["id"] == refused_id
+    errors = refusal["payload"] if refusal["type"] == "error" else refusal["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert errors[0]["extensions"]["budget"] == DEFAULT_BUDGET
+    assert update["myAppointmentUpdates"]["status"] == "TEMPORARY"
