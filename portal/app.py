@@ -43,6 +43,7 @@ class PortalGraphQL(GraphQL[Context, None]):
             build_schema(
                 production=services.settings.production,
                 cost_budget=services.settings.query_cost_budget,
+                timeout_seconds=services.settings.operation_timeout_seconds,
             ),
             graphql_ide=None if services.settings.production else "graphiql",
             keep_alive=True,

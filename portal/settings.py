@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schema.cost import DEFAULT_BUDGET
+from schema.deadline import DEFAULT_SECONDS
 
 DEV_SECRET = "development-only-secret-change-me"
 
@@ -25,6 +26,8 @@ class Settings:
     mail_poll_seconds: float = 1.0
     #: Operations estimated to cost more are refused before they run (schema/cost.py).
     query_cost_budget: int = DEFAULT_BUDGET
+    #: Queries and mutations running longer are stopped; 0 turns the bound off.
+    operation_timeout_seconds: float = DEFAULT_SECONDS
 
     @property
     def production(self) -> bool:
@@ -51,4 +54,7 @@ class Settings:
             sweep_seconds=float(os.environ.get("HOLD_SWEEP_SECONDS", "5")),
             mail_poll_seconds=float(os.environ.get("MAIL_POLL_SECONDS", "1")),
             query_cost_budget=int(os.environ.get("QUERY_COST_BUDGET", DEFAULT_BUDGET)),
+            operation_timeout_seconds=float(
+                os.environ.get("OPERATION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
+            ),
         )

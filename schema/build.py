@@ -1,5 +1,5 @@
-"""The schema with its limits: depth, aliases, tokens and cost, and masking of unexpected
-errors."""
+"""The schema with its limits: depth, aliases, tokens, cost and time, and masking of
+unexpected errors."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from schema import cost, faults
+from schema import cost, deadline, faults
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -48,7 +48,12 @@ class QueryLimits(AddValidationRules):
         super().__init__(LIMIT_RULES)
 
 
-def build_schema(*, production: bool, cost_budget: int = cost.DEFAULT_BUDGET) -> strawberry.Schema:
+def build_schema(
+    *,
+    production: bool,
+    cost_budget: int = cost.DEFAULT_BUDGET,
+    timeout_seconds: float = deadline.DEFAULT_SECONDS,
+) -> strawberry.Schema:
     extensions: list[object] = [
         # Parsing and validating the same document again costs more than most resolvers.
         lambda: ParserCache(maxsize=256),
@@ -56,6 +61,7 @@ def build_schema(*, production: bool, cost_budget: int = cost.DEFAULT_BUDGET) ->
         QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: cost.QueryCost(cost_budget),
+        lambda: deadline.OperationTimeout(timeout_seconds),
         faults.MaskUnexpected,
     ]
     return PortalSchema(

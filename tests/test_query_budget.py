@@ -1,18 +1,28 @@
-"""What a client notices of the cost budget: an operation priced over the budget is
-refused before any resolver runs, and an accepted one is told its cost."""
+"""What a client notices of the cost budget and the time limit: an operation priced over
+the budget is refused before any resolver runs, an accepted one is told its cost, and a
+query that runs too long is stopped while others are served."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
+import warnings
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
 
 from portal.settings import Settings
 from resolvers.services import Services
 from schema.cost import DEFAULT_BUDGET
 from tests import factories
 from tests.apps import client_of
+from tests.conftest import server_env
 from tests.support import GraphQL, LiveSocket, ServerProcess
 from tests.test_holds import hold
+from tests.test_live_slots import SLOT_CHANGES, next_change, window
 from tests.test_query_cost import counting_statements
 
 SLOT_SELECTION = (
@@ -117,3 +127,62 @@ async def test_a_subscription_over_the_budget_is_refused_when_it_starts(
     assert errors[0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert errors[0]["extensions"]["budget"] == DEFAULT_BUDGET
     assert update["myAppointmentUpdates"]["status"] == "TEMPORARY"
+
+
+# ------------------------------------------------------------------- time limit
+
+
+async def test_a_query_running_past_the_time_limit_is_stopped_while_others_are_served(
+    settings: Settings, services: Services
+) -> None:
+    diary = await factories.online_practitioner(services)
+    # Lift the budget so that the hostile request really runs; it needs minutes of CPU.
+    async with client_of(settings, query_cost_budget=10**12, operation_timeout_seconds=1) as api:
+        slow: asyncio.Task[dict[str, Any]] = asyncio.create_task(
+            api.raw(deep_slots(diary, aliases=30, days=62))
+        )
+        served = await api("{ clinic { name } }")
+        body = await slow
+        after = await api("{ locations { name } }")
+
+    assert served["clinic"]["name"]
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "TIMEOUT", "seconds": 1}
+    assert "time limit of 1 s" in error["message"]
+    assert after == {"locations": [{"name": diary.location.name}]}
+    collect_abandoned_coroutines()
+
+
+def collect_abandoned_coroutines() -> None:
+    """The cancelled execution leaves coroutines graphql-core made but never awaited:
+    collect them here, so that their warnings are not reported against a later test."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
+        gc.collect()
+
+
+async def test_a_subscription_outlives_the_time_limit(
+    settings: Settings, run_dir: Path, services: Services
+) -> None:
+    diary = await factories.online_practitioner(services)
+    anna = await factories.user(services)
+    start = factories.slot_start()
+    server = ServerProcess(
+        {**server_env(settings), "OPERATION_TIMEOUT_SECONDS": "0.5"},
+        run_dir / f"server-short-timeout-{os.getpid()}.log",
+    )
+    try:
+        server.wait_ready()
+        async with (
+            LiveSocket(server.ws_url) as socket,
+            httpx.AsyncClient(base_url=server.url, timeout=30) as client,
+        ):
+            await socket.subscribe(SLOT_CHANGES, window(diary, start))
+            assert await socket.silent_for(1.5)  # three times the limit, and not stopped
+
+            await hold(GraphQL(client), diary, start, anna.token)
+
+            assert await next_change(socket) == (start, "HELD")
+    finally:
+        server.stop()
