@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -22,6 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from persistence.database import Database
 from portal.background import mailer_for, send_mail_forever, sweep_forever
+from portal.http_limits import BodyLimits, decode_bounded_json
 from portal.settings import Settings
 from resolvers.auth import bearer_token, identify
 from resolvers.services import Services
@@ -69,6 +71,9 @@ class PortalGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_bounded_json(data)
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """Sign the socket in once, from connection_init's payload; refuse a bad token."""
@@ -150,6 +155,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *web_pages(),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodyLimits, max_bytes=settings.max_body_bytes)],
     )
     app.state.services = services
     return app

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.http_limits import DEFAULT_MAX_BODY_BYTES
 from schema.cost import DEFAULT_BUDGET
 from schema.deadline import DEFAULT_SECONDS
 
@@ -28,6 +29,8 @@ class Settings:
     query_cost_budget: int = DEFAULT_BUDGET
     #: Queries and mutations running longer are stopped; 0 turns the bound off.
     operation_timeout_seconds: float = DEFAULT_SECONDS
+    #: Larger request bodies (and websocket messages) are refused unread.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @property
     def production(self) -> bool:
@@ -57,4 +60,5 @@ class Settings:
             operation_timeout_seconds=float(
                 os.environ.get("OPERATION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
             ),
+            max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
         )
