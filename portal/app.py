@@ -23,6 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from persistence.database import Database
 from portal.background import mailer_for, send_mail_forever, sweep_forever
+from portal.bearer import InvalidCredentials, identify_request, unauthenticated
 from portal.http_limits import BodyLimits, decode_bounded_json
 from portal.settings import Settings
 from resolvers.auth import bearer_token, identify
@@ -61,8 +62,9 @@ class PortalGraphQL(GraphQL[Context, None]):
         token = None
         identity = None
         if isinstance(request, Request):
-            token = bearer_token(request.headers.get("authorization"))
-            identity = await identify(self.services, token)
+            token, identity = await identify_request(
+                self.services, request.headers.get("authorization")
+            )
         return Context(
             services=self.services,
             identity=identity,
@@ -156,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimits, max_bytes=settings.max_body_bytes)],
+        exception_handlers={InvalidCredentials: unauthenticated},
     )
     app.state.services = services
     return app
