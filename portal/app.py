@@ -25,6 +25,7 @@ from persistence.database import Database
 from portal.background import mailer_for, send_mail_forever, sweep_forever
 from portal.bearer import InvalidCredentials, identify_request, unauthenticated
 from portal.http_limits import BodyLimits, decode_bounded_json
+from portal.security_headers import SecurityHeaders
 from portal.settings import Settings
 from resolvers.auth import bearer_token, identify
 from resolvers.services import Services
@@ -157,7 +158,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *web_pages(),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimits, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(SecurityHeaders, production=settings.production),
+            Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
+        ],
         exception_handlers={InvalidCredentials: unauthenticated},
     )
     app.state.services = services

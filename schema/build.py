@@ -13,9 +13,10 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from schema import cost, deadline, faults
+from schema import cost, deadline, faults, suggestions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -31,6 +32,10 @@ class PortalSchema(strawberry.Schema):
     ) -> None:
         """Log unexpected faults with the operation and path, never variables or payloads."""
         faults.log_unexpected(errors, execution_context)
+
+    # Strawberry calls this for every error when field suggestions are off (production);
+    # its own version drops only the suggestions of field names.
+    remove_field_suggestion = staticmethod(suggestions.without_suggestions)
 
 
 # The limits' validation rules, made once: Strawberry's limiters make a new rule class per
@@ -69,4 +74,5 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(disable_field_suggestions=production),
     )
