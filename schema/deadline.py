@@ -18,7 +18,9 @@ TIMEOUT = "TIMEOUT"
 
 class OperationTimeout(SchemaExtension):
     """Cancels the execution of a query or mutation that runs longer than `seconds` and
-    answers a coded error instead; the process goes on serving everything else.
+    answers a coded error instead, so that no request holds the process for long. (While
+    it runs it shares the event loop with every other request: the cost budget is what
+    keeps such requests from starting.)
 
     The bound covers execution (resolvers, database round trips), over HTTP and over
     websockets; a subscription runs as long as its client listens. A mutation stopped
