@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -23,12 +24,15 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from persistence.database import Database
 from persistence.identity import database_identity
 from portal.background import mailer_for, send_mail_forever, sweep_forever
+from portal.bearer import InvalidCredentials, identify_request, unauthenticated
+from portal.http_limits import BodyLimits, decode_bounded_json
 from portal.live_sessions import (
     SessionBoundHandler,
     SocketRegistry,
     close_expired_sessions,
     follow_ended_sessions,
 )
+from portal.security_headers import SecurityHeaders
 from portal.settings import Settings
 from resolvers.accounts.identity import bearer_token, identify
 from resolvers.deps import Deps
@@ -50,7 +54,11 @@ class PortalGraphQL(GraphQL[Context, None]):
 
     def __init__(self, deps: Deps) -> None:
         super().__init__(
-            build_schema(production=deps.settings.production),
+            build_schema(
+                production=deps.settings.production,
+                cost_budget=deps.settings.query_cost_budget,
+                timeout_seconds=deps.settings.operation_timeout_seconds,
+            ),
             graphql_ide=None if deps.settings.production else "graphiql",
             keep_alive=True,
             keep_alive_interval=15,
@@ -66,8 +74,9 @@ class PortalGraphQL(GraphQL[Context, None]):
         token = None
         identity = None
         if isinstance(request, Request):
-            token = bearer_token(request.headers.get("authorization"))
-            identity = await identify(self.deps, token)
+            token, identity = await identify_request(
+                self.deps, request.headers.get("authorization")
+            )
         return Context(
             deps=self.deps,
             identity=identity,
@@ -76,6 +85,9 @@ class PortalGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_bounded_json(data)
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """Sign the socket in once, from connection_init's payload; refuse a bad token."""
@@ -169,6 +181,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *web_pages(),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(SecurityHeaders, production=settings.production),
+            Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
+        ],
+        exception_handlers={InvalidCredentials: unauthenticated},
     )
     app.state.deps = deps
     return app

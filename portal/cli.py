@@ -54,7 +54,15 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     migrate(settings)
     if demo and load_demo_data(settings):
         logging.getLogger("portal").info("Loaded demo data")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", lifespan="on")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="on",
+        # A websocket message is held to the same limit as a request body.
+        ws_max_size=settings.max_body_bytes,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

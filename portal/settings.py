@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.http_limits import DEFAULT_MAX_BODY_BYTES
+from schema.core.cost import DEFAULT_BUDGET
+from schema.core.deadline import DEFAULT_SECONDS
+
 DEV_SECRET = "development-only-secret-change-me"
 
 
@@ -24,6 +28,12 @@ class Settings:
     #: Put before every live-update channel name; None derives one from the database, so
     #: deployments sharing one Redis never hear each other.
     channel_prefix: str | None = None
+    #: Operations estimated to cost more are refused before they run (schema/cost.py).
+    query_cost_budget: int = DEFAULT_BUDGET
+    #: Queries and mutations running longer are stopped; 0 turns the bound off.
+    operation_timeout_seconds: float = DEFAULT_SECONDS
+    #: Larger request bodies (and websocket messages) are refused unread.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @property
     def production(self) -> bool:
@@ -50,4 +60,9 @@ class Settings:
             sweep_seconds=float(os.environ.get("HOLD_SWEEP_SECONDS", "5")),
             mail_poll_seconds=float(os.environ.get("MAIL_POLL_SECONDS", "1")),
             channel_prefix=os.environ.get("CHANNEL_PREFIX", "").strip() or None,
+            query_cost_budget=int(os.environ.get("QUERY_COST_BUDGET", DEFAULT_BUDGET)),
+            operation_timeout_seconds=float(
+                os.environ.get("OPERATION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
+            ),
+            max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
         )

@@ -1,25 +1,22 @@
-"""The schema: every capability's operations joined, with limits (depth, aliases, tokens),
-checked input, and masking of unexpected errors."""
+"""The schema: every capability's operations joined, with limits (depth, aliases, tokens,
+cost and time), checked input, and masking of unexpected errors."""
 
 from __future__ import annotations
-
-import logging
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from domain.errors import DomainError
 from schema.accounts.clinic_users import ClinicUsersMutation
 from schema.accounts.mutation import AccountsMutation
 from schema.accounts.query import AccountsQuery
@@ -31,30 +28,17 @@ from schema.answers.subscription import AnswersSubscription
 from schema.booking.mutation import BookingMutation
 from schema.booking.query import BookingQuery
 from schema.booking.subscription import BookingSubscription
+from schema.core import cost, deadline, faults, suggestions
 from schema.core.input_guard import SCALAR_OVERRIDES, InputGuard
 from schema.setup.mutation import SetupMutation
 from schema.setup.query import SetupQuery
 from schema.visits.mutation import VisitsMutation
 from schema.visits.query import VisitsQuery
 from schema.visits.subscription import VisitsSubscription
-from subscriptions.hub import SubscriptionEnded
-
-log = logging.getLogger("portal.errors")
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
-
-
-def _is_expected(error: GraphQLError) -> bool:
-    """Malformed operations and domain outcomes are the client's to read; bugs are not.
-
-    A GraphQLError as the cause is graphql-core's or Strawberry's own account of bad input
-    (a variable that is missing or does not coerce, e.g. a malformed DateTime).
-    """
-    return error.original_error is None or isinstance(
-        error.original_error, DomainError | SubscriptionEnded | GraphQLError
-    )
 
 
 class PortalSchema(strawberry.Schema):
@@ -62,16 +46,11 @@ class PortalSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Log unexpected faults with the operation and path, never variables or payloads."""
-        operation = execution_context.operation_name if execution_context else None
-        for error in errors:
-            if _is_expected(error):
-                continue
-            log.error(
-                "Unexpected error in operation %s at %s",
-                operation or "<anonymous>",
-                ".".join(str(p) for p in error.path or []),
-                exc_info=error.original_error,
-            )
+        faults.log_unexpected(errors, execution_context)
+
+    # Strawberry calls this for every error when field suggestions are off (production);
+    # its own version drops only the suggestions of field names.
+    remove_field_suggestion = staticmethod(suggestions.without_suggestions)
 
 
 # The limits' validation rules, made once: Strawberry's limiters make a new rule class per
@@ -112,7 +91,12 @@ Subscription = merge_types(
 )
 
 
-def build_schema(*, production: bool) -> strawberry.Schema:
+def build_schema(
+    *,
+    production: bool,
+    cost_budget: int = cost.DEFAULT_BUDGET,
+    timeout_seconds: float = deadline.DEFAULT_SECONDS,
+) -> strawberry.Schema:
     extensions: list[object] = [
         # Parsing and validating the same document again costs more than most resolvers.
         lambda: ParserCache(maxsize=256),
@@ -121,13 +105,15 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         # Text, dates and times are checked before any resolver runs.
         InputGuard,
+        lambda: cost.QueryCost(cost_budget),
+        lambda: deadline.OperationTimeout(timeout_seconds),
+        faults.MaskUnexpected,
     ]
-    if production:
-        extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
     return PortalSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
         scalar_overrides=SCALAR_OVERRIDES,
+        config=StrawberryConfig(disable_field_suggestions=production),
     )

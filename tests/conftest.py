@@ -4,6 +4,7 @@ DATABASE_URL says so), wiped before each test; an in-process client; real server
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -125,13 +126,21 @@ def server_env(settings: Settings) -> dict[str, str]:
     }
 
 
+#: Every server process of the run logs to a file of its own (the shared `server` and the
+#: `two_servers` would otherwise write over each other's log).
+_server_numbers = itertools.count()
+
+
 @contextlib.contextmanager
 def running_servers(
     settings: Settings, run_dir: Path, count: int, **env: str
 ) -> Iterator[list[ServerProcess]]:
     servers = [
-        ServerProcess({**server_env(settings), **env}, run_dir / f"server-{i}-{os.getpid()}.log")
-        for i in range(count)
+        ServerProcess(
+            {**server_env(settings), **env},
+            run_dir / f"server-{next(_server_numbers)}-{os.getpid()}.log",
+        )
+        for _ in range(count)
     ]
     try:
         for server in servers:

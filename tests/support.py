@@ -287,6 +287,15 @@ class LiveSocket:
             raise AssertionError(f"expected data, got {message}")
         return message["payload"]["data"]
 
+    async def silent_for(self, seconds: float) -> bool:
+        """True when nothing arrives for that long: only for tests whose subject is time
+        itself (a time limit that must not end a subscription), never to hope for quiet."""
+        try:
+            message = await self.receive(timeout=seconds)
+        except TimeoutError:
+            return True
+        raise AssertionError(f"expected silence, got {message}")
+
     def answered(self) -> bool:
         """Whether a message has already arrived that `receive` will return."""
         return bool(self._early)

@@ -103,7 +103,13 @@ async def login(gql: GraphQL, email: str, password: str = factories.PASSWORD) ->
 
 
 async def signed_in(gql: GraphQL, token: str) -> bool:
-    return (await gql(ME, token=token))["me"] is not None
+    """Whether the token still signs someone in (an ended session is answered 401)."""
+    response = await gql.client.post(
+        "/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {token}"}
+    )
+    if response.status_code == 401:
+        return False
+    return response.json()["data"]["me"] is not None
 
 
 # ---------------------------------------------------------------- password rules

@@ -89,9 +89,17 @@ async def test_login_then_logout_revokes_the_token(gql: GraphQL) -> None:
     assert (await gql(ME, token=token))["me"]["email"] == "out@example.com"
 
     assert (await gql("mutation { logout }", token=token))["logout"] is True
-    assert (await gql(ME, token=token))["me"] is None
+    # The revoked token now signs nobody in (tests/test_sign_in_state.py).
+    assert (
+        await gql.client.post("/graphql", json={"query": ME}, headers=bearer(token))
+    ).status_code == 401
 
 
-async def test_a_made_up_token_is_anonymous(gql: GraphQL, deps: Deps) -> None:
+async def test_a_made_up_token_is_refused(gql: GraphQL, deps: Deps) -> None:
     await factories.user(deps)
-    assert (await gql(ME, token="made-up"))["me"] is None
+    response = await gql.client.post("/graphql", json={"query": ME}, headers=bearer("made-up"))
+    assert response.status_code == 401
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

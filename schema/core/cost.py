@@ -1,0 +1,333 @@
+"""What an operation may cost, estimated from its document and variables before any
+resolver runs; an operation over the budget is refused with a coded error.
+
+One unit is about one object the server builds: every object a field returns costs 1,
+times how many of it a list may hold; leaves (scalars, enums) are free. List fields
+multiply what they select by their bound: the slots of `availableSlots` and the
+appointments of `diary` and `visits` grow with the days between `from` and `to`; other
+lists have a cap of their own or a default. Some resolvers cost more than the objects
+they return (password hashing), which `FIELD_COSTS` adds.
+
+The figures are upper estimates for the schema's types, kept in tables here (keyed by
+GraphQL type and field name) rather than on the types, so the types stay plain.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationType,
+    SchemaMetaFieldDef,
+    SelectionSetNode,
+    TypeMetaFieldDef,
+    get_named_type,
+    get_nullable_type,
+    get_operation_ast,
+    is_abstract_type,
+    is_enum_type,
+    is_input_object_type,
+    is_interface_type,
+    is_list_type,
+    is_object_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from strawberry.extensions import SchemaExtension
+
+#: The default budget: twelve times the heaviest operation the example pages, the Python
+#: examples and the tests send (a registration, 4 012); see docs/decisions.md.
+DEFAULT_BUDGET = 50_000
+
+#: Free slots a day for one practitioner and service, at most: 30-minute slots over a
+#: ten-hour day (shorter services are rare; the estimate need not be exact).
+SLOTS_PER_DAY = 20
+#: Appointments a day in one practitioner's diary; visits a day of one patient.
+APPOINTMENTS_PER_DAY = 20
+VISITS_PER_DAY = 2
+#: The widest windows the resolvers accept (a window may also end part-way into a day).
+SLOT_WINDOW_DAYS = 62 + 1
+VISIT_WINDOW_DAYS = 3 * 366 + 1
+#: A list without a bound of its own.
+DEFAULT_LIST_BOUND = 20
+
+Arguments = Mapping[str, Any]
+#: How many items a list field may hold, from its own arguments and its parent's.
+Bound = Callable[[Arguments, Arguments], int]
+
+
+def window_days(arguments: Arguments, widest: int) -> int:
+    """Days touched by `from`..`to`, at least 1; the widest window when unknown."""
+    start, end = arguments.get("from"), arguments.get("to")
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return widest
+    try:
+        seconds = (end - start).total_seconds()
+    except TypeError:  # one of them without an offset: the resolver refuses it
+        return 1
+    return min(widest, max(1, math.ceil(seconds / 86_400)))
+
+
+def fixed(items: int) -> Bound:
+    return lambda _own, _parent: items
+
+
+def per_day(rate: int, widest: int, *, of_parent: bool = False) -> Bound:
+    def bound(own: Arguments, parent: Arguments) -> int:
+        return rate * window_days(parent if of_parent else own, widest)
+
+    return bound
+
+
+def as_many_as(argument: str) -> Bound:
+    """As many items as the parent field was given ids (bulk mutations)."""
+
+    def bound(_own: Arguments, parent: Arguments) -> int:
+        given = parent.get(argument)
+        return len(given) if isinstance(given, list | tuple) else DEFAULT_LIST_BOUND
+
+    return bound
+
+
+LIST_BOUNDS: dict[str, Bound] = {
+    "Query.locations": fixed(10),
+    "Query.services": fixed(20),
+    "Query.practitioners": fixed(20),
+    "Query.patients": fixed(200),  # the search's own cap
+    "Query.pendingRequests": fixed(50),
+    "Query.onlineRegistrations": fixed(50),
+    "Query.patientMatches": fixed(20),
+    "Query.invitations": fixed(20),
+    "Query.diary": per_day(APPOINTMENTS_PER_DAY, SLOT_WINDOW_DAYS),
+    "Query.visits": per_day(VISITS_PER_DAY, VISIT_WINDOW_DAYS),
+    "Availability.slots": per_day(SLOTS_PER_DAY, SLOT_WINDOW_DAYS, of_parent=True),
+    "Practitioner.sessions": fixed(7),  # a series per weekday
+    "Practitioner.services": fixed(10),
+    "User.patients": fixed(10),  # the user and their family
+    "Patient.users": fixed(5),
+    "Query.mySessions": fixed(20),
+    "PatientChoiceRequired.candidates": fixed(10),
+    "BulkInviteResult.invited": as_many_as("patientIds"),
+    "BulkInviteResult.skipped": as_many_as("patientIds"),
+}
+
+#: Work a resolver does beyond the objects it returns: one argon2 hash takes as long as
+#: building some 4 000 objects.
+FIELD_COSTS: dict[str, int] = {
+    "Mutation.login": 4_000,
+    "Mutation.register": 4_000,
+    "Mutation.setUpAccount": 4_000,
+    "Mutation.resetPassword": 4_000,
+    "Mutation.changePassword": 8_000,  # checks the old one, hashes the new one
+}
+
+#: A document whose walk needs more steps than this is refused as too costly to estimate.
+MAX_STEPS = 20_000
+
+
+class Unpriceable(Exception):
+    """The document takes too long to price; it is refused like an over-budget one."""
+
+
+def estimate_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+) -> int | None:
+    """The cost of the operation, or None when it cannot be run anyway (unknown operation,
+    variables that do not coerce): execution then refuses it before any resolver runs.
+
+    The document must have passed validation. Raises `Unpriceable` for documents whose
+    fragments expand past `MAX_STEPS`.
+    """
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return None
+    coerced = get_variable_values(
+        schema, operation.variable_definitions or (), dict(variables or {})
+    )
+    if not isinstance(coerced, VariableValues):
+        return None
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    if root is None:
+        return None
+    return _Pricing(schema, document, coerced).selections(root, operation.selection_set, {})
+
+
+_META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
+
+
+class _Pricing:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: VariableValues):
+        self.schema = schema
+        self.variables = variables
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.steps = 0
+        self.memo: dict[tuple[str, str], int] = {}
+        self.introspection = introspection_bounds(schema)
+
+    def selections(
+        self, parent: GraphQLNamedType, selection_set: SelectionSetNode, arguments: Arguments
+    ) -> int:
+        """The cost of one object of `parent` with this selection; `arguments` are those
+        of the field that returned it."""
+        total = 0
+        for selection in selection_set.selections:
+            self.steps += 1
+            if self.steps > MAX_STEPS:
+                raise Unpriceable
+            if isinstance(selection, FieldNode):
+                total += self.field(parent, selection, arguments)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                on = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selections(on or parent, selection.selection_set, arguments)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.spread(selection.name.value, arguments)
+        return total
+
+    def spread(self, name: str, arguments: Arguments) -> int:
+        fragment = self.fragments.get(name)
+        if fragment is None:
+            return 0
+        on = self.schema.get_type(fragment.type_condition.name.value)
+        if on is None:
+            return 0
+        # A fragment may be spread many times: price it once per parent arguments.
+        key = (name, repr(sorted(arguments.items())))
+        if key not in self.memo:
+            self.memo[key] = self.selections(on, fragment.selection_set, arguments)
+        return self.memo[key]
+
+    def field(self, parent: GraphQLNamedType, node: FieldNode, parent_arguments: Arguments) -> int:
+        name = node.name.value
+        if name == "__typename":
+            return 0
+        definition = self._definition(parent, name)
+        if definition is None:
+            return 0
+        key = f"{parent.name}.{name}"
+        own = FIELD_COSTS.get(key, 0)
+        if node.selection_set is None:
+            return own
+        arguments = self._arguments(definition, node)
+        items = self._items(key, definition.type, arguments, parent_arguments)
+        each = 1 + self.selections(get_named_type(definition.type), node.selection_set, arguments)
+        return own + items * each
+
+    def _definition(self, parent: GraphQLNamedType, name: str) -> GraphQLField | None:
+        if parent is self.schema.query_type and name in _META_FIELDS:
+            return _META_FIELDS[name]
+        fields: Mapping[str, GraphQLField] = getattr(parent, "fields", {})
+        return fields.get(name)
+
+    def _arguments(self, definition: GraphQLField, node: FieldNode) -> Arguments:
+        """The field's arguments as the resolver gets them; what does not coerce is left
+        out (the field then fails without running, and its bound is the widest)."""
+        try:
+            return get_argument_values(definition, node, self.variables)
+        except GraphQLError:
+            return {}
+
+    def _items(
+        self, key: str, type_: GraphQLOutputType, arguments: Arguments, parent: Arguments
+    ) -> int:
+        if not is_list_type(get_nullable_type(type_)):
+            return 1
+        if key in LIST_BOUNDS:
+            return max(0, LIST_BOUNDS[key](arguments, parent))
+        for page in ("first", "last", "limit"):
+            if isinstance(arguments.get(page), int):
+                return max(0, arguments[page])
+        if key in self.introspection:
+            return self.introspection[key]
+        return DEFAULT_LIST_BOUND
+
+
+@functools.lru_cache(maxsize=8)
+def introspection_bounds(schema: GraphQLSchema) -> dict[str, int]:
+    """Introspection lists as long as this schema makes them: all its types and
+    directives, and per type or field the mean number of fields, arguments, values and
+    members (rounded up), so that a full introspection costs about what it returns."""
+
+    def mean(counts: list[int]) -> int:
+        return max(1, math.ceil(sum(counts) / len(counts))) if counts else 1
+
+    types = list(schema.type_map.values())
+    fields = [f for t in types for f in getattr(t, "fields", {}).values() if hasattr(f, "args")]
+    return {
+        "__Schema.types": len(types),
+        "__Schema.directives": len(schema.directives),
+        "__Type.fields": mean(
+            [len(t.fields) for t in types if is_object_type(t) or is_interface_type(t)]
+        ),
+        "__Type.inputFields": mean([len(t.fields) for t in types if is_input_object_type(t)]),
+        "__Type.interfaces": mean([len(t.interfaces) for t in types if is_object_type(t)]),
+        "__Type.possibleTypes": mean(
+            [len(schema.get_possible_types(t)) for t in types if is_abstract_type(t)]
+        ),
+        "__Type.enumValues": mean([len(t.values) for t in types if is_enum_type(t)]),
+        "__Field.args": mean([len(f.args) for f in fields]),
+        "__Directive.args": mean([len(d.args) for d in schema.directives]),
+    }
+
+
+TOO_COSTLY = "QUERY_TOO_COSTLY"
+
+
+class QueryCost(SchemaExtension):
+    """Prices each operation once it is parsed and validated, before execution (and before
+    a subscription starts); refuses it over budget, and reports the cost in the
+    response's `extensions.cost`."""
+
+    def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
+        self.budget = budget
+        self.cost: int | None = None
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        try:
+            self.cost = estimate_cost(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+            )
+        except Unpriceable:
+            raise self.refusal(None) from None
+        if self.cost is not None and self.cost > self.budget:
+            raise self.refusal(self.cost)
+        yield
+
+    def refusal(self, cost: int | None) -> GraphQLError:
+        return GraphQLError(
+            f"This operation would cost {cost if cost is not None else 'too much'} "
+            f"against a budget of {self.budget}: select fewer fields, lists or days.",
+            extensions={"code": TOO_COSTLY, "cost": cost, "budget": self.budget},
+        )
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        return {"cost": {"requested": self.cost, "budget": self.budget}}
