@@ -11,6 +11,7 @@ from persistence.database import Database
 from persistence.repositories.appointments import AppointmentRepository
 from persistence.repositories.catalog import CatalogRepository
 from persistence.repositories.clinic import ClinicRepository
+from persistence.repositories.hold_limits import HoldLimitRepository
 from persistence.repositories.invitations import InvitationRepository
 from persistence.repositories.outbox import OutboxRepository
 from persistence.repositories.patients import PatientRepository
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
     users: UserRepository
     invitations: InvitationRepository
     outbox: OutboxRepository
+    hold_limits: HoldLimitRepository
 
     def __init__(self, database: Database, *, write: bool = True) -> None:
         self._database = database
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
         self.users = UserRepository(session)
         self.invitations = InvitationRepository(session)
         self.outbox = OutboxRepository(session, skip_locked=not self._database.is_sqlite)
+        self.hold_limits = HoldLimitRepository(session)
         return self
 
     async def __aexit__(

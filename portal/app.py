@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -19,7 +20,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from persistence.attempts import AttemptStore, attempt_store_for
 from persistence.database import Database
 from portal.background import mailer_for, send_mail_forever, sweep_forever
 from portal.settings import Settings
@@ -64,6 +67,7 @@ class PortalGraphQL(GraphQL[Context, None]):
             loaders=Loaders(self.deps.database),
             request=request,
             response=response,
+            client_address=request.client.host if request.client else None,
         )
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
@@ -99,19 +103,29 @@ def web_pages() -> list[BaseRoute]:
 SHUTDOWN_SECONDS = 5
 
 
-async def _shut_down(tasks: list[asyncio.Task[None]], hub: Hub, database: Database) -> None:
-    """Stop background tasks, the hub and the engines; a step that hangs is logged and
-    left behind, so a shutdown always ends."""
+async def _shut_down(
+    tasks: list[asyncio.Task[None]], hub: Hub, database: Database, attempts: AttemptStore
+) -> None:
+    """Stop background tasks, the hub, the engines and the attempt store; a step that
+    hangs is logged and left behind, so a shutdown always ends."""
     for task in tasks:
         task.cancel()
     _, stuck = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
     if stuck:
         log.warning("Background tasks did not stop in time: %s", [t.get_name() for t in stuck])
-    for step in (hub.disconnect(), database.dispose()):
+    for step in (hub.disconnect(), database.dispose(), attempts.close()):
         try:
             await asyncio.wait_for(step, SHUTDOWN_SECONDS)
         except TimeoutError:
             log.warning("A shutdown step did not finish in %s s", SHUTDOWN_SECONDS)
+
+
+def _trusting(proxies: tuple[str, ...]) -> list[Middleware]:
+    """Behind trusted proxies the client is the first untrusted address of
+    X-Forwarded-For, read from the right; from anyone else the header is ignored."""
+    if not proxies:
+        return []
+    return [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -119,7 +133,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     database = Database(settings.database_url)
     hub = Hub(settings.broadcast_url)
-    deps = Deps(settings=settings, database=database, hub=hub)
+    deps = Deps(
+        settings=settings,
+        database=database,
+        hub=hub,
+        attempts=attempt_store_for(settings.broadcast_url),
+    )
     graphql = PortalGraphQL(deps)
 
     @contextlib.asynccontextmanager
@@ -131,7 +150,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
-            await _shut_down(tasks, hub, database)
+            await _shut_down(tasks, hub, database, deps.attempts)
 
     async def health(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -144,6 +163,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *web_pages(),
         ],
         lifespan=lifespan,
+        middleware=_trusting(settings.trusted_proxies),
     )
     app.state.deps = deps
     return app

@@ -47,7 +47,16 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     migrate(settings)
     if demo and _run(settings, load_demo_data_if_empty):
         logging.getLogger("portal").info("Loaded demo data")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", lifespan="on")
+    # The app reads X-Forwarded-For itself, from TRUSTED_PROXIES only (uvicorn's own
+    # handling would trust 127.0.0.1 unasked).
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="on",
+        proxy_headers=False,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

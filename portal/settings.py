@@ -21,6 +21,9 @@ class Settings:
     #: How often this process lapses expired holds; 0 turns its sweeper off.
     sweep_seconds: float = 5.0
     mail_poll_seconds: float = 1.0
+    #: Proxies (addresses or networks) whose X-Forwarded-For names the client; from no
+    #: one else is that header believed.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -46,4 +49,7 @@ class Settings:
             public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             sweep_seconds=float(os.environ.get("HOLD_SWEEP_SECONDS", "5")),
             mail_poll_seconds=float(os.environ.get("MAIL_POLL_SECONDS", "1")),
+            trusted_proxies=tuple(
+                p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
         )

@@ -6,16 +6,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.actors import Actor, UserKind
-from domain.credentials import (
-    check_password_strength,
-    hash_password,
-    token_digest,
-    verify_password,
-)
+from domain.credentials import check_password_strength, token_digest
 from domain.errors import InvalidInput
+from domain.throttling import (
+    REGISTRATIONS_PER_ADDRESS,
+    SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_ADDRESS,
+    Charge,
+)
 from domain.validation import normalize_email, optional_text, require_text
 from persistence.models import PatientRow, UserRow
+from resolvers.accounts.passwords import hashed, matches
 from resolvers.accounts.tokens import issue_token
+from resolvers.attempts import limit, limit_per_address, per_address
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import StaffNotificationKind, StaffNotified
@@ -38,13 +41,15 @@ async def register(
     name: str,
     birth_date: date | None,
     phone: str | None,
+    client_address: str | None = None,
 ) -> SignedIn:
     """A new online user with a provisional patient profile that staff confirm or merge."""
     email = normalize_email(email)
     name = require_text(name, "name")
     phone = optional_text(phone, "phone", 40)
     check_password_strength(password)
-    password_hash = hash_password(password)
+    await limit_per_address(deps, REGISTRATIONS_PER_ADDRESS, client_address)
+    password_hash = await hashed(password)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         if await uow.users.by_email(email) is not None:
@@ -76,14 +81,33 @@ async def register(
     return SignedIn(token, user)
 
 
-async def login(deps: Deps, _actor: Actor | None, *, email: str, password: str) -> SignedIn:
-    """Unknown email and wrong password answer alike, and take as long."""
+async def login(
+    deps: Deps,
+    _actor: Actor | None,
+    *,
+    email: str,
+    password: str,
+    client_address: str | None = None,
+) -> SignedIn:
+    """Unknown email and wrong password answer alike, and take as long.
+
+    Each attempt counts as a failure, per account and per address, before the password
+    is checked, so guesses sent at once cannot outrun the limit; a success clears the
+    account's tally and takes its own back from the address's. While either must wait,
+    any attempt, the right password too, gets the same TooManyAttempts.
+    """
     address = email.strip().lower()
-    async with UnitOfWork(deps) as uow:
+    account = Charge(SIGN_IN_PER_ACCOUNT, address)
+    origin = per_address(SIGN_IN_PER_ADDRESS, client_address)
+    await limit(deps, account, origin)
+    async with UnitOfWork(deps, write=False) as uow:
         user = await uow.users.by_email(address)
-        password_ok = verify_password(user.password_hash if user else None, password)
-        if user is None or not password_ok:
-            raise InvalidInput(WRONG_CREDENTIALS)
+    password_ok = await matches(user.password_hash if user else None, password)
+    if user is None or not password_ok:
+        raise InvalidInput(WRONG_CREDENTIALS)
+    await deps.attempts.clear(account)
+    await deps.attempts.refund(origin)
+    async with UnitOfWork(deps) as uow:
         token = issue_token(uow, user.id, deps.now())
         await uow.commit()
     return SignedIn(token, user)
@@ -112,7 +136,7 @@ async def create_staff(deps: Deps, *, email: str, password: str, name: str) -> U
                 email=email,
                 name=name,
                 kind=UserKind.STAFF.value,
-                password_hash=hash_password(password),
+                password_hash=await hashed(password),
                 created_at=deps.now(),
             )
         )

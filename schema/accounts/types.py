@@ -25,6 +25,7 @@ from schema.core.problems import (
     Problem,
     VerificationFailed,
 )
+from schema.core.throttling import TooManyAttempts
 from schema.setup.types import Practitioner, load_practitioner
 
 
@@ -185,7 +186,9 @@ class PatientInput(patients.PatientInput):
     pass
 
 
-SignInResult = Annotated[SignIn | InvalidInput | NotAllowed, strawberry.union("SignInResult")]
+SignInResult = Annotated[
+    SignIn | InvalidInput | NotAllowed | TooManyAttempts, strawberry.union("SignInResult")
+]
 PatientResult = Annotated[
     Patient | InvalidInput | NotAllowed | NotFound, strawberry.union("PatientResult")
 ]
