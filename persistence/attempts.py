@@ -8,6 +8,7 @@ when any of them must still wait, counts none and says how long. The rules are
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import OrderedDict
@@ -18,7 +19,7 @@ from redis import asyncio as redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from domain.throttling import Charge, Tally, counted, current, refunded, wait
+from domain.throttling import Budget, Charge, Tally, counted, current, refunded, wait
 
 log = logging.getLogger(__name__)
 
@@ -126,17 +127,7 @@ class RedisAttempts:
         self._fallback = MemoryAttempts()
 
     async def spend(self, now: float, charges: Sequence[Charge]) -> float:
-        budgets = [
-            json.dumps(
-                {
-                    "forget": c.budget.forget_after,
-                    # Redis's own clock only tidies up; decisions use `now`.
-                    "keep": int(c.budget.forget_after + c.budget.max_delay) + 60,
-                    "delays": c.budget.delays(),
-                }
-            )
-            for c in charges
-        ]
+        budgets = [_as_json(c.budget) for c in charges]
         try:
             left = await self._spend(keys=[PREFIX + c.key for c in charges], args=[now, *budgets])
         except _UNREACHABLE as error:
@@ -164,6 +155,19 @@ class RedisAttempts:
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+@functools.cache
+def _as_json(budget: Budget) -> str:
+    """A budget as the Lua script reads it."""
+    return json.dumps(
+        {
+            "forget": budget.forget_after,
+            # Redis's own clock only tidies up; decisions use `now`.
+            "keep": int(budget.forget_after + budget.max_delay) + 60,
+            "delays": budget.delays(),
+        }
+    )
 
 
 def attempt_store_for(broadcast_url: str) -> AttemptStore:

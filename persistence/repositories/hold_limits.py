@@ -20,19 +20,22 @@ class HoldLimitRepository:
         """The user's live holds and upcoming live appointments, and the live holds from
         the origin (by anyone) with the first of their expiries."""
         is_hold = AppointmentRow.status == TEMPORARY
-        mine = select(
-            func.count().filter(is_hold),
-            func.count(),
-        ).where(
+        mine = (
             AppointmentRow.created_by_id == user_id,
             live_condition(now),
             AppointmentRow.end_at > now,
         )
-        from_origin = select(func.count(), func.min(AppointmentRow.hold_expires_at)).where(
+        from_origin = (
             AppointmentRow.hold_origin == origin,
             is_hold,
             AppointmentRow.hold_expires_at > now,
         )
-        user_holds, user_slots = (await self._session.execute(mine)).one()
-        address_holds, next_lapse = (await self._session.execute(from_origin)).one()
-        return DiaryShare(int(user_holds), int(user_slots), int(address_holds), next_lapse)
+        # One round trip: four scalar subqueries.
+        query = select(
+            select(func.count()).where(*mine, is_hold).scalar_subquery(),
+            select(func.count()).where(*mine).scalar_subquery(),
+            select(func.count()).where(*from_origin).scalar_subquery(),
+            select(func.min(AppointmentRow.hold_expires_at)).where(*from_origin).scalar_subquery(),
+        )
+        holds, slots, address_holds, next_lapse = (await self._session.execute(query)).one()
+        return DiaryShare(int(holds), int(slots), int(address_holds), next_lapse)
