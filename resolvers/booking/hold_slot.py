@@ -45,13 +45,7 @@ async def hold(
             return earlier
         clinic = await uow.clinic.get()
         slot = await _open_slot(uow, clinic, practitioner_key, service_key, start, now)
-        require_room_to_hold(
-            await uow.hold_limits.share(actor.user_id, origin, now),
-            verified=await uow.users.is_verified(actor.user_id),
-            max_live_holds=clinic.max_live_holds,
-            max_live_holds_per_address=clinic.max_live_holds_per_address,
-            now=now,
-        )
+        await _require_room(uow, clinic, actor.user_id, origin, now)
         row = AppointmentRow(
             status=AppointmentStatus.TEMPORARY.value,
             practitioner_id=practitioner_key,
@@ -75,6 +69,19 @@ async def hold(
         )
         await uow.commit()
     return row
+
+
+async def _require_room(
+    uow: UnitOfWork, clinic: ClinicRow, user_id: int, origin: str, now: datetime
+) -> None:
+    """Room for one more hold: the user's share of the diary and their address's."""
+    require_room_to_hold(
+        await uow.hold_limits.share(user_id, origin, now),
+        verified=await uow.users.is_verified(user_id),
+        max_live_holds=clinic.max_live_holds,
+        max_live_holds_per_address=clinic.max_live_holds_per_address,
+        now=now,
+    )
 
 
 async def _open_slot(
