@@ -9,10 +9,12 @@ function that guards it. An object an actor may not see answers exactly as a mis
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from domain.actors import Actor
 from domain.errors import NotAllowed
+from domain.throttling import DiaryShare, TooManyAttempts
 from domain.verification import same_email
 
 
@@ -140,3 +142,26 @@ def may_manage_session(actor: Actor | None, session_user_id: int) -> bool:
     """A sign-in session (a bearer token) is seen and ended by its own user only; anyone
     else's answers as a missing one."""
     return actor is not None and actor.user_id == session_user_id
+
+
+#: A user whose email is not verified costs nothing to make: they occupy one slot at a
+#: time, counting their requests and bookings, so hold-then-request cannot fill a day.
+UNVERIFIED_SLOTS = 1
+
+
+def require_room_to_hold(
+    share: DiaryShare,
+    *,
+    verified: bool,
+    max_live_holds: int,
+    max_live_holds_per_address: int,
+    now: datetime,
+) -> None:
+    """One more hold: within the user's share (smaller when unverified) and the address's."""
+    if not verified and share.user_slots >= UNVERIFIED_SLOTS:
+        raise NotAllowed("Confirm your email address to hold or book more than one slot at a time.")
+    if share.user_holds >= max_live_holds:
+        raise NotAllowed(f"You already hold {max_live_holds} slots; book or release one first.")
+    if share.address_holds >= max_live_holds_per_address:
+        lapse = share.address_next_lapse or now
+        raise TooManyAttempts("slots held from your network", (lapse - now).total_seconds())

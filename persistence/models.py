@@ -45,6 +45,7 @@ class ClinicRow(Base):
     time_zone: Mapped[str] = mapped_column(String(64))
     hold_minutes: Mapped[int] = mapped_column(Integer, default=5)
     max_live_holds: Mapped[int] = mapped_column(Integer, default=2)
+    max_live_holds_per_address: Mapped[int] = mapped_column(Integer, default=6)
     approval_required: Mapped[bool] = mapped_column(Boolean, default=True)
     patient_cancel_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     booking_horizon_days: Mapped[int] = mapped_column(Integer, default=60)
@@ -165,6 +166,7 @@ class AppointmentRow(Base):
         UniqueConstraint("created_by_id", "client_key", name="uq_appointments_client_key"),
         Index("ix_appointments_practitioner_start", "practitioner_id", "start_at"),
         Index("ix_appointments_status_hold", "status", "hold_expires_at"),
+        Index("ix_appointments_hold_origin", "hold_origin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,6 +183,8 @@ class AppointmentRow(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     client_key: Mapped[str | None] = mapped_column(String(100))
+    #: A hold's client address as a keyed digest (domain.throttling.hold_origin).
+    hold_origin: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     cancellation_reason: Mapped[str | None] = mapped_column(Text)

@@ -12,6 +12,7 @@ from persistence.repositories.appointments import AppointmentRepository
 from persistence.repositories.catalog import CatalogRepository
 from persistence.repositories.clinic import ClinicRepository
 from persistence.repositories.email_links import EmailLinkRepository
+from persistence.repositories.hold_limits import HoldLimitRepository
 from persistence.repositories.invitations import InvitationRepository
 from persistence.repositories.outbox import OutboxRepository
 from persistence.repositories.patients import PatientRepository
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     verifications: EmailVerificationRepository
     sessions: SessionRepository
     email_links: EmailLinkRepository
+    hold_limits: HoldLimitRepository
 
     def __init__(self, database: Database, *, write: bool = True) -> None:
         self._database = database
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
         self.verifications = EmailVerificationRepository(session)
         self.sessions = SessionRepository(session)
         self.email_links = EmailLinkRepository(session)
+        self.hold_limits = HoldLimitRepository(session)
         return self
 
     async def __aexit__(

@@ -20,7 +20,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from persistence.attempts import AttemptStore, attempt_store_for
 from persistence.database import Database
 from persistence.identity import database_identity
 from portal.background import mailer_for, send_mail_forever, sweep_forever
@@ -84,6 +86,7 @@ class PortalGraphQL(GraphQL[Context, None]):
             loaders=Loaders(self.deps.database),
             request=request,
             response=response,
+            client_address=request.client.host if request.client else None,
         )
 
     def decode_json(self, data: str | bytes) -> object:
@@ -122,19 +125,29 @@ def web_pages() -> list[BaseRoute]:
 SHUTDOWN_SECONDS = 5
 
 
-async def _shut_down(tasks: list[asyncio.Task[None]], hub: Hub, database: Database) -> None:
-    """Stop background tasks, the hub and the engines; a step that hangs is logged and
-    left behind, so a shutdown always ends."""
+async def _shut_down(
+    tasks: list[asyncio.Task[None]], hub: Hub, database: Database, attempts: AttemptStore
+) -> None:
+    """Stop background tasks, the hub, the engines and the attempt store; a step that
+    hangs is logged and left behind, so a shutdown always ends."""
     for task in tasks:
         task.cancel()
     _, stuck = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
     if stuck:
         log.warning("Background tasks did not stop in time: %s", [t.get_name() for t in stuck])
-    for step in (hub.disconnect(), database.dispose()):
+    for step in (hub.disconnect(), database.dispose(), attempts.close()):
         try:
             await asyncio.wait_for(step, SHUTDOWN_SECONDS)
         except TimeoutError:
             log.warning("A shutdown step did not finish in %s s", SHUTDOWN_SECONDS)
+
+
+def _trusting(proxies: tuple[str, ...]) -> list[Middleware]:
+    """Behind trusted proxies the client is the first untrusted address of
+    X-Forwarded-For, read from the right; from anyone else the header is ignored."""
+    if not proxies:
+        return []
+    return [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -142,7 +155,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     database = Database(settings.database_url)
     hub = Hub(settings.broadcast_url)
-    deps = Deps(settings=settings, database=database, hub=hub)
+    deps = Deps(
+        settings=settings,
+        database=database,
+        hub=hub,
+        attempts=attempt_store_for(settings.broadcast_url),
+    )
     graphql = PortalGraphQL(deps)
 
     @contextlib.asynccontextmanager
@@ -160,7 +178,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
-            await _shut_down(tasks, hub, database)
+            await _shut_down(tasks, hub, database, deps.attempts)
 
     async def health(_request: Request) -> JSONResponse:
         """Up, with this process's live subscriptions: those open now, and those started
@@ -182,6 +200,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
         middleware=[
+            *_trusting(settings.trusted_proxies),
             Middleware(SecurityHeaders, production=settings.production),
             Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
         ],

@@ -54,6 +54,8 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     migrate(settings)
     if demo and load_demo_data(settings):
         logging.getLogger("portal").info("Loaded demo data")
+    # The app reads X-Forwarded-For itself, from TRUSTED_PROXIES only (uvicorn's own
+    # handling would trust 127.0.0.1 unasked).
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -62,6 +64,7 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         lifespan="on",
         # A websocket message is held to the same limit as a request body.
         ws_max_size=settings.max_body_bytes,
+        proxy_headers=False,
     )
 
 

@@ -34,6 +34,9 @@ class Settings:
     operation_timeout_seconds: float = DEFAULT_SECONDS
     #: Larger request bodies (and websocket messages) are refused unread.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    #: Proxies (addresses or networks) whose X-Forwarded-For names the client; from no
+    #: one else is that header believed.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -65,4 +68,7 @@ class Settings:
                 os.environ.get("OPERATION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
             ),
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+            trusted_proxies=tuple(
+                p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
         )

@@ -1,4 +1,5 @@
-"""What every use case is handed: the database, the hub, settings and the clock.
+"""What every use case is handed: the database, the hub, settings, the clock and the
+attempt tallies.
 
 Named `Deps` so it is never mistaken for the clinic's services (massage, assessment …).
 """
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from persistence.attempts import AttemptStore, MemoryAttempts
 from persistence.database import Database
 from portal.settings import Settings
 from subscriptions.hub import Hub
@@ -24,6 +26,7 @@ class Deps:
     database: Database
     hub: Hub
     clock: Callable[[], datetime] = field(default=utc_now)
+    attempts: AttemptStore = field(default_factory=MemoryAttempts)
 
     def now(self) -> datetime:
         return self.clock()

@@ -102,6 +102,7 @@ async def deps(app_and_deps: tuple[object, Deps]) -> AsyncIterator[Deps]:
     deps = app_and_deps[1]
     await settle_outbox(deps.database)
     await wipe(deps.database)
+    await deps.attempts.forget_all()
     await factories.clinic(deps)
     yield deps
     async with SqlUnitOfWork(deps.database, write=False) as uow:
@@ -123,6 +124,8 @@ def server_env(settings: Settings) -> dict[str, str]:
         "MAIL_POLL_SECONDS": "0.1",
         "SMTP_URL": settings.smtp_url or "",
         "PORTAL_ENV": "development",
+        # Tests that stand for many portals say where each is with X-Forwarded-For.
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
 
 

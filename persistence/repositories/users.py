@@ -47,6 +47,14 @@ class UserRepository:
             return None
         return rows[0][0], frozenset(p for _, p in rows if p is not None)
 
+    async def is_vouched_for(self, user_id: int) -> bool:
+        """Whether staff have vouched for the user (linked, confirmed, merged, invited,
+        created): all but a self-registered provisional patient, who must verify their
+        email instead (`uow.verifications.verified_email`)."""
+        query = select(UserRow.kind).where(UserRow.id == user_id)
+        kind = (await self._session.execute(query)).scalar_one_or_none()
+        return kind is not None and kind != UserKind.PROVISIONAL_PATIENT.value
+
     async def patient_ids(self, user_id: int) -> frozenset[int]:
         query = select(user_patients.c.patient_id).where(user_patients.c.user_id == user_id)
         return frozenset((await self._session.execute(query)).scalars())

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.actors import Actor, UserKind
-from domain.credentials import (
-    check_password_strength,
-    hash_password,
-    token_digest,
-    verify_password,
-)
+from domain.credentials import check_password_strength, token_digest
 from domain.errors import InvalidInput, NotAllowed
+from domain.throttling import (
+    REGISTRATIONS_PER_ADDRESS,
+    SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_ADDRESS,
+    Charge,
+)
 from domain.validation import (
     normalize_email,
     optional_text,
@@ -22,8 +23,10 @@ from domain.validation import (
 )
 from persistence.models import PatientRow, UserRow
 from resolvers.accounts.end_sessions import announce_ended
+from resolvers.accounts.passwords import hashed, matches
 from resolvers.accounts.tokens import issue_token
 from resolvers.accounts.verify_email import send_verification_link
+from resolvers.attempts import limit, limit_per_address, per_address
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import StaffNotificationKind, StaffNotified
@@ -47,6 +50,7 @@ async def register(
     name: str,
     birth_date: date | None,
     phone: str | None,
+    client_address: str | None = None,
 ) -> SignedIn:
     """A new online user with a provisional patient profile that staff confirm or merge."""
     email = normalize_email(email)
@@ -55,7 +59,8 @@ async def register(
     now = deps.now()
     birth_date = require_birth_date(birth_date, now) if birth_date else None
     check_password_strength(password)
-    password_hash = hash_password(password)
+    await limit_per_address(deps, REGISTRATIONS_PER_ADDRESS, client_address)
+    password_hash = await hashed(password)
     async with UnitOfWork(deps) as uow:
         if await uow.users.by_email(email) is not None:
             raise InvalidInput("An account with this email exists; sign in instead.", "email")
@@ -87,16 +92,35 @@ async def register(
     return SignedIn(token, user)
 
 
-async def login(deps: Deps, _actor: Actor | None, *, email: str, password: str) -> SignedIn:
-    """Unknown email and wrong password answer alike, and take as long."""
+async def login(
+    deps: Deps,
+    _actor: Actor | None,
+    *,
+    email: str,
+    password: str,
+    client_address: str | None = None,
+) -> SignedIn:
+    """Unknown email and wrong password answer alike, and take as long.
+
+    Each attempt counts as a failure, per account and per address, before the password
+    is checked, so guesses sent at once cannot outrun the limit; a success clears the
+    account's tally and takes its own back from the address's. While either must wait,
+    any attempt, the right password too, gets the same TooManyAttempts.
+    """
     address = require_plain_text(email, "email").strip().lower()
-    async with UnitOfWork(deps) as uow:
+    account = Charge(SIGN_IN_PER_ACCOUNT, address)
+    origin = per_address(SIGN_IN_PER_ADDRESS, client_address)
+    await limit(deps, account, origin)
+    async with UnitOfWork(deps, write=False) as uow:
         user = await uow.users.by_email(address)
-        password_ok = verify_password(user.password_hash if user else None, password)
-        if user is None or not password_ok:
-            raise InvalidInput(WRONG_CREDENTIALS)
-        if user.disabled_at is not None:
-            raise NotAllowed(ACCESS_TURNED_OFF)
+    password_ok = await matches(user.password_hash if user else None, password)
+    if user is None or not password_ok:
+        raise InvalidInput(WRONG_CREDENTIALS)
+    if user.disabled_at is not None:
+        raise NotAllowed(ACCESS_TURNED_OFF)
+    await deps.attempts.clear(account)
+    await deps.attempts.refund(origin)
+    async with UnitOfWork(deps) as uow:
         token = issue_token(uow, user.id, deps.now())
         await uow.commit()
     return SignedIn(token, user)
@@ -129,7 +153,7 @@ async def create_staff(deps: Deps, *, email: str, password: str, name: str) -> U
                 email=email,
                 name=name,
                 kind=UserKind.STAFF.value,
-                password_hash=hash_password(password),
+                password_hash=await hashed(password),
                 created_at=deps.now(),
             )
         )

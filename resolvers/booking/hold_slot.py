@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus
 from domain.availability import OpenSlot, is_open_slot
-from domain.errors import InvalidInput, NotAllowed
-from domain.policy import require_signed_in
+from domain.errors import InvalidInput
+from domain.policy import require_room_to_hold, require_signed_in
+from domain.throttling import HOLDS_PER_ADDRESS, hold_origin
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.announce import appointment_changed
+from resolvers.attempts import limit_per_address
 from resolvers.booking.slot_rules import booking_rules, freed, offer, session_rules
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
@@ -28,6 +30,7 @@ async def hold(
     service_id: str,
     start: datetime,
     client_key: str | None,
+    client_address: str | None = None,
 ) -> AppointmentRow:
     """The held appointment; a retry with the same client key returns the same hold."""
     actor = require_signed_in(actor)
@@ -35,16 +38,15 @@ async def hold(
     service_key = parse_id(service_id, "serviceId")
     key = optional_text(client_key, "clientKey", 100)
     require_instant(start, "start")
+    await limit_per_address(deps, HOLDS_PER_ADDRESS, client_address)
+    origin = hold_origin(deps.settings.secret_key, client_address)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         if key and (earlier := await uow.appointments.hold_by_client_key(actor.user_id, key)):
             return earlier
         clinic = await uow.clinic.get()
         slot = await _open_slot(uow, clinic, practitioner_key, service_key, start, now)
-        if await uow.appointments.live_holds_of_user(actor.user_id, now) >= clinic.max_live_holds:
-            raise NotAllowed(
-                f"You already hold {clinic.max_live_holds} slots; book or release one first."
-            )
+        await _require_room(uow, clinic, actor.user_id, origin, now)
         row = AppointmentRow(
             status=AppointmentStatus.TEMPORARY.value,
             practitioner_id=practitioner_key,
@@ -58,6 +60,7 @@ async def hold(
             created_by_id=actor.user_id,
             created_at=now,
             client_key=key,
+            hold_origin=origin,
         )
         lapsed = await uow.appointments.place(row, now, TAKEN)
         uow.emit(
@@ -67,6 +70,20 @@ async def hold(
         )
         await uow.commit()
     return row
+
+
+async def _require_room(
+    uow: UnitOfWork, clinic: ClinicRow, user_id: int, origin: str, now: datetime
+) -> None:
+    """Room for one more hold: the user's share of the diary and their address's."""
+    require_room_to_hold(
+        await uow.hold_limits.share(user_id, origin, now),
+        verified=await uow.users.is_vouched_for(user_id)
+        or await uow.verifications.verified_email(user_id) is not None,
+        max_live_holds=clinic.max_live_holds,
+        max_live_holds_per_address=clinic.max_live_holds_per_address,
+        now=now,
+    )
 
 
 async def _open_slot(

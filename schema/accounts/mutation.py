@@ -72,13 +72,20 @@ class AccountsMutation:
             name=name,
             birth_date=birth_date,
             phone=phone,
+            client_address=info.context.client_address,
         )
         return await acting_as_new_user(info, result)
 
     @strawberry.mutation
     async def login(self, info: Info, email: str, password: str) -> SignInResult:
         result = await answer(
-            info, sign_in.login, sign_in_of, SignInResult, email=email, password=password
+            info,
+            sign_in.login,
+            sign_in_of,
+            SignInResult,
+            email=email,
+            password=password,
+            client_address=info.context.client_address,
         )
         return await acting_as_new_user(info, result)
 

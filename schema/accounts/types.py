@@ -32,6 +32,7 @@ from schema.core.problems import (
     Problem,
     VerificationFailed,
 )
+from schema.core.throttling import TooManyAttempts
 from schema.setup.types import Practitioner, load_practitioner
 
 
@@ -202,7 +203,9 @@ class PatientInput(patients.PatientInput):
     pass
 
 
-SignInResult = Annotated[SignIn | InvalidInput | NotAllowed, strawberry.union("SignInResult")]
+SignInResult = Annotated[
+    SignIn | InvalidInput | NotAllowed | TooManyAttempts, strawberry.union("SignInResult")
+]
 UserResult = Annotated[User | InvalidInput | NotAllowed | NotFound, strawberry.union("UserResult")]
 PatientResult = Annotated[
     Patient | InvalidInput | NotAllowed | NotFound, strawberry.union("PatientResult")

@@ -26,7 +26,7 @@ class BookingMutation:
     @strawberry.mutation(
         description="Place a temporary appointment on a slot so no other portal can take it; it lapses after holdMinutes."
     )
-    @runs(hold_slot.hold, _hold)
+    @runs(hold_slot.hold, _hold, with_client_address=True)
     async def hold(
         self,
         info: Info,

@@ -10,6 +10,7 @@ import strawberry
 from schema.core.context import Info
 from schema.core.enums import SlotState
 from schema.core.problems import InvalidInput, NotAllowed, NotFound, SlotUnavailable
+from schema.core.throttling import TooManyAttempts
 from schema.setup.types import AtPractitionerAndLocation
 from schema.visits.types import Appointment
 
@@ -48,6 +49,7 @@ class SlotChange:
 
 
 HoldResult = Annotated[
-    Hold | SlotUnavailable | InvalidInput | NotAllowed | NotFound, strawberry.union("HoldResult")
+    Hold | SlotUnavailable | InvalidInput | NotAllowed | NotFound | TooManyAttempts,
+    strawberry.union("HoldResult"),
 ]
 ReleaseResult = Annotated[Appointment | NotFound | NotAllowed, strawberry.union("ReleaseResult")]

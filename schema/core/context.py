@@ -25,6 +25,8 @@ class Context:
     request: Any = None
     response: Any = None
     connection_params: dict[str, Any] | None = None
+    #: The client's address: the peer, or what a trusted proxy says it forwarded for.
+    client_address: str | None = None
     _zone: ZoneInfo | None = field(default=None, repr=False)
 
     @property

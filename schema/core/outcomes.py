@@ -47,11 +47,16 @@ async def answer(
 
 
 def runs(
-    use_case: Callable[..., Awaitable[Any]], convert: Callable[[Any], Any], **renamed: str
+    use_case: Callable[..., Awaitable[Any]],
+    convert: Callable[[Any], Any],
+    *,
+    with_client_address: bool = False,
+    **renamed: str,
 ) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
     """Make a field's signature its whole definition: the field's arguments go to
     `use_case(deps, actor, **arguments)` (an argument can be `renamed` on the way) and the
-    outcome is `answer`ed within the union the signature returns.
+    outcome is `answer`ed within the union the signature returns. A use case limited per
+    client address is also given `client_address` (`with_client_address=True`).
 
         @strawberry.mutation
         @runs(release_hold, Appointment.from_row)
@@ -62,6 +67,8 @@ def runs(
         @functools.wraps(field)
         async def resolve(self: Any, info: Info, **arguments: Any) -> Any:
             given = {renamed.get(name, name): value for name, value in arguments.items()}
+            if with_client_address:
+                given["client_address"] = info.context.client_address
             return await answer(info, use_case, convert, _result_of(field), **given)
 
         return resolve

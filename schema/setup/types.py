@@ -145,6 +145,9 @@ class ClinicSettings:
     max_live_holds: int = strawberry.field(
         description="How many live holds one user may keep at once."
     )
+    max_live_holds_per_address: int = strawberry.field(
+        description="How many live holds may come from one client address at once, whoever holds them."
+    )
 
     @classmethod
     def from_row(cls, row: ClinicRow) -> ClinicSettings:
@@ -157,6 +160,7 @@ class ClinicSettings:
             rejection_email_includes_reason=row.rejection_email_includes_reason,
             notification_email=row.notification_email,
             max_live_holds=row.max_live_holds,
+            max_live_holds_per_address=row.max_live_holds_per_address,
         )
 
 

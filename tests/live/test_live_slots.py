@@ -66,7 +66,7 @@ async def race(
             "start": start.isoformat(),
         }
         calls = [
-            GraphQL(clients[i % len(clients)])(HOLD, variables, token=token)
+            portal(clients[i % len(clients)], f"198.18.{i // 256}.{i % 256}", variables, token)
             for i, token in enumerate(tokens)
         ]
         results = await asyncio.gather(*calls)
@@ -74,6 +74,19 @@ async def race(
         for client in clients:
             await client.aclose()
     return [r["hold"] for r in results]
+
+
+async def portal(
+    client: httpx.AsyncClient, address: str, variables: dict[str, str], token: str
+) -> dict:
+    """One portal's hold, from its own address (the servers trust 127.0.0.1 to say so)."""
+    headers = {"Authorization": f"Bearer {token}", "X-Forwarded-For": address}
+    response = await client.post(
+        "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
+    )
+    body = response.json()
+    assert not body.get("errors"), body
+    return dict(body["data"])
 
 
 def kinds(results: list[dict]) -> list[str]:

@@ -1,0 +1,174 @@
+"""Attempt budgets: a few attempts are free, then each one waits longer than the last.
+
+A `Budget` is the rule for one kind of attempt and one kind of subject (an account, a
+client address); a `Tally` is what is kept per subject: how many attempts counted and
+when the last one was. Stores (`persistence.attempts`) keep tallies; these functions
+decide. Times are seconds since the epoch, read from the use case's clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Budget:
+    #: Part of the stored key; never shown.
+    name: str
+    #: What the client is told there were too many of ("sign-in attempts").
+    what: str
+    #: Attempts counted before any wait.
+    free: int
+    #: The wait after the first attempt beyond the free ones; it doubles with each more.
+    first_delay: float
+    max_delay: float
+    #: A tally untouched for this long starts again from nothing.
+    forget_after: float
+
+    def delay(self, count: int) -> float:
+        """How long to wait after the `count`-th counted attempt before the next."""
+        if count < self.free:
+            return 0.0
+        return min(self.max_delay, self.first_delay * 2 ** (count - self.free))
+
+    def delays(self) -> list[float]:
+        """`delay(n)` for n = 1 … the first n that reaches `max_delay` (stores that cannot
+        run Python, Redis's Lua, read the last entry for any larger count)."""
+        table = [self.delay(1)]
+        while table[-1] < self.max_delay:
+            table.append(self.delay(len(table) + 1))
+        return table
+
+    def seconds_to_make(self, attempts: int) -> float:
+        """The least time `attempts` attempts take from a fresh tally, each made as soon as
+        allowed (the figure behind "how long does it take to register N accounts")."""
+        return sum(self.delay(n) for n in range(1, attempts))
+
+
+@dataclass(frozen=True)
+class Tally:
+    count: int = 0
+    last: float = 0.0
+
+
+NOTHING = Tally()
+
+
+def current(budget: Budget, tally: Tally | None, now: float) -> Tally:
+    """The tally as it stands now: forgotten after a long enough quiet."""
+    if tally is None or now - tally.last >= budget.forget_after:
+        return NOTHING
+    return tally
+
+
+def wait(budget: Budget, tally: Tally, now: float) -> float:
+    """Seconds before another attempt may be made; 0 when it may be made now."""
+    if tally.count == 0:
+        return 0.0
+    return max(0.0, tally.last + budget.delay(tally.count) - now)
+
+
+def counted(tally: Tally, now: float) -> Tally:
+    return Tally(tally.count + 1, now)
+
+
+def refunded(tally: Tally) -> Tally:
+    """An attempt counted in advance that turned out well (a sign-in that succeeded)."""
+    return Tally(max(0, tally.count - 1), tally.last)
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One attempt against one budget for one subject (an email, an address)."""
+
+    budget: Budget
+    subject: str
+
+    @property
+    def key(self) -> str:
+        """The stored name: the subject only as a digest, so a store dump names nobody."""
+        digest = hashlib.sha256(self.subject.encode()).hexdigest()[:32]
+        return f"{self.budget.name}:{digest}"
+
+
+class TooManyAttempts(DomainError):
+    """Refused without looking further: the same answer whatever the attempt was."""
+
+    code = "TOO_MANY_ATTEMPTS"
+
+    def __init__(self, what: str, wait_seconds: float) -> None:
+        self.retry_after_seconds = max(1, math.ceil(wait_seconds))
+        super().__init__(f"Too many {what}; try again in {phrase(self.retry_after_seconds)}.")
+
+
+def phrase(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
+# Sign-in: five failures are free, then 15 s, 30 s, 1 min … up to 15 min between guesses,
+# per account (whatever the address) and, more loosely, per address (whatever the account).
+# Both answer with the same words, so a refusal never tells which one was reached.
+SIGN_IN_PER_ACCOUNT = Budget(
+    "sign-in-account", "sign-in attempts", 5, 15.0, 15 * 60.0, forget_after=24 * 3600.0
+)
+SIGN_IN_PER_ADDRESS = Budget(
+    "sign-in-address", "sign-in attempts", 20, 15.0, 15 * 60.0, forget_after=3600.0
+)
+REGISTRATIONS_PER_ADDRESS = Budget(
+    "register-address", "registrations from your network", 5, 60.0, 3600.0, 24 * 3600.0
+)
+HOLDS_PER_ADDRESS = Budget(
+    "hold-address", "holds from your network", 30, 2.0, 60.0, forget_after=600.0
+)
+#: For operations that send an email on request (password reset, a new verification
+#: link): each costs the clinic a message and can be aimed at someone else's inbox.
+MAIL_REQUESTS_PER_ADDRESS = Budget(
+    "mail-address", "email requests from your network", 5, 60.0, 3600.0, 24 * 3600.0
+)
+
+
+def address_subject(address: str | None) -> str:
+    """The client address as a subject: an IPv6 client is its /64, which one household
+    or server gets whole; an IPv4-mapped address is the IPv4 one."""
+    if not address:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def hold_origin(secret_key: str, address: str | None) -> str:
+    """What a hold keeps of the address it came from: a keyed digest, enough to count
+    live holds per address without storing anyone's address."""
+    subject = address_subject(address).encode()
+    return hmac.new(secret_key.encode(), subject, hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class DiaryShare:
+    """How much of the diary a user, and the address they hold from, occupy now."""
+
+    #: The user's live holds.
+    user_holds: int
+    #: The user's live holds and upcoming requests and bookings.
+    user_slots: int
+    #: Live holds from the same address, by anyone.
+    address_holds: int
+    #: When the first of those lapses (None when there are none).
+    address_next_lapse: datetime | None

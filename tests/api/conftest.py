@@ -1,0 +1,52 @@
+"""Fixtures of the api tier: a clock the test moves, and clients from given addresses."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from resolvers.deps import Deps
+from tests.support import GraphQL
+
+
+class Clock:
+    """deps.clock for a test: now is where the test puts it."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(deps: Deps) -> Iterator[Clock]:
+    clock, original = Clock(), deps.clock
+    deps.clock = clock
+    try:
+        yield clock
+    finally:
+        deps.clock = original
+
+
+@pytest.fixture
+async def from_address(
+    app_and_deps: tuple[object, Deps], deps: Deps
+) -> AsyncIterator[Callable[[str], GraphQL]]:
+    """Clients of the in-process app whose connections come from the given address."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        def client(address: str) -> GraphQL:
+            transport = httpx.ASGITransport(app=app_and_deps[0], client=(address, 40000))  # type: ignore[arg-type]
+            http = httpx.AsyncClient(transport=transport, base_url="http://portal.test")
+            stack.push_async_callback(http.aclose)
+            return GraphQL(http)
+
+        yield client
