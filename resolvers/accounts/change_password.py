@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from domain.actors import Actor
-from domain.credentials import check_password_strength, hash_password, token_digest, verify_password
-from domain.errors import InvalidInput
+from domain.credentials import check_password_strength, token_digest
+from domain.errors import InvalidInput, found
 from domain.policy import require_signed_in
 from resolvers.accounts.end_sessions import end_sessions_of_user
+from resolvers.accounts.passwords import hashed, matches
 from resolvers.accounts.reset_password import VOIDED_BY_NEW_PASSWORD
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
@@ -27,12 +28,14 @@ async def change_password(
     sessions ended."""
     actor = require_signed_in(actor)
     check_password_strength(new_password, "newPassword")
-    password_hash = hash_password(new_password)
+    async with UnitOfWork(deps, write=False) as uow:
+        user = await uow.users.get(actor.user_id)
+    if user is None or not await matches(user.password_hash, current_password):
+        raise InvalidInput(WRONG_CURRENT, "currentPassword")
+    password_hash = await hashed(new_password)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
-        user = await uow.users.get(actor.user_id)
-        if user is None or not verify_password(user.password_hash, current_password):
-            raise InvalidInput(WRONG_CURRENT, "currentPassword")
+        user = found(await uow.users.get(actor.user_id), WRONG_CURRENT)
         user.password_hash = password_hash
         await uow.email_links.close_open(user.id, VOIDED_BY_NEW_PASSWORD, now)
         ended = await end_sessions_of_user(

@@ -9,10 +9,13 @@ from domain import account_links as links
 from domain import account_messages
 from domain.account_links import LinkPurpose
 from domain.actors import Actor
-from domain.credentials import check_password_strength, hash_password, new_token, token_digest
+from domain.credentials import check_password_strength, new_token, token_digest
+from domain.throttling import MAIL_REQUESTS_PER_ADDRESS
 from domain.validation import normalize_email
 from persistence.models import EmailLinkRow
 from resolvers.accounts.end_sessions import end_sessions_of_user
+from resolvers.accounts.passwords import hashed
+from resolvers.attempts import limit_per_address
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
@@ -21,10 +24,14 @@ from resolvers.unit_of_work import UnitOfWork
 VOIDED_BY_NEW_PASSWORD = (LinkPurpose.PASSWORD_RESET.value, LinkPurpose.EMAIL_CHANGE.value)
 
 
-async def request_password_reset(deps: Deps, _actor: Actor | None, *, email: str) -> str:
+async def request_password_reset(
+    deps: Deps, _actor: Actor | None, *, email: str, client_address: str | None = None
+) -> str:
     """Email a single-use link that works for an hour, when the address has an account.
-    Asking again within a minute sends nothing more. The answer is the same either way."""
+    Asking again within a minute sends nothing more. The answer is the same either way.
+    Requests are limited per client address."""
     address = normalize_email(email)
+    await limit_per_address(deps, MAIL_REQUESTS_PER_ADDRESS, client_address)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         user = await uow.users.by_email(address)
@@ -59,7 +66,7 @@ async def reset_password(deps: Deps, _actor: Actor | None, *, token: str, new_pa
     """Set a new password with a reset link's token; every session of the user ends (their
     open sockets close). How many sessions ended."""
     check_password_strength(new_password, "newPassword")
-    password_hash = hash_password(new_password)
+    password_hash = await hashed(new_password)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         found = await uow.email_links.by_digest(token_digest(token.strip()))

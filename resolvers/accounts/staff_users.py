@@ -6,17 +6,17 @@ link and is signed in. Asking again for the same person sends a fresh link.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain import messages, signed_links
 from domain.actors import Actor, UserKind
-from domain.credentials import check_password_strength, hash_password
+from domain.credentials import check_password_strength
 from domain.errors import InvalidInput, NotFound, found
 from domain.policy import require_staff
 from domain.validation import normalize_email, parse_id, require_text
 from persistence.models import UserRow
+from resolvers.accounts.passwords import hashed
 from resolvers.accounts.sign_in import SignedIn
 from resolvers.accounts.tokens import issue_token
 from resolvers.deps import Deps
@@ -99,7 +99,7 @@ async def set_up_account(
     """The invitee chooses a password and is signed in; the link works once."""
     user_id = signed_links.subject_of(token)
     check_password_strength(password)
-    password_hash = await asyncio.to_thread(hash_password, password)
+    password_hash = await hashed(password)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         user = found(await uow.users.get(user_id), signed_links.INVALID)

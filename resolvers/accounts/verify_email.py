@@ -11,7 +11,9 @@ from domain import verification as rules
 from domain.actors import Actor
 from domain.errors import NotFound, found
 from domain.policy import may_verify_email, require_signed_in
+from domain.throttling import MAIL_REQUESTS_PER_ADDRESS
 from persistence.models import EmailVerificationRow, UserRow
+from resolvers.attempts import limit_per_address
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
@@ -63,11 +65,14 @@ async def verify_email(deps: Deps, actor: Actor | None, *, token: str) -> UserRo
     return user
 
 
-async def resend_verification(deps: Deps, actor: Actor | None) -> UserRow:
+async def resend_verification(
+    deps: Deps, actor: Actor | None, *, client_address: str | None = None
+) -> UserRow:
     """A fresh link for the signed-in user, unless their email is verified already or a
     link went out within the last minute (that one still works). The same answer either
     way: the user, whose `emailVerified` tells which."""
     actor = require_signed_in(actor)
+    await limit_per_address(deps, MAIL_REQUESTS_PER_ADDRESS, client_address)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         user = found(await uow.users.get(actor.user_id), "No such user.")

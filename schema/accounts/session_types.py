@@ -12,6 +12,7 @@ from resolvers.accounts.my_sessions import SessionView
 from schema.accounts.types import User
 from schema.core.context import Info
 from schema.core.problems import InvalidInput, NotAllowed, NotFound
+from schema.core.throttling import TooManyAttempts
 
 
 @strawberry.type(
@@ -81,7 +82,7 @@ def sessions_ended(count: int) -> SessionsEnded:
 
 
 PasswordResetRequestResult = Annotated[
-    PasswordResetRequested | InvalidInput | NotAllowed,
+    PasswordResetRequested | InvalidInput | NotAllowed | TooManyAttempts,
     strawberry.union("PasswordResetRequestResult"),
 ]
 ResetPasswordResult = Annotated[

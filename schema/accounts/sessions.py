@@ -48,6 +48,7 @@ class SessionsMutation:
     @runs(
         reset_use_cases.request_password_reset,
         lambda _: PasswordResetRequested(message=RESET_REQUESTED),
+        with_client_address=True,
     )
     async def request_password_reset(
         self, info: Info, email: str

@@ -11,10 +11,11 @@ from schema.accounts.types import User
 from schema.core.context import Info
 from schema.core.outcomes import runs
 from schema.core.problems import NotAllowed, NotFound
+from schema.core.throttling import TooManyAttempts
 
 VerifyEmailResult = Annotated[User | NotAllowed | NotFound, strawberry.union("VerifyEmailResult")]
 ResendVerificationResult = Annotated[
-    User | NotAllowed, strawberry.union("ResendVerificationResult")
+    User | NotAllowed | TooManyAttempts, strawberry.union("ResendVerificationResult")
 ]
 
 
@@ -29,5 +30,5 @@ class VerificationMutation:
     @strawberry.mutation(
         description="Email the signed-in user a fresh verification link (nothing when their email is verified already, or a link went out in the last minute). Answers the user either way; emailVerified tells which."
     )
-    @runs(verification.resend_verification, User.from_row)
+    @runs(verification.resend_verification, User.from_row, with_client_address=True)
     async def resend_verification(self, info: Info) -> ResendVerificationResult: ...
