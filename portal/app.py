@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,34 @@ def _trusting(proxies: tuple[str, ...]) -> list[Middleware]:
     return [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))]
 
 
+def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[None]]:
+    """What every process runs beside the API: the mail sender, the closing of sockets
+    whose sessions ended or expired, and (unless turned off) the hold sweeper."""
+    tasks = [
+        asyncio.create_task(send_mail_forever(deps, mailer_for(deps)), name="mailer"),
+        asyncio.create_task(follow_ended_sessions(deps, sockets), name="sessions"),
+        asyncio.create_task(close_expired_sessions(deps, sockets), name="expiry"),
+    ]
+    if deps.settings.sweep_seconds > 0:
+        tasks.append(asyncio.create_task(sweep_forever(deps), name="hold-sweeper"))
+    return tasks
+
+
+def _health(hub: Hub) -> Callable[[Request], Awaitable[JSONResponse]]:
+    async def health(_request: Request) -> JSONResponse:
+        """Up, with this process's live subscriptions: those open now, and those started
+        since it began (each counted once subscribed at the broadcaster)."""
+        return JSONResponse(
+            {
+                "status": "ok",
+                "subscriptions": hub.subscriber_count(),
+                "subscriptionsStarted": hub.subscriptions_started,
+            }
+        )
+
+    return health
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The whole service, on a database already migrated (`portal migrate`)."""
     settings = settings or Settings.from_env()
@@ -168,32 +196,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         hub.prefix = settings.channel_prefix or prefix_for(await database_identity(database))
         log.info("Live update channels start with %s:", hub.prefix)
         await hub.connect()
-        tasks = [
-            asyncio.create_task(send_mail_forever(deps, mailer_for(deps)), name="mailer"),
-            asyncio.create_task(follow_ended_sessions(deps, graphql.sockets), name="sessions"),
-            asyncio.create_task(close_expired_sessions(deps, graphql.sockets), name="expiry"),
-        ]
-        if settings.sweep_seconds > 0:
-            tasks.append(asyncio.create_task(sweep_forever(deps), name="hold-sweeper"))
+        tasks = _background_tasks(deps, graphql.sockets)
         try:
             yield
         finally:
             await _shut_down(tasks, hub, database, deps.attempts)
 
-    async def health(_request: Request) -> JSONResponse:
-        """Up, with this process's live subscriptions: those open now, and those started
-        since it began (each counted once subscribed at the broadcaster)."""
-        return JSONResponse(
-            {
-                "status": "ok",
-                "subscriptions": hub.subscriber_count(),
-                "subscriptionsStarted": hub.subscriptions_started,
-            }
-        )
-
     app = Starlette(
         routes=[
-            Route("/health", health),
+            Route("/health", _health(hub)),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *web_pages(),
