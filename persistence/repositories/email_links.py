@@ -15,8 +15,26 @@ class EmailLinkRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, row: EmailLinkRow) -> None:
-        self._session.add(row)
+    def issue(
+        self,
+        user_id: int,
+        purpose: str,
+        digest: str,
+        now: datetime,
+        expires_at: datetime,
+        new_email: str | None = None,
+    ) -> None:
+        """Stage a new link, known only by its token's digest."""
+        self._session.add(
+            EmailLinkRow(
+                user_id=user_id,
+                purpose=purpose,
+                token_digest=digest,
+                new_email=new_email,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
 
     async def by_digest(self, digest: str) -> EmailLinkRow | None:
         """The link, locked for the rest of the transaction (SQLite's writers hold the

@@ -15,7 +15,7 @@ from domain.credentials import new_token, token_digest
 from domain.errors import InvalidInput
 from domain.policy import require_signed_in
 from domain.validation import normalize_email
-from persistence.models import EmailLinkRow, UserRow
+from persistence.models import UserRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
@@ -46,15 +46,13 @@ async def change_email(deps: Deps, actor: Actor | None, *, new_email: str) -> Em
         if await uow.users.by_email(address) is not None:
             raise InvalidInput(TAKEN, "newEmail")
         await uow.email_links.close_open(user.id, [LinkPurpose.EMAIL_CHANGE.value], now)
-        uow.email_links.add(
-            EmailLinkRow(
-                user_id=user.id,
-                purpose=LinkPurpose.EMAIL_CHANGE.value,
-                token_digest=token_digest(token),
-                new_email=address,
-                created_at=now,
-                expires_at=expires,
-            )
+        uow.email_links.issue(
+            user.id,
+            LinkPurpose.EMAIL_CHANGE.value,
+            token_digest(token),
+            now,
+            expires,
+            new_email=address,
         )
         clinic = await uow.clinic.get()
         link = links.email_change_link(deps.settings.public_url, token)

@@ -12,7 +12,6 @@ from domain.actors import Actor
 from domain.credentials import check_password_strength, new_token, token_digest
 from domain.throttling import MAIL_REQUESTS_PER_ADDRESS
 from domain.validation import normalize_email
-from persistence.models import EmailLinkRow
 from resolvers.accounts.end_sessions import end_sessions_of_user
 from resolvers.accounts.passwords import hashed
 from resolvers.attempts import limit_per_address
@@ -41,14 +40,8 @@ async def request_password_reset(
         if user is not None and not recent:
             token = new_token()
             expires = now + links.lifetime(LinkPurpose.PASSWORD_RESET)
-            uow.email_links.add(
-                EmailLinkRow(
-                    user_id=user.id,
-                    purpose=LinkPurpose.PASSWORD_RESET.value,
-                    token_digest=token_digest(token),
-                    created_at=now,
-                    expires_at=expires,
-                )
+            uow.email_links.issue(
+                user.id, LinkPurpose.PASSWORD_RESET.value, token_digest(token), now, expires
             )
             clinic = await uow.clinic.get()
             link = links.reset_link(deps.settings.public_url, token)
