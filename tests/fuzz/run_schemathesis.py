@@ -77,9 +77,21 @@ def schemathesis_run(url: str, token: str | None, args: argparse.Namespace, run_
         "--continue-on-failure",
         "--request-timeout",
         "30",
-        # Signing out would turn the rest of the run anonymous.
-        "--exclude-name",
-        "Mutation.logout",
+        # Signing out, ending sessions, changing the password or turning a user's access
+        # off would turn the rest of the run (or the next role's) anonymous; their own
+        # tests cover them.
+        *[
+            argument
+            for name in (
+                "logout",
+                "endSession",
+                "endOtherSessions",
+                "changePassword",
+                "resetPassword",
+                "disableUser",
+            )
+            for argument in ("--exclude-name", f"Mutation.{name}")
+        ],
     ]
     if token:
         command += ["--header", f"Authorization: Bearer {token}"]
