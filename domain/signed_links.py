@@ -32,17 +32,24 @@ def sign(secret: str, purpose: str, subject_id: int, nonce: str) -> str:
     return f"{subject_id}.{_mac(secret, purpose, subject_id, nonce)}"
 
 
-def subject_of(token: str) -> int:
+def subject_of(token: str, invalid: str = INVALID) -> int:
     """The id a token names (not yet proof that it is genuine)."""
     head, _, mac = token.strip().partition(".")
     if not (head.isascii() and head.isdigit()) or not mac or len(head) > MAX_ID_DIGITS:
-        raise NotFound(INVALID)
+        raise NotFound(invalid)
     return int(head)
 
 
-def check(secret: str, purpose: str, token: str, subject_id: int, nonce: str | None) -> None:
-    """NotFound unless the token is the one signed for this id, purpose and nonce."""
+def check(
+    secret: str,
+    purpose: str,
+    token: str,
+    subject_id: int,
+    nonce: str | None,
+    invalid: str = INVALID,
+) -> None:
+    """NotFound(invalid) unless the token is the one signed for this id, purpose and nonce."""
     if nonce is None or not hmac.compare_digest(
         token.strip(), sign(secret, purpose, subject_id, nonce)
     ):
-        raise NotFound(INVALID)
+        raise NotFound(invalid)

@@ -1,8 +1,7 @@
 """Email verification: single-use, expiring links that prove an account reads its mailbox.
 
-The link's token is `<id>.<mac>` where mac = HMAC-SHA256(server secret,
-"verify-email:id:nonce"), as invitation links are made (domain/invitations.py) but under
-its own purpose, so no invitation token is ever a verification token. The database holds
+The link's token is a signed link (`domain/signed_links.py`) under its own purpose,
+so no other link's token is ever a verification token. The database holds
 the nonce, never the token. A link verifies the address it was sent to, for the account it
 was sent for; it stops working once used, after `LINK_LIFETIME`, or when the account's
 email is no longer that address.
@@ -10,12 +9,10 @@ email is no longer that address.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from domain import signed_links
 from domain.errors import NotFound
 
 LINK_LIFETIME = timedelta(hours=24)
@@ -25,28 +22,20 @@ RESEND_PAUSE = timedelta(minutes=1)
 INVALID = "This verification link is not valid, was used already or has expired."
 
 
-def _mac(secret: str, verification_id: int, nonce: str) -> str:
-    message = f"verify-email:{verification_id}:{nonce}".encode()
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+PURPOSE = "verify-email"
 
 
 def verification_token(secret: str, verification_id: int, nonce: str) -> str:
-    return f"{verification_id}.{_mac(secret, verification_id, nonce)}"
+    return signed_links.sign(secret, PURPOSE, verification_id, nonce)
 
 
 def token_verification_id(token: str) -> int:
     """The verification a token names (not yet proof that it is genuine)."""
-    head, _, mac = token.strip().partition(".")
-    if not head.isdigit() or not mac or len(head) > 18:
-        raise NotFound(INVALID)
-    return int(head)
+    return signed_links.subject_of(token, INVALID)
 
 
 def check_token(secret: str, token: str, verification_id: int, nonce: str) -> None:
-    expected = verification_token(secret, verification_id, nonce)
-    if not hmac.compare_digest(token.strip(), expected):
-        raise NotFound(INVALID)
+    signed_links.check(secret, PURPOSE, token, verification_id, nonce, INVALID)
 
 
 def check_usable(

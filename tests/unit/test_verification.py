@@ -84,3 +84,9 @@ def test_an_invitation_is_for_the_proved_invitee_or_the_holder_of_its_code() -> 
     assert not may_accept_invitation("anna@example.com", None, code_verified=False)
     assert not may_accept_invitation("anna@example.com", "other@example.com", code_verified=False)
     assert may_accept_invitation("anna@example.com", None, code_verified=True)
+
+
+@pytest.mark.parametrize("head", ["\u00b2", "\u0661", "99999999999", "-1", ""])
+def test_a_token_naming_no_plain_id_is_not_found(head: str) -> None:
+    with pytest.raises(NotFound):
+        rules.token_verification_id(f"{head}.mac")
