@@ -35,7 +35,7 @@ class AnswersSubscription:
             info.context.fresh_loaders()
             yield StaffNotification(
                 kind=StaffNotificationKind(notice.event.kind),
-                at=notice.event.at,
+                at=await info.context.local(notice.event.at),
                 appointment=Appointment.from_row(notice.appointment)
                 if notice.appointment
                 else None,

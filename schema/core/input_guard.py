@@ -48,7 +48,7 @@ from graphql import (
 from graphql.execution import get_argument_values, get_variable_values
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.types.base_scalars import DateTimeDefinition
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 from domain.errors import InvalidInput
@@ -70,8 +70,29 @@ def parse_date_time(value: object) -> object:
         ) from None
 
 
-DATE_TIME = dataclasses.replace(DateTimeDefinition, parse_value=parse_date_time)
-SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {datetime: DATE_TIME}
+def serialize_date_time(value: object) -> str:
+    """A DateTime as clients see it: whole seconds, with the UTC offset it carries (the
+    fields give the clinic's, see `Context.local`). A time without an offset is a bug."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise TypeError(f"DateTime output needs a date-time with a UTC offset, not {value!r}")
+    return value.replace(microsecond=0).isoformat()
+
+
+DATE_TIME = dataclasses.replace(
+    DateTimeDefinition,
+    description=(
+        "An instant in ISO 8601, in whole seconds with the clinic's UTC offset at that "
+        "moment, e.g. 2026-12-01T09:30:00+01:00. Arguments need a UTC offset (Z or ±hh:mm) "
+        "and a year from 1900 to 2200."
+    ),
+    serialize=serialize_date_time,
+    parse_value=parse_date_time,
+)
+DATE = dataclasses.replace(
+    DateDefinition,
+    description="A calendar date in ISO 8601 (YYYY-MM-DD), e.g. a birth date; years 1900 to 2200.",
+)
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {datetime: DATE_TIME, date: DATE}
 
 BIRTH_DATE = "birthDate"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 
@@ -9,6 +11,7 @@ from resolvers.deps import Deps
 from tests import factories
 from tests.api.test_holds import REQUEST, hold
 from tests.api.test_requests import ACCEPT, REJECT
+from tests.api.test_times import as_the_clinic_shows
 from tests.support import GraphQL, LiveSocket, ServerProcess, on_redis
 
 STAFF_NOTIFICATIONS = """
@@ -51,6 +54,20 @@ async def test_the_staff_panel_hears_a_new_request_live(server: ServerProcess, d
         "note": "Shoulder",
         "patient": {"name": "Anna Schmidt"},
     }
+
+
+async def test_a_notice_is_timed_in_whole_seconds_with_the_clinic_offset(
+    server: ServerProcess, deps: Deps
+) -> None:
+    desk = await factories.staff(deps)
+    async with LiveSocket(server.ws_url, desk.token) as panel:
+        await panel.subscribe(STAFF_NOTIFICATIONS)
+        await request_through(server.url, deps)
+
+        notice = (await panel.next_data())["staffNotifications"]
+
+    at = as_the_clinic_shows(notice["at"])  # the same format as every other time
+    assert at <= datetime.now(UTC)
 
 
 async def test_the_staff_panel_hears_registrations_and_provisional_bookings(

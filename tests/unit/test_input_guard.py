@@ -3,7 +3,7 @@ root fields it refuses, naming which argument or input field, and how each is to
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -11,7 +11,7 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLSchema, GraphQLString, p
 
 from domain.errors import InvalidInput
 from schema.build import build_schema
-from schema.core.input_guard import Refusal, check_value, refusals
+from schema.core.input_guard import Refusal, check_value, refusals, serialize_date_time
 
 NOW = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -112,3 +112,14 @@ def test_every_item_of_a_list_is_checked() -> None:
     with pytest.raises(InvalidInput) as refused_item:
         check_value(["a", "b\x00"], strings, "tags", NOW)
     assert refused_item.value.field == "tags"
+
+
+def test_a_date_time_is_shown_in_whole_seconds_with_its_offset() -> None:
+    shown = datetime(2030, 6, 1, 11, 12, 33, 959890, tzinfo=timezone(timedelta(hours=2)))
+
+    assert serialize_date_time(shown) == "2030-06-01T11:12:33+02:00"
+
+
+def test_a_date_time_without_an_offset_is_never_shown() -> None:
+    with pytest.raises(TypeError):
+        serialize_date_time(datetime(2030, 6, 1, 11, 12, 33))
