@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.answers.patient_matches import patient_matches
@@ -21,6 +23,13 @@ class AnswersQuery:
     @strawberry.field(
         description="Staff: existing patient records that may be the same person as this provisional patient."
     )
-    async def patient_matches(self, info: Info, patient_id: strawberry.ID) -> list[PatientMatch]:
+    async def patient_matches(
+        self,
+        info: Info,
+        patient_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The provisional patient (an online registration)."),
+        ],
+    ) -> list[PatientMatch]:
         found = await patient_matches(info.context.deps, info.context.actor, patient_id=patient_id)
         return [PatientMatch.from_found(f) for f in found]

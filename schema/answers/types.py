@@ -11,14 +11,20 @@ from schema.core.enums import MatchGrade
 from schema.core.problems import CUSTOM, Problem
 
 
-@strawberry.type
+@strawberry.type(
+    description="An existing patient record that may be the same person as an online registrant, as staff see it when accepting or merging."
+)
 class PatientMatch:
-    patient: Patient
+    patient: Patient = strawberry.field(description="The existing patient record.")
     score: float = strawberry.field(
         description="0..1, how closely name, birth date, email and phone agree."
     )
-    grade: MatchGrade
-    matched_on: list[str]
+    grade: MatchGrade = strawberry.field(
+        description="How sure the match is; only CERTAIN is ever taken without staff choosing."
+    )
+    matched_on: list[str] = strawberry.field(
+        description="What agrees, of 'name', 'birthDate', 'email' and 'phone'."
+    )
     verified_on: list[str] = strawberry.field(
         description="Of matchedOn, the facts the registrant proved rather than typed: 'email' when their verified email is the record's. Only such a match is CERTAIN."
     )
@@ -38,7 +44,9 @@ class PatientMatch:
     description="Several patient records match the requester: accept again naming one of them."
 )
 class PatientChoiceRequired(Problem):
-    candidates: list[PatientMatch]
+    candidates: list[PatientMatch] = strawberry.field(
+        description="The records to choose from, best first: accept again with one's patient id, or with createPatient."
+    )
 
 
 def _patient_choice(error: errors.PatientChoiceRequired) -> Problem:

@@ -10,25 +10,40 @@ import strawberry
 from domain import errors
 
 
-@strawberry.interface
+@strawberry.interface(
+    description="An expected outcome that is not success, returned as data in a result union: select `... on Problem { code message }` to show any of them."
+)
 class Problem:
-    code: str
-    message: str
+    code: str = strawberry.field(
+        description="A stable code a client can switch on (e.g. NOT_FOUND, NOT_ALLOWED, INVALID_INPUT, SLOT_UNAVAILABLE)."
+    )
+    message: str = strawberry.field(
+        description="A sentence in English a portal can show the user as it is."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="Nothing with that id or token exists for this user. Someone else's record answers exactly so, to tell nobody it exists."
+)
 class NotFound(Problem):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="The user may not do this: not signed in, not staff, or a clinic setting forbids it (the message says which)."
+)
 class NotAllowed(Problem):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="A value given is not acceptable (malformed, out of range, control characters); nothing was changed."
+)
 class InvalidInput(Problem):
-    field: str | None = None
+    field: str | None = strawberry.field(
+        default=None,
+        description="The argument or input field that is wrong, as named in the operation (e.g. from, birthDate); null when no single one is.",
+    )
 
 
 @strawberry.type(
@@ -38,7 +53,9 @@ class SlotUnavailable(Problem):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="The hold lapsed before the request and someone else took the slot: hold another slot."
+)
 class HoldExpired(Problem):
     pass
 
@@ -57,7 +74,9 @@ class InvitationStale(Problem):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="The verification code given with an invitation is wrong; after five wrong codes the invitation is revoked."
+)
 class VerificationFailed(Problem):
     pass
 

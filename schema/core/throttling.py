@@ -12,7 +12,7 @@ from schema.core.problems import CUSTOM, Problem
     description="Too many attempts in a short time (code TOO_MANY_ATTEMPTS): nothing was tried; try again after retryAfterSeconds."
 )
 class TooManyAttempts(Problem):
-    retry_after_seconds: int
+    retry_after_seconds: int = strawberry.field(description="Seconds to wait before trying again.")
 
 
 def _too_many(error: throttling.TooManyAttempts) -> TooManyAttempts:

@@ -4,6 +4,7 @@ the clinic's settings."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -26,6 +27,8 @@ from schema.setup.types import (
     SettingsResult,
 )
 
+STAFF = " Staff only; anyone else gets NotAllowed."
+
 
 @strawberry.type
 class SetupMutation:
@@ -34,7 +37,18 @@ class SetupMutation:
     )
     @runs(patients.create_patient, Patient.from_row, input="data")
     async def create_patient(
-        self, info: Info, input: PatientInput, send_invitation: bool = False
+        self,
+        info: Info,
+        input: Annotated[
+            PatientInput,
+            strawberry.argument(description="The patient's details; name is required."),
+        ],
+        send_invitation: Annotated[
+            bool,
+            strawberry.argument(
+                description="True to email the patient an invitation to the portal at once."
+            ),
+        ] = False,
     ) -> PatientResult: ...
 
     @strawberry.mutation(
@@ -42,39 +56,78 @@ class SetupMutation:
     )
     @runs(patients.update_patient, Patient.from_row, input="data")
     async def update_patient(
-        self, info: Info, patient_id: strawberry.ID, input: PatientInput
+        self,
+        info: Info,
+        patient_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The patient record to change.")
+        ],
+        input: Annotated[
+            PatientInput,
+            strawberry.argument(
+                description="The details to change; fields left out are kept, an empty email or phone removes it."
+            ),
+        ],
     ) -> PatientResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Staff: a new practitioner profile." + STAFF)
     @runs(catalog.create_practitioner, Practitioner.from_row)
     async def create_practitioner(
         self,
         info: Info,
-        name: str,
-        online_access: bool = False,
-        service_ids: list[strawberry.ID] = [],  # noqa: B006 (a GraphQL default, never mutated)
+        name: Annotated[str, strawberry.argument(description="The practitioner's name.")],
+        online_access: Annotated[
+            bool, strawberry.argument(description="True to open the profile to online booking.")
+        ] = False,
+        service_ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="The services they offer.")
+        ] = [],  # noqa: B006 (a GraphQL default, never mutated)
     ) -> PractitionerResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Staff: open a practitioner's profile to online booking, or close it." + STAFF
+    )
     @runs(catalog.set_online_access, Practitioner.from_row)
     async def set_online_access(
-        self, info: Info, practitioner_id: strawberry.ID, enabled: bool
+        self,
+        info: Info,
+        practitioner_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The practitioner to change.")
+        ],
+        enabled: Annotated[
+            bool, strawberry.argument(description="True to open, false to close online booking.")
+        ],
     ) -> PractitionerResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Staff: a new location of the clinic." + STAFF)
     @runs(catalog.create_location, Location.from_row)
-    async def create_location(self, info: Info, name: str) -> LocationResult: ...
+    async def create_location(
+        self,
+        info: Info,
+        name: Annotated[str, strawberry.argument(description="The location's name.")],
+    ) -> LocationResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Staff: a new service the clinic offers." + STAFF)
     @runs(catalog.create_service, Service.from_row)
     async def create_service(
-        self, info: Info, name: str, duration_minutes: int, bookable_online: bool = True
+        self,
+        info: Info,
+        name: Annotated[str, strawberry.argument(description="The service's name.")],
+        duration_minutes: Annotated[
+            int, strawberry.argument(description="How long it lasts, in minutes (1 to 480).")
+        ],
+        bookable_online: Annotated[
+            bool, strawberry.argument(description="False to offer it through staff only.")
+        ] = True,
     ) -> ServiceResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Staff: a new availability session series of a practitioner." + STAFF
+    )
     @runs(session_series.create_session_series, SessionSeries.from_row, input="data")
     async def create_session_series(
-        self, info: Info, input: SessionSeriesInput
+        self,
+        info: Info,
+        input: Annotated[SessionSeriesInput, strawberry.argument(description="The series.")],
     ) -> SessionSeriesResult: ...
 
     @strawberry.mutation(
@@ -84,13 +137,27 @@ class SetupMutation:
     async def update_session_series(
         self,
         info: Info,
-        session_series_id: strawberry.ID,
-        available_online: bool | None = None,
-        valid_until: date | None = None,
+        session_series_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The session series to change.")
+        ],
+        available_online: Annotated[
+            bool | None,
+            strawberry.argument(description="True or false to switch it in or out; omit to keep."),
+        ] = None,
+        valid_until: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The last day it runs, to end it; omit to keep (an end date cannot be removed)."
+            ),
+        ] = None,
     ) -> SessionSeriesResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Staff: change the clinic's settings." + STAFF)
     @runs(clinic_settings.update_clinic_settings, ClinicSettings.from_row, input="data")
     async def update_clinic_settings(
-        self, info: Info, input: ClinicSettingsInput
+        self,
+        info: Info,
+        input: Annotated[
+            ClinicSettingsInput, strawberry.argument(description="The settings to change.")
+        ],
     ) -> SettingsResult: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.setup import read_setup
@@ -12,16 +14,16 @@ from schema.setup.types import Clinic, Location, Practitioner, Service
 
 @strawberry.type
 class SetupQuery:
-    @strawberry.field
+    @strawberry.field(description="The clinic, its time zone and its booking settings. Public.")
     async def clinic(self, info: Info) -> Clinic:
         return Clinic.from_row(await read_setup.clinic(info.context.deps))
 
-    @strawberry.field
+    @strawberry.field(description="The clinic's locations. Public.")
     async def locations(self, info: Info) -> list[Location]:
         rows = await read_setup.locations(info.context.deps, info.context.actor)
         return [Location.from_row(r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="The services the clinic offers. Public.")
     async def services(self, info: Info) -> list[Service]:
         rows = await read_setup.services_offered(info.context.deps, info.context.actor)
         return [Service.from_row(r) for r in rows]
@@ -29,13 +31,33 @@ class SetupQuery:
     @strawberry.field(
         description="Practitioners with online access and at least one session available online (all, for staff, when onlineOnly is false)."
     )
-    async def practitioners(self, info: Info, online_only: bool = True) -> list[Practitioner]:
+    async def practitioners(
+        self,
+        info: Info,
+        online_only: Annotated[
+            bool,
+            strawberry.argument(
+                description="False lists every practitioner: staff only; anyone else gets an error coded NOT_ALLOWED."
+            ),
+        ] = True,
+    ) -> list[Practitioner]:
         rows = await read_setup.practitioners(
             info.context.deps, info.context.actor, online_only=online_only
         )
         return [Practitioner.from_row(r) for r in rows]
 
-    @strawberry.field
-    async def patients(self, info: Info, search: str | None = None) -> list[Patient]:
+    @strawberry.field(
+        description="Staff: existing (not provisional) patient records by name, at most 200. Anyone else gets an error coded NOT_ALLOWED."
+    )
+    async def patients(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Text the name or email contains, any case (at most 100 characters); omit for all."
+            ),
+        ] = None,
+    ) -> list[Patient]:
         rows = await read_setup.patients(info.context.deps, info.context.actor, search=search)
         return [Patient.from_row(r) for r in rows]

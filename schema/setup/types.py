@@ -17,6 +17,7 @@ from persistence.models import (
 )
 from resolvers.setup import clinic_settings, session_series
 from schema.core.context import Info
+from schema.core.descriptions import describe
 from schema.core.problems import InvalidInput, NotAllowed, NotFound
 from schema.setup.loaders import (
     LOCATION,
@@ -26,22 +27,26 @@ from schema.setup.loaders import (
 )
 
 
-@strawberry.type
+@strawberry.type(description="A place of the clinic where practitioners hold sessions.")
 class Location:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The location's id.")
+    name: str = strawberry.field(description="The location's name, as patients know it.")
 
     @classmethod
     def from_row(cls, row: LocationRow) -> Location:
         return cls(id=strawberry.ID(str(row.id)), name=row.name)
 
 
-@strawberry.type
+@strawberry.type(description="A treatment or consultation the clinic offers, with its length.")
 class Service:
-    id: strawberry.ID
-    name: str
-    duration_minutes: int
-    bookable_online: bool
+    id: strawberry.ID = strawberry.field(description="The service's id.")
+    name: str = strawberry.field(description="The service's name, as patients know it.")
+    duration_minutes: int = strawberry.field(
+        description="How long an appointment for it lasts, in minutes."
+    )
+    bookable_online: bool = strawberry.field(
+        description="False when only staff may book it (not offered in the portals)."
+    )
 
     @classmethod
     def from_row(cls, row: ServiceRow) -> Service:
@@ -53,22 +58,28 @@ class Service:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A practitioner of the clinic. Bookable online only with online access and at least one session series available online."
+)
 class Practitioner:
-    id: strawberry.ID
-    name: str
-    online_access: bool
+    id: strawberry.ID = strawberry.field(description="The practitioner's id.")
+    name: str = strawberry.field(description="The practitioner's name, as patients know it.")
+    online_access: bool = strawberry.field(
+        description="True when the practitioner's profile is open to online booking."
+    )
 
     @classmethod
     def from_row(cls, row: PractitionerRow) -> Practitioner:
         return cls(id=strawberry.ID(str(row.id)), name=row.name, online_access=row.online_access)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The practitioner's availability session series, online or not, ended ones included."
+    )
     async def sessions(self, info: Info) -> list[SessionSeries]:
         rows = await info.context.loaders[PRACTITIONER_SESSIONS].load(int(self.id))
         return [SessionSeries.from_row(r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="The services this practitioner offers.")
     async def services(self, info: Info) -> list[Service]:
         rows = await info.context.loaders[PRACTITIONER_SERVICES].load(int(self.id))
         return [Service.from_row(r) for r in rows]
@@ -93,11 +104,11 @@ class AtPractitionerAndLocation:
     practitioner_id: strawberry.Private[int]
     location_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The practitioner it belongs to.")
     async def practitioner(self, info: Info) -> Practitioner:
         return await load_practitioner(info, self.practitioner_id)
 
-    @strawberry.field
+    @strawberry.field(description="Where it takes place.")
     async def location(self, info: Info) -> Location:
         return await load_location(info, self.location_id)
 
@@ -106,13 +117,21 @@ class AtPractitionerAndLocation:
     description="A recurring availability session of a practitioner; only sessions available online produce online slots."
 )
 class SessionSeries(AtPractitionerAndLocation):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The session series' id.")
     weekday: int = strawberry.field(description="ISO weekday, 1 = Monday.")
-    start_time: str
-    end_time: str
-    valid_from: date
-    valid_until: date | None
-    available_online: bool
+    start_time: str = strawberry.field(
+        description="When each session starts, clinic wall-clock time, HH:MM (24 h)."
+    )
+    end_time: str = strawberry.field(
+        description="When each session ends, clinic wall-clock time, HH:MM (24 h)."
+    )
+    valid_from: date = strawberry.field(description="The first day the series runs.")
+    valid_until: date | None = strawberry.field(
+        description="The last day the series runs; null while it has no end."
+    )
+    available_online: bool = strawberry.field(
+        description="True when its sessions are offered for online booking."
+    )
 
     @classmethod
     def from_row(cls, row: SessionSeriesRow) -> SessionSeries:
@@ -129,19 +148,31 @@ class SessionSeries(AtPractitionerAndLocation):
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="How the clinic runs online booking. Anyone may read them; staff change them with updateClinicSettings."
+)
 class ClinicSettings:
-    hold_minutes: int
+    hold_minutes: int = strawberry.field(
+        description="How long a hold keeps a slot, in minutes, before it lapses."
+    )
     approval_required: bool = strawberry.field(
         description="When true an online booking by a known patient becomes a request that staff accept or reject."
     )
-    patient_cancel_enabled: bool
+    patient_cancel_enabled: bool = strawberry.field(
+        description="False when the clinic has turned off patients cancelling in the portal (cancelVisit then answers NotAllowed)."
+    )
     booking_horizon_days: int = strawberry.field(
         description="How far ahead online bookings are open."
     )
-    minimum_notice_minutes: int
-    rejection_email_includes_reason: bool
-    notification_email: str | None
+    minimum_notice_minutes: int = strawberry.field(
+        description="How soon from now the earliest online slot may start, in minutes."
+    )
+    rejection_email_includes_reason: bool = strawberry.field(
+        description="True when the email telling a patient of a rejection shows the reason staff gave."
+    )
+    notification_email: str | None = strawberry.field(
+        description="Where the clinic is emailed of requests and patients' cancellations; null for no email."
+    )
     max_live_holds: int = strawberry.field(
         description="How many live holds one user may keep at once."
     )
@@ -164,26 +195,54 @@ class ClinicSettings:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The clinic itself. Anyone may read it.")
 class Clinic:
-    name: str
-    time_zone: str
-    settings: ClinicSettings
+    name: str = strawberry.field(description="The clinic's name.")
+    time_zone: str = strawberry.field(
+        description="The clinic's IANA time zone (e.g. Europe/Berlin): every DateTime is shown with its offset, and session times are wall-clock times in it."
+    )
+    settings: ClinicSettings = strawberry.field(description="How online booking works here.")
 
     @classmethod
     def from_row(cls, row: ClinicRow) -> Clinic:
         return cls(name=row.name, time_zone=row.time_zone, settings=ClinicSettings.from_row(row))
 
 
-@strawberry.input
+@strawberry.input(description="A new availability session series of a practitioner.")
 class SessionSeriesInput(session_series.SessionSeriesInput):
     practitioner_id: strawberry.ID
     location_id: strawberry.ID
 
 
-@strawberry.input
+describe(
+    SessionSeriesInput,
+    practitioner_id="The practitioner whose series it is.",
+    location_id="Where its sessions take place.",
+    weekday="ISO weekday, 1 = Monday.",
+    start_time="When each session starts, clinic wall-clock time, HH:MM (24 h).",
+    end_time="When each session ends, clinic wall-clock time, HH:MM (24 h); after startTime.",
+    valid_from="The first day the series runs.",
+    valid_until="The last day the series runs; omit for no end.",
+    available_online="False to keep its sessions out of online booking.",
+)
+
+
+@strawberry.input(description="Changes to the clinic's settings; fields left out are unchanged.")
 class ClinicSettingsInput(clinic_settings.ClinicSettingsInput):
     pass
+
+
+describe(
+    ClinicSettingsInput,
+    hold_minutes="How long a hold keeps a slot, in minutes (1 to 60).",
+    approval_required="True to make online bookings by known patients requests that staff accept or reject.",
+    patient_cancel_enabled="False to turn off patients cancelling in the portal.",
+    booking_horizon_days="How many days ahead online bookings are open (1 to 730).",
+    minimum_notice_minutes="How soon from now the earliest online slot may start, in minutes (0 to 86400).",
+    rejection_email_includes_reason="True to show staff's reason in rejection emails.",
+    notification_email="Where the clinic is emailed of requests and cancellations; an empty string for none.",
+    time_zone="The clinic's IANA time zone, e.g. Europe/Berlin.",
+)
 
 
 PractitionerResult = Annotated[
