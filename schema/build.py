@@ -29,6 +29,7 @@ from schema.booking.mutation import BookingMutation
 from schema.booking.query import BookingQuery
 from schema.booking.subscription import BookingSubscription
 from schema.core import cost, deadline, faults, suggestions
+from schema.core.descriptions import describe
 from schema.core.input_guard import SCALAR_OVERRIDES, InputGuard
 from schema.setup.mutation import SetupMutation
 from schema.setup.query import SetupQuery
@@ -88,6 +89,24 @@ Mutation = merge_types(
 )
 Subscription = merge_types(
     "Subscription", (BookingSubscription, AnswersSubscription, VisitsSubscription)
+)
+describe(
+    Query,
+    "Reading the clinic, its diary and the user's own data. Fields a user may not read "
+    "answer an error coded NOT_ALLOWED, or nothing (null, an empty list) where saying "
+    "so would tell that something exists.",
+)
+describe(
+    Mutation,
+    "Changes. Each answers its success type or a Problem (select `... on Problem { code "
+    "message }`); GraphQL errors mean a malformed operation or an unexpected fault.",
+)
+describe(
+    Subscription,
+    "Live updates over websockets (graphql-transport-ws on /graphql; sign in with "
+    '{"authorization": "Bearer <token>"} in connection_init). A subscription the user may '
+    "not start ends with an error coded NOT_ALLOWED; the socket closes with 4401 when its "
+    "session ends.",
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -56,11 +56,31 @@ class AccountsMutation:
     async def register(
         self,
         info: Info,
-        email: str,
-        password: str,
-        name: str,
-        birth_date: date | None = None,
-        phone: str | None = None,
+        email: Annotated[
+            str,
+            strawberry.argument(
+                description="The email to sign in with; a verification link is sent to it."
+            ),
+        ],
+        password: Annotated[
+            str,
+            strawberry.argument(
+                description="At least 10 characters, not among the most common passwords."
+            ),
+        ],
+        name: Annotated[str, strawberry.argument(description="The registrant's full name.")],
+        birth_date: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The registrant's birth date, to find their patient record."
+            ),
+        ] = None,
+        phone: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The registrant's phone, to find their patient record."
+            ),
+        ] = None,
     ) -> SignInResult:
         result = await answer(
             info,
@@ -76,8 +96,15 @@ class AccountsMutation:
         )
         return await acting_as_new_user(info, result)
 
-    @strawberry.mutation
-    async def login(self, info: Info, email: str, password: str) -> SignInResult:
+    @strawberry.mutation(
+        description="Sign in with email and password. Limited per account and client address (TooManyAttempts)."
+    )
+    async def login(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The email the user signs in with.")],
+        password: Annotated[str, strawberry.argument(description="The user's password.")],
+    ) -> SignInResult:
         result = await answer(
             info,
             sign_in.login,
@@ -89,7 +116,9 @@ class AccountsMutation:
         )
         return await acting_as_new_user(info, result)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="End the session of this request's token: true when one ended, false when anonymous."
+    )
     async def logout(self, info: Info) -> bool:
         return await sign_in.logout(info.context.deps, info.context.token)
 
@@ -98,25 +127,53 @@ class AccountsMutation:
     async def invite(
         self,
         info: Info,
-        patient_id: strawberry.ID,
-        email: str,
-        require_verification_code: bool = False,
+        patient_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The patient the invitee will manage.")
+        ],
+        email: Annotated[str, strawberry.argument(description="Where to send the invitation.")],
+        require_verification_code: Annotated[
+            bool,
+            strawberry.argument(
+                description="True to require a code staff give by phone (see Invitation.verificationCode)."
+            ),
+        ] = False,
     ) -> InvitationResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Staff: send a pending invitation again (InvitationStale when the patient's email changed since)."
+    )
     @runs(invitations.resend_invitation, Invitation.from_view)
     async def resend_invitation(
-        self, info: Info, invitation_id: strawberry.ID
+        self,
+        info: Info,
+        invitation_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The invitation to send again.")
+        ],
     ) -> InvitationResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Staff: withdraw an invitation; its link stops working. Answers it, revoked."
+    )
     @runs(invitations.delete_invitation, Invitation.from_view)
     async def delete_invitation(
-        self, info: Info, invitation_id: strawberry.ID
+        self,
+        info: Info,
+        invitation_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The invitation to withdraw.")
+        ],
     ) -> InvitationResult: ...
 
-    @strawberry.mutation
-    async def bulk_invite(self, info: Info, patient_ids: list[strawberry.ID]) -> BulkInviteResult:
+    @strawberry.mutation(
+        description="Staff: invite many patients at once, each at their own email; those who cannot be invited are listed with the reason. Anyone else gets an error coded NOT_ALLOWED."
+    )
+    async def bulk_invite(
+        self,
+        info: Info,
+        patient_ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="The patients to invite, at most 500."),
+        ],
+    ) -> BulkInviteResult:
         done = await bulk_invite.bulk_invite(
             info.context.deps, info.context.actor, patient_ids=patient_ids
         )
@@ -136,7 +193,15 @@ class AccountsMutation:
     )
     @runs(accept_invitation.accept_invitation, Patient.from_row)
     async def accept_invitation(
-        self, info: Info, token: str, verification_code: str | None = None
+        self,
+        info: Info,
+        token: Annotated[str, strawberry.argument(description="The token of the invitation link.")],
+        verification_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The code the clinic gave by phone, when the invitation needs one."
+            ),
+        ] = None,
     ) -> AcceptInvitationResult: ...
 
     @strawberry.mutation(
@@ -144,7 +209,12 @@ class AccountsMutation:
     )
     @runs(link_user.link, Patient.from_row)
     async def link(
-        self, info: Info, user_id: strawberry.ID, patient_id: strawberry.ID
+        self,
+        info: Info,
+        user_id: Annotated[strawberry.ID, strawberry.argument(description="The online user.")],
+        patient_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The patient record they may manage.")
+        ],
     ) -> PatientResult: ...
 
     @strawberry.mutation(
@@ -152,11 +222,28 @@ class AccountsMutation:
     )
     @runs(registrations.merge, Patient.from_row)
     async def merge(
-        self, info: Info, provisional_patient_id: strawberry.ID, into_patient_id: strawberry.ID
+        self,
+        info: Info,
+        provisional_patient_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The provisional patient from the online registration."
+            ),
+        ],
+        into_patient_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The existing patient record it is.")
+        ],
     ) -> PatientResult: ...
 
     @strawberry.mutation(description="Staff: admit a provisional patient as a new patient record.")
     @runs(registrations.confirm_registration, Patient.from_row)
     async def confirm_registration(
-        self, info: Info, provisional_patient_id: strawberry.ID
+        self,
+        info: Info,
+        provisional_patient_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The provisional patient from the online registration."
+            ),
+        ],
     ) -> PatientResult: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.accounts import invite, registrations
@@ -11,14 +13,21 @@ from schema.core.context import Info
 
 @strawberry.type
 class AccountsQuery:
-    @strawberry.field
+    @strawberry.field(description="The signed-in user; null when anonymous.")
     async def me(self, info: Info) -> User | None:
         identity = info.context.identity
         return User.from_row(identity.user) if identity else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="Staff: invitations, newest first. Anyone else gets an error coded NOT_ALLOWED."
+    )
     async def invitations(
-        self, info: Info, patient_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        patient_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this patient's invitations; omit for all."),
+        ] = None,
     ) -> list[Invitation]:
         found = await invite.invitations(
             info.context.deps, info.context.actor, patient_id=patient_id

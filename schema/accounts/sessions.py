@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from domain.account_links import RESET_REQUESTED
@@ -51,7 +53,9 @@ class SessionsMutation:
         with_client_address=True,
     )
     async def request_password_reset(
-        self, info: Info, email: str
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The email the user signs in with.")],
     ) -> PasswordResetRequestResult: ...
 
     @strawberry.mutation(
@@ -59,14 +63,32 @@ class SessionsMutation:
     )
     @runs(reset_use_cases.reset_password, password_changed)
     async def reset_password(
-        self, info: Info, token: str, new_password: str
+        self,
+        info: Info,
+        token: Annotated[str, strawberry.argument(description="The token of the reset link.")],
+        new_password: Annotated[
+            str,
+            strawberry.argument(
+                description="At least 10 characters, not among the most common passwords."
+            ),
+        ],
     ) -> ResetPasswordResult: ...
 
     @strawberry.mutation(
         description="Replace the signed-in user's password; their other sessions are signed out."
     )
     async def change_password(
-        self, info: Info, current_password: str, new_password: str
+        self,
+        info: Info,
+        current_password: Annotated[
+            str, strawberry.argument(description="The password the user signs in with now.")
+        ],
+        new_password: Annotated[
+            str,
+            strawberry.argument(
+                description="At least 10 characters, not among the most common passwords."
+            ),
+        ],
     ) -> ChangePasswordResult:
         return await answer(
             info,
@@ -82,16 +104,34 @@ class SessionsMutation:
         description="Sign in with another email: a confirmation link goes to it, and the current address is told. Nothing changes until the link is followed."
     )
     @runs(email_use_cases.change_email, EmailChangeRequested.from_view)
-    async def change_email(self, info: Info, new_email: str) -> ChangeEmailResult: ...
+    async def change_email(
+        self,
+        info: Info,
+        new_email: Annotated[
+            str, strawberry.argument(description="The email to sign in with from now on.")
+        ],
+    ) -> ChangeEmailResult: ...
 
     @strawberry.mutation(description="Follow the link sent by changeEmail.")
     @runs(email_use_cases.confirm_email_change, User.from_row)
-    async def confirm_email_change(self, info: Info, token: str) -> ConfirmEmailChangeResult: ...
+    async def confirm_email_change(
+        self,
+        info: Info,
+        token: Annotated[
+            str, strawberry.argument(description="The token of the confirmation link.")
+        ],
+    ) -> ConfirmEmailChangeResult: ...
 
     @strawberry.mutation(
         description="Sign out one of the user's sessions (its open sockets close with 4401)."
     )
-    async def end_session(self, info: Info, id: strawberry.ID) -> EndSessionResult:
+    async def end_session(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The session, from mySessions.")
+        ],
+    ) -> EndSessionResult:
         return await answer(
             info,
             session_use_cases.end_session,

@@ -21,6 +21,7 @@ from schema.accounts.loaders import (
     USER_PATIENTS,
 )
 from schema.core.context import Info
+from schema.core.descriptions import describe
 from schema.core.enums import InvitationState, InvitationStatus, UserKind
 from schema.core.permissions import guarded
 from schema.core.problems import (
@@ -44,10 +45,12 @@ def _sees_user(actor: Actor | None, user: Any) -> bool:
     description="An online user: the credentials of a patient, a family member, a practitioner or a staff member."
 )
 class User:
-    id: strawberry.ID
-    email: str
-    name: str
-    kind: UserKind
+    id: strawberry.ID = strawberry.field(description="The user's id.")
+    email: str = strawberry.field(description="The email the user signs in with.")
+    name: str = strawberry.field(description="The user's name.")
+    kind: UserKind = strawberry.field(
+        description="Patient, provisional patient, practitioner or staff user."
+    )
     disabled: bool = strawberry.field(
         description="True while staff have turned this user's online access off."
     )
@@ -72,7 +75,9 @@ class User:
         rows = await info.context.loaders[USER_PATIENTS].load(int(self.id))
         return [Patient.from_row(r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The practitioner profile of a practitioner user; null for anyone else."
+    )
     async def practitioner(self, info: Info) -> Practitioner | None:
         if self.practitioner_id is None:
             return None
@@ -90,13 +95,17 @@ async def load_user(info: Info, user_id: int) -> User | None:
     return User.from_row(row) if row else None
 
 
-@strawberry.type
+@strawberry.type(
+    description="A patient record of the clinic. Staff see every patient; an online user sees the patients they manage."
+)
 class Patient:
-    id: strawberry.ID
-    name: str
-    birth_date: date | None
-    email: str | None
-    phone: str | None
+    id: strawberry.ID = strawberry.field(description="The patient record's id.")
+    name: str = strawberry.field(description="The patient's full name.")
+    birth_date: date | None = strawberry.field(description="The patient's birth date, if known.")
+    email: str | None = strawberry.field(
+        description="The patient's own contact email on the record (not necessarily a sign-in)."
+    )
+    phone: str | None = strawberry.field(description="The patient's phone number, as given.")
     contact_consent: bool = strawberry.field(
         description="False when the patient opted out of emails and texts."
     )
@@ -116,7 +125,9 @@ class Patient:
             provisional=row.provisional,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="Whether the patient uses the portal: not invited, invited or enrolled."
+    )
     async def invitation_status(self, info: Info) -> InvitationStatus:
         if await info.context.loaders[PATIENT_USERS].load(int(self.id)):
             return InvitationStatus.ENROLLED
@@ -141,16 +152,22 @@ async def load_patient(info: Info, patient_id: int | None) -> Patient | None:
     description="A signed-in user's bearer token. (Practitioners' availability sessions are SessionSeries.)"
 )
 class SignIn:
-    token: str
-    user: User
+    token: str = strawberry.field(
+        description="Send it as `Authorization: Bearer <token>` (on websockets in connection_init's payload). Shown only here; it ends at logout."
+    )
+    user: User = strawberry.field(description="The user now signed in.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="Staff's invitation to an email address to manage a patient's appointments online. Staff only."
+)
 class Invitation:
-    id: strawberry.ID
-    email: str
-    state: InvitationState
-    requires_verification_code: bool
+    id: strawberry.ID = strawberry.field(description="The invitation's id.")
+    email: str = strawberry.field(description="The address the invitation went to.")
+    state: InvitationState = strawberry.field(description="Pending, accepted or revoked.")
+    requires_verification_code: bool = strawberry.field(
+        description="True when accepting needs the code the clinic gives by phone."
+    )
     link: str = strawberry.field(
         description="The link staff can copy and send from their own mail."
     )
@@ -175,46 +192,68 @@ class Invitation:
     def verification_code(self) -> str | None:
         return self.row.verification_code
 
-    @strawberry.field
+    @strawberry.field(description="When it was last sent.")
     async def sent_at(self, info: Info) -> datetime:
         return await info.context.local(self.row.sent_at)
 
-    @strawberry.field
+    @strawberry.field(description="The patient the invitee will manage.")
     async def patient(self, info: Info) -> Patient:
         patient = await load_patient(info, self.row.patient_id)
         assert patient is not None
         return patient
 
 
-@strawberry.type
+@strawberry.type(description="A patient bulkInvite did not invite, and why.")
 class BulkInviteSkip:
-    patient: Patient
-    problem: Problem
+    patient: Patient = strawberry.field(description="The patient left out.")
+    problem: Problem = strawberry.field(
+        description="Why: e.g. ConsentMissing, or InvalidInput when the record has no email."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What bulkInvite did: who was invited and who was skipped.")
 class BulkInviteResult:
-    invited: list[Invitation]
-    skipped: list[BulkInviteSkip]
+    invited: list[Invitation] = strawberry.field(description="The invitations sent.")
+    skipped: list[BulkInviteSkip] = strawberry.field(
+        description="The patients not invited, each with its problem."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A patient's details, as staff enter them.")
 class PatientInput(patients.PatientInput):
     pass
 
 
+describe(
+    PatientInput,
+    name="The patient's full name (required when creating).",
+    birth_date="The patient's birth date; not in the future.",
+    email="The patient's contact email; an empty string removes it.",
+    phone="The patient's phone number (at most 40 characters); an empty string removes it.",
+    contact_consent="False when the patient does not want emails and texts (then no invitation can be sent).",
+)
+
+
 SignInResult = Annotated[
-    SignIn | InvalidInput | NotAllowed | TooManyAttempts, strawberry.union("SignInResult")
+    SignIn | InvalidInput | NotAllowed | TooManyAttempts,
+    strawberry.union("SignInResult", description="A sign-in with its token, or why there is none."),
 ]
-UserResult = Annotated[User | InvalidInput | NotAllowed | NotFound, strawberry.union("UserResult")]
+UserResult = Annotated[
+    User | InvalidInput | NotAllowed | NotFound,
+    strawberry.union("UserResult", description="The user as changed, or why not."),
+]
 PatientResult = Annotated[
-    Patient | InvalidInput | NotAllowed | NotFound, strawberry.union("PatientResult")
+    Patient | InvalidInput | NotAllowed | NotFound,
+    strawberry.union("PatientResult", description="The patient as it now is, or why not."),
 ]
 InvitationResult = Annotated[
     Invitation | ConsentMissing | InvitationStale | InvalidInput | NotAllowed | NotFound,
-    strawberry.union("InvitationResult"),
+    strawberry.union("InvitationResult", description="The invitation, or why not."),
 ]
 AcceptInvitationResult = Annotated[
     Patient | VerificationFailed | InvalidInput | NotAllowed | NotFound,
-    strawberry.union("AcceptInvitationResult"),
+    strawberry.union(
+        "AcceptInvitationResult",
+        description="The patient the user now manages, or why not.",
+    ),
 ]

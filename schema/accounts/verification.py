@@ -13,9 +13,18 @@ from schema.core.outcomes import runs
 from schema.core.problems import NotAllowed, NotFound
 from schema.core.throttling import TooManyAttempts
 
-VerifyEmailResult = Annotated[User | NotAllowed | NotFound, strawberry.union("VerifyEmailResult")]
+VerifyEmailResult = Annotated[
+    User | NotAllowed | NotFound,
+    strawberry.union(
+        "VerifyEmailResult", description="The user with their email verified, or why not."
+    ),
+]
 ResendVerificationResult = Annotated[
-    User | NotAllowed | TooManyAttempts, strawberry.union("ResendVerificationResult")
+    User | NotAllowed | TooManyAttempts,
+    strawberry.union(
+        "ResendVerificationResult",
+        description="The user (see emailVerified), or why no link was sent.",
+    ),
 ]
 
 
@@ -25,7 +34,13 @@ class VerificationMutation:
         description="The signed-in user confirms their email with the token of the link emailed at registration (or by resendVerification). The link works once, for 24 hours, for the account it was sent for; otherwise NotFound."
     )
     @runs(verification.verify_email, User.from_row)
-    async def verify_email(self, info: Info, token: str) -> VerifyEmailResult: ...
+    async def verify_email(
+        self,
+        info: Info,
+        token: Annotated[
+            str, strawberry.argument(description="The token of the verification link.")
+        ],
+    ) -> VerifyEmailResult: ...
 
     @strawberry.mutation(
         description="Email the signed-in user a fresh verification link (nothing when their email is verified already, or a link went out in the last minute). Answers the user either way; emailVerified tells which."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.answers.accept_request import Accepted, accept
@@ -20,15 +22,28 @@ def _accepted(done: Accepted) -> Appointment:
 @strawberry.type
 class AnswersMutation:
     @strawberry.mutation(
-        description="Staff: confirm a requested or provisional appointment. For a provisional patient, name the existing patient to merge into, or createPatient to admit them as new; with neither, a single CERTAIN match (one resting on the requester's verified email) is used, and any other match gives PatientChoiceRequired."
+        description="Staff: confirm a requested or provisional appointment. For a provisional patient, name the existing patient to merge into, or createPatient to admit them as new; with neither, a single strong match is used and several give PatientChoiceRequired."
     )
     @runs(accept, _accepted)
     async def accept(
         self,
         info: Info,
-        appointment_id: strawberry.ID,
-        patient_id: strawberry.ID | None = None,
-        create_patient: bool | None = None,
+        appointment_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The requested or provisional appointment."),
+        ],
+        patient_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="For a provisional patient: the existing patient record it is (see patientMatches). Without it, only a single CERTAIN match, one resting on the requester's verified email, is taken; anything else answers PatientChoiceRequired."
+            ),
+        ] = None,
+        create_patient: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="For a provisional patient: true to admit them as a new patient record."
+            ),
+        ] = None,
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(
@@ -38,7 +53,17 @@ class AnswersMutation:
     async def reject(
         self,
         info: Info,
-        appointment_id: strawberry.ID,
-        reason: str | None = None,
-        notify_patient: bool = True,
+        appointment_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The requested or provisional appointment."),
+        ],
+        reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Why; shown to the patient only when the clinic's rejectionEmailIncludesReason is true."
+            ),
+        ] = None,
+        notify_patient: Annotated[
+            bool, strawberry.argument(description="False to reject without emailing the patient.")
+        ] = True,
     ) -> AppointmentResult: ...

@@ -14,12 +14,16 @@ from schema.core.enums import StaffNotificationKind
 from schema.visits.types import Appointment
 
 
-@strawberry.type
+@strawberry.type(description="Something for the front desk to look at, as it happens.")
 class StaffNotification:
-    kind: StaffNotificationKind
-    at: datetime
-    appointment: Appointment | None
-    patient: Patient | None
+    kind: StaffNotificationKind = strawberry.field(description="What happened.")
+    at: datetime = strawberry.field(description="When it happened.")
+    appointment: Appointment | None = strawberry.field(
+        description="The appointment concerned, as it is now; null for a registration."
+    )
+    patient: Patient | None = strawberry.field(
+        description="The patient concerned (for a registration, the provisional patient)."
+    )
 
 
 @strawberry.type

@@ -30,15 +30,29 @@ class BookingMutation:
     async def hold(
         self,
         info: Info,
-        practitioner_id: strawberry.ID,
-        service_id: strawberry.ID,
-        start: datetime,
+        practitioner_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The practitioner.")
+        ],
+        service_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The service to book.")
+        ],
+        start: Annotated[
+            datetime, strawberry.argument(description="A slot's start, as availableSlots gave it.")
+        ],
         client_key: Annotated[str | None, strawberry.argument(description=CLIENT_KEY)] = None,
     ) -> HoldResult: ...
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Give a held slot back before it lapses (the user changed their mind); the slot is free at once."
+    )
     @runs(release_hold.release_hold, Appointment.from_row)
-    async def release_hold(self, info: Info, appointment_id: strawberry.ID) -> ReleaseResult: ...
+    async def release_hold(
+        self,
+        info: Info,
+        appointment_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The hold's appointment.")
+        ],
+    ) -> ReleaseResult: ...
 
     @strawberry.mutation(
         description="Turn a hold into a booking for one of the user's patients: BOOKED, REQUESTED (approval required) or PROVISIONAL (provisional patient)."
@@ -47,7 +61,17 @@ class BookingMutation:
     async def request(
         self,
         info: Info,
-        appointment_id: strawberry.ID,
-        patient_id: strawberry.ID,
-        note: str | None = None,
+        appointment_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The hold's appointment.")
+        ],
+        patient_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="Whom the appointment is for: one of the user's patients."
+            ),
+        ],
+        note: Annotated[
+            str | None,
+            strawberry.argument(description="A message to the clinic (the reason for the visit)."),
+        ] = None,
     ) -> AppointmentResult: ...

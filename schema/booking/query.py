@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -14,14 +15,26 @@ from schema.core.context import Info
 
 @strawberry.type
 class BookingQuery:
-    @strawberry.field
+    @strawberry.field(
+        description="Free online start times of a practitioner for a service in a window of at most 62 days, and until when online booking is open. Public."
+    )
     async def available_slots(
         self,
         info: Info,
-        practitioner_id: strawberry.ID,
-        service_id: strawberry.ID,
+        practitioner_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The practitioner.")
+        ],
+        service_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The service, which sets the slots' length."),
+        ],
         from_: From,
-        to: datetime,
+        to: Annotated[
+            datetime,
+            strawberry.argument(
+                description="The end of the window (exclusive), with a UTC offset; after from."
+            ),
+        ],
     ) -> Availability:
         found = await available_slots(
             info.context.deps,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -20,7 +21,18 @@ class BookingSubscription:
         description="Slot-taken and slot-freed updates for a practitioner's diary window, from every server process."
     )
     async def slot_changes(
-        self, info: Info, practitioner_id: strawberry.ID, from_: From, to: datetime
+        self,
+        info: Info,
+        practitioner_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The practitioner whose diary to watch.")
+        ],
+        from_: From,
+        to: Annotated[
+            datetime,
+            strawberry.argument(
+                description="The end of the window (exclusive), with a UTC offset; at most 366 days after from."
+            ),
+        ],
     ) -> AsyncGenerator[SlotChange, None]:
         zone = await info.context.zone()
         changes = slot_changes(

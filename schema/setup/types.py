@@ -246,13 +246,26 @@ describe(
 
 
 PractitionerResult = Annotated[
-    Practitioner | InvalidInput | NotAllowed | NotFound, strawberry.union("PractitionerResult")
+    Practitioner | InvalidInput | NotAllowed | NotFound,
+    strawberry.union(
+        "PractitionerResult", description="The practitioner as it now is, or why not."
+    ),
 ]
-ServiceResult = Annotated[Service | InvalidInput | NotAllowed, strawberry.union("ServiceResult")]
-LocationResult = Annotated[Location | InvalidInput | NotAllowed, strawberry.union("LocationResult")]
+ServiceResult = Annotated[
+    Service | InvalidInput | NotAllowed,
+    strawberry.union("ServiceResult", description="The new service, or why not."),
+]
+LocationResult = Annotated[
+    Location | InvalidInput | NotAllowed,
+    strawberry.union("LocationResult", description="The new location, or why not."),
+]
 SettingsResult = Annotated[
-    ClinicSettings | InvalidInput | NotAllowed, strawberry.union("SettingsResult")
+    ClinicSettings | InvalidInput | NotAllowed,
+    strawberry.union("SettingsResult", description="The settings as they now are, or why not."),
 ]
 SessionSeriesResult = Annotated[
-    SessionSeries | InvalidInput | NotAllowed | NotFound, strawberry.union("SessionSeriesResult")
+    SessionSeries | InvalidInput | NotAllowed | NotFound,
+    strawberry.union(
+        "SessionSeriesResult", description="The session series as it now is, or why not."
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -21,21 +22,35 @@ class VisitsMutation:
     @strawberry.mutation(description="Client portal: the patient will attend.")
     @runs(respond_to_visit.confirm_visit, Appointment.from_row)
     async def confirm_visit(
-        self, info: Info, appointment_id: strawberry.ID
+        self,
+        info: Info,
+        appointment_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The upcoming visit.")
+        ],
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(
         description="Client portal: the patient will not attend; the clinic is told and the visit shows as pending cancel."
     )
     @runs(respond_to_visit.cancel_visit, _cancel_requested)
-    async def cancel_visit(self, info: Info, appointment_id: strawberry.ID) -> CancelResult: ...
+    async def cancel_visit(
+        self,
+        info: Info,
+        appointment_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The upcoming visit.")
+        ],
+    ) -> CancelResult: ...
 
     @strawberry.mutation(
         description="Client portal: undo confirm or cancel (the clinic is told of an un-cancel)."
     )
     @runs(respond_to_visit.clear_visit_response, Appointment.from_row)
     async def clear_visit_response(
-        self, info: Info, appointment_id: strawberry.ID
+        self,
+        info: Info,
+        appointment_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The upcoming visit.")
+        ],
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(
@@ -45,22 +60,49 @@ class VisitsMutation:
     async def book_appointment(
         self,
         info: Info,
-        patient_id: strawberry.ID,
-        practitioner_id: strawberry.ID,
-        service_id: strawberry.ID,
-        start: datetime,
-        location_id: strawberry.ID | None = None,
-        note: str | None = None,
+        patient_id: Annotated[strawberry.ID, strawberry.argument(description="Whom it is for.")],
+        practitioner_id: Annotated[
+            strawberry.ID, strawberry.argument(description="Whose diary it goes in.")
+        ],
+        service_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The service, which sets its length.")
+        ],
+        start: Annotated[
+            datetime, strawberry.argument(description="When it starts, with a UTC offset.")
+        ],
+        location_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Where; omit for the location where the practitioner usually works."
+            ),
+        ] = None,
+        note: Annotated[
+            str | None, strawberry.argument(description="A note for the diary.")
+        ] = None,
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(description="Staff: the visit took place.")
     @runs(staff_outcomes.complete_appointment, Appointment.from_row)
     async def complete_appointment(
-        self, info: Info, appointment_id: strawberry.ID
+        self,
+        info: Info,
+        appointment_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The booked appointment.")
+        ],
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(description="Staff: officially cancel; the slot is freed.")
     @runs(staff_outcomes.cancel_appointment, Appointment.from_row)
     async def cancel_appointment(
-        self, info: Info, appointment_id: strawberry.ID, reason: str | None = None
+        self,
+        info: Info,
+        appointment_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The appointment to cancel.")
+        ],
+        reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Why, for the clinic's record (at most 2000 characters)."
+            ),
+        ] = None,
     ) -> AppointmentResult: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -14,14 +15,33 @@ from schema.visits.types import Appointment
 
 @strawberry.type
 class VisitsQuery:
-    @strawberry.field
-    async def appointment(self, info: Info, id: strawberry.ID) -> Appointment | None:
+    @strawberry.field(
+        description="One appointment; null when it does not exist or the user may not see it (the two look the same)."
+    )
+    async def appointment(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The appointment.")],
+    ) -> Appointment | None:
         row = await read_visits.appointment(info.context.deps, info.context.actor, id=id)
         return Appointment.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="Every appointment of a practitioner in a window of at most 62 days, holds included. Staff and that practitioner's own user only; anyone else gets an error coded NOT_ALLOWED."
+    )
     async def diary(
-        self, info: Info, practitioner_id: strawberry.ID, from_: From, to: datetime
+        self,
+        info: Info,
+        practitioner_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The practitioner whose diary to read.")
+        ],
+        from_: From,
+        to: Annotated[
+            datetime,
+            strawberry.argument(
+                description="The end of the window, with a UTC offset; after from."
+            ),
+        ],
     ) -> list[Appointment]:
         rows = await read_visits.diary(
             info.context.deps,
@@ -36,7 +56,21 @@ class VisitsQuery:
         description="Client portal: past and upcoming visits of a patient the user may manage."
     )
     async def visits(
-        self, info: Info, patient_id: strawberry.ID, from_: From, to: datetime
+        self,
+        info: Info,
+        patient_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The patient; staff may name any, anyone else gets an error coded NOT_ALLOWED for a patient they do not manage."
+            ),
+        ],
+        from_: From,
+        to: Annotated[
+            datetime,
+            strawberry.argument(
+                description="The end of the window, with a UTC offset; at most about three years after from."
+            ),
+        ],
     ) -> list[Appointment]:
         rows = await read_visits.visits(
             info.context.deps, info.context.actor, patient_id=patient_id, start=from_, end=to

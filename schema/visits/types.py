@@ -33,17 +33,27 @@ def _sees_creator(actor: Actor | None, appointment: Any) -> bool:
     return policy.may_see_user(actor, appointment.row.created_by_id)
 
 
-@strawberry.type
+@strawberry.type(
+    description="An appointment in a practitioner's diary. Staff see all; a patient user those of the patients they manage (and their own holds); a practitioner user those of their own diary. Anyone else is answered as if it did not exist."
+)
 class Appointment:
-    id: strawberry.ID
-    status: AppointmentStatus
-    patient_response: PatientResponse
-    visit_status: VisitStatus
+    id: strawberry.ID = strawberry.field(description="The appointment's id.")
+    status: AppointmentStatus = strawberry.field(description="Where it stands in the diary.")
+    patient_response: PatientResponse = strawberry.field(
+        description="The patient's own answer in the client portal."
+    )
+    visit_status: VisitStatus = strawberry.field(
+        description="What the client portal shows: status and the patient's answer together."
+    )
     created_online: bool = strawberry.field(
         description="True when an online user created it; createdBy is then that user."
     )
-    note: str | None
-    rejection_reason: str | None
+    note: str | None = strawberry.field(
+        description="The note given with the request or booking; null when none."
+    )
+    rejection_reason: str | None = strawberry.field(
+        description="The reason staff gave when rejecting the request; null when none."
+    )
     row: strawberry.Private[AppointmentRow]
     identity_confirmed: bool | None = strawberry.field(
         default=None,
@@ -65,11 +75,11 @@ class Appointment:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="When it starts.")
     async def start(self, info: Info) -> datetime:
         return await info.context.local(self.row.start_at)
 
-    @strawberry.field
+    @strawberry.field(description="When it ends.")
     async def end(self, info: Info) -> datetime:
         return await info.context.local(self.row.end_at)
 
@@ -77,25 +87,25 @@ class Appointment:
     async def hold_expires_at(self, info: Info) -> datetime | None:
         return await info.context.local_or_none(self.row.hold_expires_at)
 
-    @strawberry.field
+    @strawberry.field(description="When it was made; for an online booking, when it was requested.")
     async def created_at(self, info: Info) -> datetime:
         return await info.context.local(self.row.created_at)
 
-    @strawberry.field
+    @strawberry.field(description="Whom it is for; null for a hold not yet requested.")
     async def patient(self, info: Info) -> Patient | None:
         return await load_patient(info, self.row.patient_id)
 
-    @strawberry.field
+    @strawberry.field(description="The practitioner whose diary it is in.")
     async def practitioner(self, info: Info) -> Practitioner:
         return await load_practitioner(info, self.row.practitioner_id)
 
-    @strawberry.field
+    @strawberry.field(description="The service booked.")
     async def service(self, info: Info) -> Service:
         row = await info.context.loaders[SERVICE].load(self.row.service_id)
         assert row is not None
         return Service.from_row(row)
 
-    @strawberry.field
+    @strawberry.field(description="Where it takes place.")
     async def location(self, info: Info) -> Location:
         return await load_location(info, self.row.location_id)
 
@@ -109,9 +119,11 @@ class Appointment:
         return await load_user(info, self.row.created_by_id)
 
 
-@strawberry.type
+@strawberry.type(
+    description="The patient's cancel is recorded; the visit shows as pending cancel until the clinic cancels it."
+)
 class CancelRequested:
-    appointment: Appointment
+    appointment: Appointment = strawberry.field(description="The visit, now pending cancel.")
     notice: str = strawberry.field(
         description="Reminds the patient that the clinic may still need a call."
     )
@@ -125,6 +137,9 @@ AppointmentResult = Annotated[
     | NotAllowed
     | NotFound
     | PatientChoiceRequired,
-    strawberry.union("AppointmentResult"),
+    strawberry.union("AppointmentResult", description="The appointment as it now is, or why not."),
 ]
-CancelResult = Annotated[CancelRequested | NotAllowed | NotFound, strawberry.union("CancelResult")]
+CancelResult = Annotated[
+    CancelRequested | NotAllowed | NotFound,
+    strawberry.union("CancelResult", description="The recorded cancel, or why not."),
+]
