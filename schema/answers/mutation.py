@@ -60,7 +60,7 @@ class AnswersMutation:
         reason: Annotated[
             str | None,
             strawberry.argument(
-                description="Why; shown to the patient only when the clinic's rejectionEmailIncludesReason is true."
+                description="Why (at most 2000 characters): kept as rejectionReason, and in the email to the patient when the clinic's rejectionEmailIncludesReason is true."
             ),
         ] = None,
         notify_patient: Annotated[

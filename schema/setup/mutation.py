@@ -27,7 +27,7 @@ from schema.setup.types import (
     SettingsResult,
 )
 
-STAFF = " Staff only; anyone else gets NotAllowed."
+STAFF = " Anyone else gets NotAllowed."
 
 
 @strawberry.type

@@ -47,7 +47,7 @@ class SetupQuery:
         return [Practitioner.from_row(r) for r in rows]
 
     @strawberry.field(
-        description="Staff: existing (not provisional) patient records by name, at most 200. Anyone else gets an error coded NOT_ALLOWED."
+        description="Staff: existing (not provisional) patient records in name order, at most 200. Anyone else gets an error coded NOT_ALLOWED."
     )
     async def patients(
         self,

@@ -68,7 +68,7 @@ class VisitsQuery:
         to: Annotated[
             datetime,
             strawberry.argument(
-                description="The end of the window, with a UTC offset; at most about three years after from."
+                description="The end of the window, with a UTC offset; at most 1098 days (three years) after from."
             ),
         ],
     ) -> list[Appointment]:
