@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 
 from portal.demo import load_demo_data
@@ -13,14 +14,16 @@ from tests.support import ROOT, GraphQL, ServerProcess
 EXAMPLES = ROOT / "client-examples" / "python"
 
 
-async def run_example(name: str, server: ServerProcess, *args: str) -> asyncio.subprocess.Process:
+async def run_example(
+    name: str, server: ServerProcess, *args: str, separate_stderr: bool = False
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         str(EXAMPLES / name),
         *args,
         env={**os.environ, "PORTAL_URL": server.url},
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stderr=asyncio.subprocess.PIPE if separate_stderr else asyncio.subprocess.STDOUT,
     )
 
 
@@ -51,5 +54,26 @@ async def test_the_listener_prints_the_changes_the_booking_script_makes(
     assert "Held " in booked
     assert "for Mia Schmidt with Maria Keller" in booked
     assert "status REQUESTED" in booked
-    changes = [line.split()[0] for line in heard.decode().splitlines() if line.strip()]
-    assert changes == ["HELD", "HELD"], heard.decode()
+    lines = heard.decode().splitlines()
+    # The hold, then the same slot requested (the demo clinic approves requests): a
+    # request is told as one, not as a second hold.
+    assert [line.split()[0] for line in lines] == ["HELD", "REQUESTED"], heard.decode()
+    assert "awaiting the clinic's answer" in lines[1]
+
+
+async def test_the_listener_ends_quietly_on_ctrl_c(server: ServerProcess, deps: Deps) -> None:
+    await load_demo_data(deps)
+    started = await server.subscriptions_started()
+    listener = await run_example("listen_to_slots.py", server, "1", separate_stderr=True)
+    assert listener.stdout is not None
+    first_line = await asyncio.wait_for(listener.stdout.readline(), 30)
+    assert b"Listening to slot changes" in first_line
+    await server.wait_subscriptions_started(started + 1, timeout=30)
+
+    listener.send_signal(signal.SIGINT)
+    printed, complaints = await asyncio.wait_for(listener.communicate(), 30)
+
+    assert listener.returncode in (0, 130)
+    assert b"Traceback" not in complaints, complaints.decode()
+    assert complaints.strip() == b"", complaints.decode()
+    assert printed.decode().strip() == "Stopped listening."
