@@ -184,6 +184,7 @@ async function loadMe() {
   page.user = me;
   $('who').textContent = `Signed in as ${me.name}`;
   $('sign-out').hidden = false;
+  $('sign-in').hidden = true;
   $('patient').replaceChildren(...me.patients.map((p) => element('option', { value: p.id },
     p.name === me.name ? `${p.name} (me)` : p.name)));
   $('mine').hidden = false;
@@ -214,6 +215,7 @@ function signedOut(message, kind = 'info') {
   stopHold();
   $('who').textContent = 'Browsing without signing in. You sign in when you choose a time.';
   $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
   $('mine').hidden = true;
   $('visits').replaceChildren();
   $('patient').replaceChildren();
@@ -377,6 +379,12 @@ $('register').addEventListener('submit', (event) => {
     name: $('reg-name').value, email: $('reg-email').value, password: $('reg-password').value,
     birthDate: $('reg-birth').value || null,
   }, event.submitter));
+});
+$('sign-in').addEventListener('click', () => {
+  page.wanted = null;
+  $('account').hidden = false;
+  show('account-message', 'Sign in to see your visits; you can browse free times without it.');
+  $('email').focus();
 });
 $('account-cancel').addEventListener('click', () => {
   page.wanted = null;

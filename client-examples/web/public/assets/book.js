@@ -199,6 +199,7 @@ async function loadMe() {
   page.user = me;
   $("who").textContent = `Signed in as ${me.name}`;
   $("sign-out").hidden = false;
+  $("sign-in").hidden = true;
   $("patient").replaceChildren(...me.patients.map((p) => element(
     "option",
     { value: p.id },
@@ -228,6 +229,7 @@ function signedOut(message, kind = "info") {
   stopHold();
   $("who").textContent = "Browsing without signing in. You sign in when you choose a time.";
   $("sign-out").hidden = true;
+  $("sign-in").hidden = false;
   $("mine").hidden = true;
   $("visits").replaceChildren();
   $("patient").replaceChildren();
@@ -384,6 +386,12 @@ $("register").addEventListener("submit", (event) => {
     password: $("reg-password").value,
     birthDate: $("reg-birth").value || null
   }, event.submitter));
+});
+$("sign-in").addEventListener("click", () => {
+  page.wanted = null;
+  $("account").hidden = false;
+  show("account-message", "Sign in to see your visits; you can browse free times without it.");
+  $("email").focus();
 });
 $("account-cancel").addEventListener("click", () => {
   page.wanted = null;
