@@ -67,7 +67,7 @@ const VISIT_WORDS = {
 
 function windowDays() {
   const from = new Date();
-  const to = new Date(from.getTime() + 14 * 24 * 3600 * 1000);
+  const to = new Date(from.getTime() + 7 * 24 * 3600 * 1000);
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
@@ -140,9 +140,9 @@ function renderSlots({ slots, openUntil }) {
 
 function countSlots(openUntil = undefined) {
   const count = document.querySelectorAll('#slots button.slot').length;
-  if (count) return show('slots-message', `${count} free times in the next 14 days. Choose one to hold it.`);
+  if (count) return show('slots-message', `${count} free times in the next 7 days. Choose one to hold it.`);
   const until = openUntil ? ` Online booking is open until ${when(openUntil)}.` : '';
-  return show('slots-message', `No free times in the next 14 days.${until}`);
+  return show('slots-message', `No free times in the next 7 days.${until}`);
 }
 
 function removeSlot(start) {

@@ -86,7 +86,7 @@ var VISIT_WORDS = {
 };
 function windowDays() {
   const from = /* @__PURE__ */ new Date();
-  const to = new Date(from.getTime() + 14 * 24 * 3600 * 1e3);
+  const to = new Date(from.getTime() + 7 * 24 * 3600 * 1e3);
   return { from: from.toISOString(), to: to.toISOString() };
 }
 async function attempt(work) {
@@ -157,9 +157,9 @@ function renderSlots({ slots, openUntil }) {
 }
 function countSlots(openUntil = void 0) {
   const count = document.querySelectorAll("#slots button.slot").length;
-  if (count) return show("slots-message", `${count} free times in the next 14 days. Choose one to hold it.`);
+  if (count) return show("slots-message", `${count} free times in the next 7 days. Choose one to hold it.`);
   const until = openUntil ? ` Online booking is open until ${when(openUntil)}.` : "";
-  return show("slots-message", `No free times in the next 14 days.${until}`);
+  return show("slots-message", `No free times in the next 7 days.${until}`);
 }
 function removeSlot(start2) {
   for (const button of document.querySelectorAll("#slots button.slot")) {
