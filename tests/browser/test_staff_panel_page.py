@@ -9,7 +9,7 @@ from datetime import datetime
 from itertools import count
 
 import httpx
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from resolvers.deps import Deps
 from tests import factories
@@ -30,7 +30,9 @@ REQUEST = """
 mutation($id: ID!, $patientId: ID!) {
   request(appointmentId: $id, patientId: $patientId) { __typename ... on Appointment { id status } }
 }"""
-APPOINTMENT = "query($id: ID!) { appointment(id: $id) { status rejectionReason patient { id name } } }"
+APPOINTMENT = (
+    "query($id: ID!) { appointment(id: $id) { status rejectionReason patient { id name } } }"
+)
 MY_PATIENTS = "{ me { patients { id name provisional } } }"
 
 #: Each portal user comes from an address of its own (the server trusts 127.0.0.1 as a
@@ -52,9 +54,9 @@ class Portal:
             return await GraphQL(client)(query, variables, token=self.token)
 
     async def register(self, name: str, email: str, birth_date: str | None = None) -> str:
-        signed = (
-            await self(REGISTER, {"email": email, "name": name, "birthDate": birth_date})
-        )["register"]
+        signed = (await self(REGISTER, {"email": email, "name": name, "birthDate": birth_date}))[
+            "register"
+        ]
         self.token = signed["token"]
         return str(signed["user"]["patients"][0]["id"])
 
@@ -62,12 +64,12 @@ class Portal:
         variables = {"p": diary.practitioner_id, "s": diary.service_id, "start": start.isoformat()}
         held = (await self(HOLD, variables))["hold"]
         assert held["__typename"] == "Hold", held
-        done = (await self(REQUEST, {"id": held["appointment"]["id"], "patientId": patient_id}))
+        done = await self(REQUEST, {"id": held["appointment"]["id"], "patientId": patient_id})
         assert done["request"]["__typename"] == "Appointment", done
         return str(done["request"]["id"])
 
 
-def row(page: Page, list_name: str, text: str):  # type: ignore[no-untyped-def]
+def row(page: Page, list_name: str, text: str) -> Locator:
     return page.get_by_role("list", name=list_name).get_by_role("listitem").filter(has_text=text)
 
 
@@ -176,7 +178,9 @@ async def test_staff_merge_one_registration_and_confirm_another(
     await snap(panel, "panel-04-registrations")
 
     paul_row = row(panel, registrations, "Paul Becker")
-    await paul_row.get_by_label(re.compile(r"Paul Becker \(born 1986-04-12, paul@example\.com\)")).check()
+    await paul_row.get_by_label(
+        re.compile(r"Paul Becker \(born 1986-04-12, paul@example\.com\)")
+    ).check()
     await paul_row.get_by_role("button", name="Merge into the chosen patient").click()
     await expect(panel.get_by_role("status").first).to_have_text(
         "Merged: Paul Becker's registration into Paul Becker", timeout=10_000
