@@ -170,3 +170,32 @@ async def patient_ids(page: Page) -> dict[str, str]:
         "options => options.map(o => [o.textContent, o.value])"
     )
     return {text.removesuffix(" (me)"): value for text, value in options}
+
+
+async def test_changing_the_time_sends_a_cancel_request_and_offers_new_times(
+    browser: Browser, server: ServerProcess, deps: Deps
+) -> None:
+    await factories.set_clinic(deps, approval_required=False, patient_cancel_enabled=True)
+    await factories.online_practitioner(deps)
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    user = await factories.user(deps, patients=(anna,), name="Anna Schmidt")
+    page = await open_page(browser, f"{server.url}/book/")
+    await page.get_by_role("button", name="Sign in").click()
+    await sign_in(page, user.user.email)
+    await expect(page.get_by_text("No upcoming visits.")).to_be_visible(timeout=10_000)
+
+    await page.locator("#slots button.slot").first.click()
+    await page.get_by_role("button", name="Request this time").click()
+    await expect(page.get_by_role("status")).to_contain_text("Booked: ", timeout=10_000)
+    visit = page.get_by_role("list", name="My upcoming visits").get_by_role("listitem")
+    await visit.get_by_role("button", name="Change time").click()
+
+    await expect(page.get_by_role("status")).to_have_text(
+        re.compile(
+            rf"^Cancellation sent for {WHEN}\. Choose a new time with Maria Keller below\.$"
+        ),
+        timeout=10_000,
+    )
+    await expect(visit).to_contain_text("cancellation sent")
+    await expect(page.locator("#slots button.slot").first).to_be_focused()
+    await snap(page, "booking-change-time")
