@@ -111,6 +111,12 @@ async def test_staff_accept_with_a_chosen_match_admit_a_new_patient_and_reject_w
     )
     await snap(panel, "panel-01-three-requests")
 
+    # The desk starts on Paul's rejection; the live refreshes of the answers that follow
+    # leave what it typed alone.
+    paul_row = row(panel, pending, "Paul Becker")
+    await paul_row.get_by_label("Reason").fill("Maria is away that week")
+    await paul_row.get_by_label("Email the patient").uncheck()
+
     # Two records may be the online Anna: the desk picks the one on file with her email.
     anna_row = row(panel, pending, "new online patient").filter(has_text="Anna Schmidt")
     choices = anna_row.get_by_role("radio")
@@ -130,9 +136,6 @@ async def test_staff_accept_with_a_chosen_match_admit_a_new_patient_and_reject_w
         "Accepted: Jonas Weber", timeout=10_000
     )
 
-    paul_row = row(panel, pending, "Paul Becker")
-    await paul_row.get_by_label("Reason").fill("Maria is away that week")
-    await paul_row.get_by_label("Email the patient").uncheck()
     await paul_row.get_by_role("button", name="Reject").click()
     await expect(panel.get_by_role("status").first).to_contain_text(
         "Rejected: Paul Becker", timeout=10_000

@@ -126,10 +126,18 @@ async function loadAll() {
   if (!panel.token) return;
   await Promise.all([loadPending(), loadRegistrations(), loadCancels()]);
 }
+async function reconcile(listId, items, build) {
+  const list = $(listId);
+  const kept = new Map([...list.children].map((row) => [row.dataset.id, row]));
+  const rows = await Promise.all(items.map((item) => kept.get(String(item.id)) ?? build(item)));
+  rows.forEach((row, index) => {
+    if (list.children[index] !== row) list.insertBefore(row, list.children[index] ?? null);
+  });
+  while (list.children.length > rows.length) list.lastElementChild.remove();
+}
 async function loadPending() {
   const { pendingRequests } = await graphql(PENDING, {}, panel.token);
-  const rows = await Promise.all(pendingRequests.map(requestRow));
-  $("pending").replaceChildren(...rows);
+  await reconcile("pending", pendingRequests, requestRow);
   show("pending-message", pendingRequests.length ? `${pendingRequests.length} waiting` : "Nothing waiting");
 }
 async function matchesOf(patientId) {
@@ -231,8 +239,7 @@ function done(text) {
 }
 async function loadRegistrations() {
   const { onlineRegistrations } = await graphql(REGISTRATIONS, {}, panel.token);
-  const rows = await Promise.all(onlineRegistrations.map(registrationRow));
-  $("registrations").replaceChildren(...rows);
+  await reconcile("registrations", onlineRegistrations, registrationRow);
   show("registrations-message", onlineRegistrations.length ? `${onlineRegistrations.length} to merge or confirm` : "No new registrations");
 }
 async function registrationRow(p) {
@@ -274,7 +281,7 @@ async function loadCancels() {
   const diaries = await Promise.all(practitioners.flatMap((p) => windows.map((w) => graphql(DIARY, { p: p.id, ...w }, panel.token))));
   const seen = /* @__PURE__ */ new Set();
   const asking = diaries.flatMap((d) => d.diary).filter((a) => a.status === "BOOKED" && a.patientResponse === "CANCEL_REQUESTED" && !seen.has(a.id) && seen.add(a.id)).sort((x, y) => Date.parse(x.start) - Date.parse(y.start));
-  $("cancels").replaceChildren(...asking.map(cancelRow));
+  await reconcile("cancels", asking, cancelRow);
   show("cancels-message", asking.length ? `${asking.length} asking to cancel` : "Nobody is asking to cancel");
 }
 function cancelRow(a) {
