@@ -55,7 +55,7 @@ export function subscribe(client, query, variables, onData, onEnd) {
 
 // The token lives in sessionStorage, one per page: it survives a reload, not the closing
 // of the tab, and the staff panel's sign-in never becomes the booking page's.
-const TOKEN_KEY = `portal-token:${location.pathname}`;
+const TOKEN_KEY = 'portal-token:' + location.pathname;
 export const savedToken = () => sessionStorage.getItem(TOKEN_KEY);
 export const saveToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
 export const forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);

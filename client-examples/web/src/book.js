@@ -6,35 +6,34 @@ import {
   saveToken, savedToken, show, subscribe, when,
 } from './api.js';
 
-const PROBLEM = '... on Problem { message }';
 const CLINIC = `{ clinic { name settings { approvalRequired patientCancelEnabled bookingHorizonDays } }
   practitioners { id name services { id name durationMinutes } } }`;
 const ME = '{ me { name kind patients { id name provisional } } }';
-const SIGNED_IN = '... on SignIn { token user { name } }';
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
-  __typename ${SIGNED_IN} ${PROBLEM} } }`;
+  __typename ... on SignIn { token user { name } } ... on Problem { message } } }`;
 const REGISTER = `mutation($email: String!, $password: String!, $name: String!, $birthDate: Date) {
-  register(email: $email, password: $password, name: $name, birthDate: $birthDate) { __typename ${SIGNED_IN} ${PROBLEM} } }`;
+  register(email: $email, password: $password, name: $name, birthDate: $birthDate) { __typename ... on SignIn { token user { name } } ... on Problem { message } } }`;
 const LOGOUT = 'mutation { logout }';
 const SLOTS = `query($p: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) {
   availableSlots(practitionerId: $p, serviceId: $s, from: $from, to: $to) { openUntil slots { start location { name } } } }`;
 const SLOT_CHANGES = `subscription($p: ID!, $from: DateTime!, $to: DateTime!) {
   slotChanges(practitionerId: $p, from: $from, to: $to) { start state } }`;
-const VISIT = `id status start patientResponse visitStatus rejectionReason
-  patient { id name } practitioner { id name } service { id name } location { name }`;
 const HOLD = `mutation($p: ID!, $s: ID!, $start: DateTime!, $key: String) {
   hold(practitionerId: $p, serviceId: $s, start: $start, clientKey: $key) {
-    __typename ... on Hold { expiresAt appointment { id start location { name } } } ${PROBLEM} } }`;
-const RELEASE = `mutation($id: ID!) { releaseHold(appointmentId: $id) { __typename ${PROBLEM} } }`;
+    __typename ... on Hold { expiresAt appointment { id start location { name } } } ... on Problem { message } } }`;
+const RELEASE = `mutation($id: ID!) { releaseHold(appointmentId: $id) { __typename ... on Problem { message } } }`;
 const REQUEST = `mutation($id: ID!, $patientId: ID!, $note: String) {
-  request(appointmentId: $id, patientId: $patientId, note: $note) { __typename ... on Appointment { ${VISIT} } ${PROBLEM} } }`;
+  request(appointmentId: $id, patientId: $patientId, note: $note) { __typename ... on Appointment { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } ... on Problem { message } } }`;
 const VISITS = `query($patientId: ID!, $from: DateTime!, $to: DateTime!) {
-  visits(patientId: $patientId, from: $from, to: $to) { ${VISIT} } }`;
-const CONFIRM = `mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typename ${PROBLEM} } }`;
+  visits(patientId: $patientId, from: $from, to: $to) { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } }`;
+const CONFIRM = `mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typename ... on Problem { message } } }`;
 const CANCEL = `mutation($id: ID!) { cancelVisit(appointmentId: $id) {
-  __typename ... on CancelRequested { notice } ${PROBLEM} } }`;
-const CLEAR = `mutation($id: ID!) { clearVisitResponse(appointmentId: $id) { __typename ${PROBLEM} } }`;
-const MY_UPDATES = `subscription { myAppointmentUpdates { ${VISIT} } }`;
+  __typename ... on CancelRequested { notice } ... on Problem { message } } }`;
+const CLEAR = `mutation($id: ID!) { clearVisitResponse(appointmentId: $id) { __typename ... on Problem { message } } }`;
+const MY_UPDATES = `subscription { myAppointmentUpdates { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } }`;
 
 const page = {
   token: savedToken(), user: null, live: null, settings: null, practitioners: [],

@@ -6,9 +6,8 @@ import {
   show, subscribe, when,
 } from './api.js';
 
-const PROBLEM = '... on Problem { message }';
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
-  __typename ... on SignIn { token user { name kind } } ${PROBLEM} } }`;
+  __typename ... on SignIn { token user { name kind } } ... on Problem { message } } }`;
 const ME = '{ me { name kind } clinic { settings { bookingHorizonDays } } }';
 const LOGOUT = 'mutation { logout }';
 const PENDING = `{ pendingRequests { id status start note
@@ -23,15 +22,15 @@ const NOTIFICATIONS = `subscription { staffNotifications { kind at
   appointment { id start patient { name } practitioner { name } } patient { name } } }`;
 const ACCEPT = `mutation($id: ID!, $patientId: ID, $createPatient: Boolean) {
   accept(appointmentId: $id, patientId: $patientId, createPatient: $createPatient) {
-    __typename ... on Appointment { id status identityConfirmed patient { name } } ${PROBLEM} } }`;
+    __typename ... on Appointment { id status identityConfirmed patient { name } } ... on Problem { message } } }`;
 const REJECT = `mutation($id: ID!, $reason: String, $notify: Boolean!) {
-  reject(appointmentId: $id, reason: $reason, notifyPatient: $notify) { __typename ${PROBLEM} } }`;
+  reject(appointmentId: $id, reason: $reason, notifyPatient: $notify) { __typename ... on Problem { message } } }`;
 const MERGE = `mutation($id: ID!, $into: ID!) { merge(provisionalPatientId: $id, intoPatientId: $into) {
-  __typename ... on Patient { name } ${PROBLEM} } }`;
+  __typename ... on Patient { name } ... on Problem { message } } }`;
 const CONFIRM_REGISTRATION = `mutation($id: ID!) { confirmRegistration(provisionalPatientId: $id) {
-  __typename ... on Patient { name } ${PROBLEM} } }`;
+  __typename ... on Patient { name } ... on Problem { message } } }`;
 const CANCEL = `mutation($id: ID!, $reason: String) { cancelAppointment(appointmentId: $id, reason: $reason) {
-  __typename ${PROBLEM} } }`;
+  __typename ... on Problem { message } } }`;
 
 const LABELS = {
   NEW_REQUEST: 'New request',

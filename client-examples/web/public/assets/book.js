@@ -14,38 +14,37 @@ import {
   show,
   subscribe,
   when
-} from "./shared-24SEXRHC.js";
+} from "./shared-FB6DQ6VB.js";
 
 // src/book.js
-var PROBLEM = "... on Problem { message }";
 var CLINIC = `{ clinic { name settings { approvalRequired patientCancelEnabled bookingHorizonDays } }
   practitioners { id name services { id name durationMinutes } } }`;
 var ME = "{ me { name kind patients { id name provisional } } }";
-var SIGNED_IN = "... on SignIn { token user { name } }";
 var LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
-  __typename ${SIGNED_IN} ${PROBLEM} } }`;
+  __typename ... on SignIn { token user { name } } ... on Problem { message } } }`;
 var REGISTER = `mutation($email: String!, $password: String!, $name: String!, $birthDate: Date) {
-  register(email: $email, password: $password, name: $name, birthDate: $birthDate) { __typename ${SIGNED_IN} ${PROBLEM} } }`;
+  register(email: $email, password: $password, name: $name, birthDate: $birthDate) { __typename ... on SignIn { token user { name } } ... on Problem { message } } }`;
 var LOGOUT = "mutation { logout }";
 var SLOTS = `query($p: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) {
   availableSlots(practitionerId: $p, serviceId: $s, from: $from, to: $to) { openUntil slots { start location { name } } } }`;
 var SLOT_CHANGES = `subscription($p: ID!, $from: DateTime!, $to: DateTime!) {
   slotChanges(practitionerId: $p, from: $from, to: $to) { start state } }`;
-var VISIT = `id status start patientResponse visitStatus rejectionReason
-  patient { id name } practitioner { id name } service { id name } location { name }`;
 var HOLD = `mutation($p: ID!, $s: ID!, $start: DateTime!, $key: String) {
   hold(practitionerId: $p, serviceId: $s, start: $start, clientKey: $key) {
-    __typename ... on Hold { expiresAt appointment { id start location { name } } } ${PROBLEM} } }`;
-var RELEASE = `mutation($id: ID!) { releaseHold(appointmentId: $id) { __typename ${PROBLEM} } }`;
+    __typename ... on Hold { expiresAt appointment { id start location { name } } } ... on Problem { message } } }`;
+var RELEASE = `mutation($id: ID!) { releaseHold(appointmentId: $id) { __typename ... on Problem { message } } }`;
 var REQUEST = `mutation($id: ID!, $patientId: ID!, $note: String) {
-  request(appointmentId: $id, patientId: $patientId, note: $note) { __typename ... on Appointment { ${VISIT} } ${PROBLEM} } }`;
+  request(appointmentId: $id, patientId: $patientId, note: $note) { __typename ... on Appointment { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } ... on Problem { message } } }`;
 var VISITS = `query($patientId: ID!, $from: DateTime!, $to: DateTime!) {
-  visits(patientId: $patientId, from: $from, to: $to) { ${VISIT} } }`;
-var CONFIRM = `mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typename ${PROBLEM} } }`;
+  visits(patientId: $patientId, from: $from, to: $to) { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } }`;
+var CONFIRM = `mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typename ... on Problem { message } } }`;
 var CANCEL = `mutation($id: ID!) { cancelVisit(appointmentId: $id) {
-  __typename ... on CancelRequested { notice } ${PROBLEM} } }`;
-var CLEAR = `mutation($id: ID!) { clearVisitResponse(appointmentId: $id) { __typename ${PROBLEM} } }`;
-var MY_UPDATES = `subscription { myAppointmentUpdates { ${VISIT} } }`;
+  __typename ... on CancelRequested { notice } ... on Problem { message } } }`;
+var CLEAR = `mutation($id: ID!) { clearVisitResponse(appointmentId: $id) { __typename ... on Problem { message } } }`;
+var MY_UPDATES = `subscription { myAppointmentUpdates { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } }`;
 var page = {
   token: savedToken(),
   user: null,

@@ -11,12 +11,11 @@ import {
   show,
   subscribe,
   when
-} from "./shared-24SEXRHC.js";
+} from "./shared-FB6DQ6VB.js";
 
 // src/panel.js
-var PROBLEM = "... on Problem { message }";
 var LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
-  __typename ... on SignIn { token user { name kind } } ${PROBLEM} } }`;
+  __typename ... on SignIn { token user { name kind } } ... on Problem { message } } }`;
 var ME = "{ me { name kind } clinic { settings { bookingHorizonDays } } }";
 var LOGOUT = "mutation { logout }";
 var PENDING = `{ pendingRequests { id status start note
@@ -31,15 +30,15 @@ var NOTIFICATIONS = `subscription { staffNotifications { kind at
   appointment { id start patient { name } practitioner { name } } patient { name } } }`;
 var ACCEPT = `mutation($id: ID!, $patientId: ID, $createPatient: Boolean) {
   accept(appointmentId: $id, patientId: $patientId, createPatient: $createPatient) {
-    __typename ... on Appointment { id status identityConfirmed patient { name } } ${PROBLEM} } }`;
+    __typename ... on Appointment { id status identityConfirmed patient { name } } ... on Problem { message } } }`;
 var REJECT = `mutation($id: ID!, $reason: String, $notify: Boolean!) {
-  reject(appointmentId: $id, reason: $reason, notifyPatient: $notify) { __typename ${PROBLEM} } }`;
+  reject(appointmentId: $id, reason: $reason, notifyPatient: $notify) { __typename ... on Problem { message } } }`;
 var MERGE = `mutation($id: ID!, $into: ID!) { merge(provisionalPatientId: $id, intoPatientId: $into) {
-  __typename ... on Patient { name } ${PROBLEM} } }`;
+  __typename ... on Patient { name } ... on Problem { message } } }`;
 var CONFIRM_REGISTRATION = `mutation($id: ID!) { confirmRegistration(provisionalPatientId: $id) {
-  __typename ... on Patient { name } ${PROBLEM} } }`;
+  __typename ... on Patient { name } ... on Problem { message } } }`;
 var CANCEL = `mutation($id: ID!, $reason: String) { cancelAppointment(appointmentId: $id, reason: $reason) {
-  __typename ${PROBLEM} } }`;
+  __typename ... on Problem { message } } }`;
 var LABELS = {
   NEW_REQUEST: "New request",
   NEW_PROVISIONAL_BOOKING: "New booking by a new online patient",
