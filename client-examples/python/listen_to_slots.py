@@ -20,6 +20,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from gql import Client, gql
+from gql.transport.exceptions import TransportError
 from gql.transport.websockets import WebsocketsTransport
 
 URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -90,8 +91,8 @@ def main() -> int:
     except KeyboardInterrupt:
         print("Stopped listening.", flush=True)
         return INTERRUPTED
-    except OSError as refused:
-        print(f"Cannot reach {URL}: {refused}", file=sys.stderr)
+    except (OSError, TransportError) as lost:
+        print(f"No connection to {URL}: {lost or type(lost).__name__}", file=sys.stderr)
         return 1
     return 0
 

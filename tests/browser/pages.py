@@ -32,8 +32,10 @@ async def sign_in(page: Page, email: str) -> None:
     await form.get_by_role("button", name="Sign in").click()
 
 
-async def staff_panel(browser: Browser, url: str, email: str) -> Page:
-    page = await open_page(browser, f"{url}/panel/")
+async def staff_panel(
+    browser: Browser, url: str, email: str, viewport: dict[str, int] = DESKTOP
+) -> Page:
+    page = await open_page(browser, f"{url}/panel/", viewport)
     await sign_in(page, email)
     await expect(page.get_by_text("Signed in as")).to_be_visible(timeout=10_000)
     return page

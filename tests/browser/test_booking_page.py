@@ -12,7 +12,15 @@ from playwright.async_api import Browser, Page, expect
 
 from resolvers.deps import Deps
 from tests import factories
-from tests.browser.pages import DESKTOP, PHONE, fits_the_screen, open_page, sign_in, snap
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    fits_the_screen,
+    open_page,
+    sign_in,
+    snap,
+    staff_panel,
+)
 from tests.support import GraphQL, ServerProcess
 
 WHEN = r"\w{3} \d{1,2} \w{3} \d\d:\d\d"
@@ -199,3 +207,45 @@ async def test_changing_the_time_sends_a_cancel_request_and_offers_new_times(
     await expect(visit).to_contain_text("cancellation sent")
     await expect(page.locator("#slots button.slot").first).to_be_focused()
     await snap(page, "booking-change-time")
+
+
+async def test_a_newcomer_registers_while_holding_and_the_desk_sees_a_new_online_patient(
+    browser: Browser, server: ServerProcess, deps: Deps
+) -> None:
+    await factories.set_clinic(deps, approval_required=True)
+    await factories.online_practitioner(deps)
+    desk = await factories.staff(deps)
+    started = await server.subscriptions_started()
+    panel = await staff_panel(browser, server.url, desk.user.email)
+    await expect(panel.get_by_text("No new registrations")).to_be_visible(timeout=10_000)
+    page = await open_page(browser, f"{server.url}/book/", PHONE)
+    await expect(page.locator("#slots button.slot").first).to_be_visible(timeout=10_000)
+    await server.wait_subscriptions_started(started + 2)
+
+    await page.locator("#slots button.slot").first.click()
+    await page.get_by_text("New here? Create an account").click()
+    form = page.get_by_role("form", name="Create an account")
+    await form.get_by_label("Full name").fill("Jonas Weber")
+    await form.get_by_label("Date of birth").fill("1990-02-03")
+    await form.get_by_label("Your email").fill("jonas@example.net")
+    await form.get_by_label("Choose a password").fill("a long enough password")
+    await form.get_by_role("button", name="Create account").click()
+
+    await expect(page.get_by_role("heading", name="Held for you")).to_be_visible(timeout=10_000)
+    await expect(page.get_by_label("Who is the appointment for?")).to_have_text("Jonas Weber (me)")
+    await page.get_by_role("button", name="Request this time").click()
+    await expect(page.get_by_role("status")).to_have_text(
+        re.compile(
+            rf"^Requested: {WHEN} with Maria Keller, "
+            r"awaiting the clinic's confirmation of your registration$"
+        ),
+        timeout=10_000,
+    )
+    assert await fits_the_screen(page)
+    await snap(page, "booking-newcomer-requested")
+
+    pending = panel.get_by_role("list", name="Requests waiting for an answer")
+    await expect(pending).to_contain_text("Jonas Weber (new online patient)", timeout=10_000)
+    await expect(panel.get_by_role("list", name="Online registrations")).to_contain_text(
+        "Jonas Weber"
+    )

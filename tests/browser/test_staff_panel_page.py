@@ -13,7 +13,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 
 from resolvers.deps import Deps
 from tests import factories
-from tests.browser.pages import open_page, sign_in, snap, staff_panel
+from tests.browser.pages import PHONE, fits_the_screen, open_page, sign_in, snap, staff_panel
 from tests.support import GraphQL, ServerProcess
 
 REGISTER = """
@@ -165,7 +165,7 @@ async def test_staff_merge_one_registration_and_confirm_another(
     await paul_online.register("Paul Becker", "paul.becker@example.net")
 
     started = await server.subscriptions_started()
-    panel = await staff_panel(browser, server.url, desk.user.email)
+    panel = await staff_panel(browser, server.url, desk.user.email, PHONE)
     registrations = "Online registrations"
     await expect(panel.get_by_text("1 to merge or confirm")).to_be_visible(timeout=10_000)
     await server.wait_subscriptions_started(started + 1)
@@ -193,7 +193,8 @@ async def test_staff_merge_one_registration_and_confirm_another(
         "Confirmed: Lena Vogel is a new patient", timeout=10_000
     )
     await expect(panel.get_by_text("No new registrations")).to_be_visible()
-    await snap(panel, "panel-05-registrations-done")
+    assert await fits_the_screen(panel)
+    await snap(panel, "panel-05-registrations-done-phone")
 
     assert (await paul_online(MY_PATIENTS))["me"]["patients"] == [
         {"id": str(paul.id), "name": "Paul Becker", "provisional": False}
@@ -263,3 +264,27 @@ async def test_a_patient_confirms_asks_to_cancel_takes_it_back_and_the_desk_canc
     await expect(visit).to_contain_text("Cancelled:", timeout=10_000)
     await snap(page, "visits-02-cancelled-by-the-clinic")
     await snap(panel, "panel-07-cancel-answered")
+
+
+async def test_the_panel_signs_out_when_its_session_ends_elsewhere(
+    browser: Browser, server: ServerProcess, deps: Deps
+) -> None:
+    desk = await factories.staff(deps)
+    started = await server.subscriptions_started()
+    panel = await staff_panel(browser, server.url, desk.user.email)
+    await expect(panel.get_by_text("Nothing waiting")).to_be_visible(timeout=10_000)
+    await server.wait_subscriptions_started(started + 1)
+    token = await panel.evaluate(
+        "Object.entries(sessionStorage).find(([k]) => k.startsWith('portal-token'))[1]"
+    )
+
+    desk_elsewhere = Portal(server)
+    desk_elsewhere.token = str(token)
+    await desk_elsewhere("mutation { logout }")
+
+    await expect(panel.get_by_role("status").first).to_contain_text(
+        "Your session has ended", timeout=10_000
+    )
+    await expect(panel.get_by_role("form", name="Sign in")).to_be_visible()
+    await expect(panel.get_by_role("heading", name="Requests waiting for an answer")).to_be_hidden()
+    await snap(panel, "panel-08-session-ended")

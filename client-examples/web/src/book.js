@@ -288,7 +288,7 @@ async function request(button) {
   stopHold();
   page.requested = result.id;
   show('status', sentence(result), 'done');
-  await loadVisits();
+  await Promise.all([loadVisits(), loadSlots()]);
 }
 
 async function release(button) {
