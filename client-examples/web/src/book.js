@@ -126,14 +126,23 @@ async function loadSlots() {
   }, (ended) => { if (ended && !(ended.code === 4401)) setTimeout(() => attempt(loadSlots), 1000); });
 }
 
+// Free times grouped by day: a heading per day, its times as buttons.
 function renderSlots({ slots, openUntil }) {
   const name = $('practitioner').selectedOptions[0]?.textContent ?? '';
-  $('slots').replaceChildren(...slots.map((slot) => element('li', {},
-    element('button', {
-      type: 'button', class: 'slot', 'data-start': slot.start, 'data-instant': instant(slot.start),
-      'aria-label': `${when(slot.start)} with ${name} at ${slot.location.name}`,
-      onclick: (event) => choose(slot, event.currentTarget),
-    }, element('span', {}, day(slot.start)), element('strong', {}, clock(slot.start)), element('small', {}, slot.location.name)))));
+  const days = new Map();
+  for (const slot of slots) {
+    const key = day(slot.start);
+    if (!days.has(key)) days.set(key, []);
+    days.get(key).push(slot);
+  }
+  $('slots').replaceChildren(...[...days].map(([key, times]) => element('li', { class: 'day' },
+    element('h3', {}, key),
+    element('ul', { 'aria-label': key }, ...times.map((slot) => element('li', {},
+      element('button', {
+        type: 'button', class: 'slot', 'data-start': slot.start, 'data-instant': instant(slot.start),
+        'aria-label': `${when(slot.start)} with ${name} at ${slot.location.name}`,
+        onclick: (event) => choose(slot, event.currentTarget),
+      }, element('strong', {}, clock(slot.start)), element('small', {}, slot.location.name))))))));
   countSlots(openUntil);
 }
 
@@ -147,6 +156,9 @@ function countSlots(openUntil = undefined) {
 function removeSlot(start) {
   for (const button of document.querySelectorAll('#slots button.slot')) {
     if (Number(button.dataset.instant) === instant(start) && !button.classList.contains('mine')) button.parentElement.remove();
+  }
+  for (const group of document.querySelectorAll('#slots li.day')) {
+    if (!group.querySelector('button.slot')) group.remove();
   }
   countSlots();
 }

@@ -140,17 +140,28 @@ async function loadSlots() {
 }
 function renderSlots({ slots, openUntil }) {
   const name = $("practitioner").selectedOptions[0]?.textContent ?? "";
-  $("slots").replaceChildren(...slots.map((slot) => element(
+  const days = /* @__PURE__ */ new Map();
+  for (const slot of slots) {
+    const key = day(slot.start);
+    if (!days.has(key)) days.set(key, []);
+    days.get(key).push(slot);
+  }
+  $("slots").replaceChildren(...[...days].map(([key, times]) => element(
     "li",
-    {},
-    element("button", {
-      type: "button",
-      class: "slot",
-      "data-start": slot.start,
-      "data-instant": instant(slot.start),
-      "aria-label": `${when(slot.start)} with ${name} at ${slot.location.name}`,
-      onclick: (event) => choose(slot, event.currentTarget)
-    }, element("span", {}, day(slot.start)), element("strong", {}, clock(slot.start)), element("small", {}, slot.location.name))
+    { class: "day" },
+    element("h3", {}, key),
+    element("ul", { "aria-label": key }, ...times.map((slot) => element(
+      "li",
+      {},
+      element("button", {
+        type: "button",
+        class: "slot",
+        "data-start": slot.start,
+        "data-instant": instant(slot.start),
+        "aria-label": `${when(slot.start)} with ${name} at ${slot.location.name}`,
+        onclick: (event) => choose(slot, event.currentTarget)
+      }, element("strong", {}, clock(slot.start)), element("small", {}, slot.location.name))
+    )))
   )));
   countSlots(openUntil);
 }
@@ -163,6 +174,9 @@ function countSlots(openUntil = void 0) {
 function removeSlot(start2) {
   for (const button of document.querySelectorAll("#slots button.slot")) {
     if (Number(button.dataset.instant) === instant(start2) && !button.classList.contains("mine")) button.parentElement.remove();
+  }
+  for (const group of document.querySelectorAll("#slots li.day")) {
+    if (!group.querySelector("button.slot")) group.remove();
   }
   countSlots();
 }
