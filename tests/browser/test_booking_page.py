@@ -249,3 +249,23 @@ async def test_a_newcomer_registers_while_holding_and_the_desk_sees_a_new_online
     await expect(panel.get_by_role("list", name="Online registrations")).to_contain_text(
         "Jonas Weber"
     )
+
+
+async def test_signing_out_while_holding_lets_the_time_go(
+    browser: Browser, server: ServerProcess, deps: Deps
+) -> None:
+    anna = await family(deps)
+    page = await open_page(browser, f"{server.url}/book/")
+    slot = page.locator("#slots button.slot").first
+    await expect(slot).to_be_visible(timeout=10_000)
+    instant = await slot.get_attribute("data-instant")
+    await slot.click()
+    await sign_in(page, anna.user.email)
+    await expect(page.get_by_role("heading", name="Held for you")).to_be_visible(timeout=10_000)
+    the_slot = page.locator(f'#slots button.slot[data-instant="{instant}"]')
+    await expect(the_slot).to_have_count(0)
+
+    await page.get_by_role("button", name="Sign out").click()
+
+    await expect(page.get_by_role("heading", name="Held for you")).to_be_hidden()
+    await expect(the_slot).to_have_count(1, timeout=10_000)

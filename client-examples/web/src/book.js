@@ -202,9 +202,16 @@ async function loadMe() {
   return loadVisits();
 }
 
+// Signing out lets a held time go first (so it need not wait out its hold), then forgets
+// the token, and ends the session on the server.
 async function signOut() {
   const token = page.token;
-  signedOut('You are signed out.');
+  const held = page.held;
+  try {
+    if (held) await graphql(RELEASE, { id: held.id }, token);
+  } finally {
+    signedOut('You are signed out.');
+  }
   try {
     await graphql(LOGOUT, {}, token);
   } catch (error) {

@@ -223,7 +223,12 @@ async function loadMe() {
 }
 async function signOut() {
   const token = page.token;
-  signedOut("You are signed out.");
+  const held = page.held;
+  try {
+    if (held) await graphql(RELEASE, { id: held.id }, token);
+  } finally {
+    signedOut("You are signed out.");
+  }
   try {
     await graphql(LOGOUT, {}, token);
   } catch (error) {
