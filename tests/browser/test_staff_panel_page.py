@@ -237,6 +237,8 @@ async def test_a_patient_confirms_asks_to_cancel_takes_it_back_and_the_desk_canc
     await visit.get_by_role("button", name="Cancel", exact=True).click()
     await expect(page.get_by_role("status")).to_contain_text("Cancellation sent", timeout=10_000)
     await expect(visit).to_contain_text("cancellation sent", timeout=10_000)
+    await expect(visit).to_contain_text("Cancellation requested: ")
+    await expect(page.get_by_role("status")).to_contain_text("Cancellation sent")
     asking = row(panel, "Patients asking to cancel", "Anna Schmidt")
     await expect(asking).to_have_count(1, timeout=10_000)
     await expect(panel.get_by_role("list", name="As it happens")).to_contain_text(

@@ -50,7 +50,9 @@ function sentence(a) {
   switch (a.status) {
     case 'REQUESTED': return `Requested: ${what}${forWhom}, awaiting the clinic's confirmation`;
     case 'PROVISIONAL': return `Requested: ${what}${forWhom}, awaiting the clinic's confirmation of your registration`;
-    case 'BOOKED': return `Booked: ${what}${forWhom}`;
+    case 'BOOKED':
+      if (a.patientResponse === 'CANCEL_REQUESTED') return `Cancellation requested: ${what}${forWhom}`;
+      return `Booked: ${what}${forWhom}`;
     case 'REJECTED': return `Declined by the clinic: ${what}${forWhom}${a.rejectionReason ? `. Reason: ${a.rejectionReason}` : ''}`;
     case 'CANCELLED': return `Cancelled: ${what}${forWhom}`;
     case 'COMPLETED': return `Completed: ${what}${forWhom}`;
@@ -305,7 +307,7 @@ async function request(button) {
     return;
   }
   stopHold();
-  page.requested = result.id;
+  page.requested = { id: result.id, status: result.status };
   show('status', sentence(result), 'done');
   await Promise.all([loadVisits(), loadSlots()]);
 }
@@ -378,7 +380,11 @@ async function change(a, button) {
 // The clinic's answers (accept, reject, cancel) arrive live.
 function listenToMine() {
   subscribe(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
-    if (a.id === page.requested && a.status !== 'TEMPORARY') show('status', sentence(a), a.status === 'REJECTED' ? 'problem' : 'done');
+    // The status line follows the clinic's answer to the latest request, not the patient's own clicks.
+    if (a.id === page.requested?.id && a.status !== page.requested.status) {
+      page.requested.status = a.status;
+      show('status', sentence(a), a.status === 'REJECTED' ? 'problem' : 'done');
+    }
     attempt(loadVisits);
   }, () => {});
 }

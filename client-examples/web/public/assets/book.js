@@ -67,6 +67,7 @@ function sentence(a) {
     case "PROVISIONAL":
       return `Requested: ${what}${forWhom}, awaiting the clinic's confirmation of your registration`;
     case "BOOKED":
+      if (a.patientResponse === "CANCEL_REQUESTED") return `Cancellation requested: ${what}${forWhom}`;
       return `Booked: ${what}${forWhom}`;
     case "REJECTED":
       return `Declined by the clinic: ${what}${forWhom}${a.rejectionReason ? `. Reason: ${a.rejectionReason}` : ""}`;
@@ -321,7 +322,7 @@ async function request(button) {
     return;
   }
   stopHold();
-  page.requested = result.id;
+  page.requested = { id: result.id, status: result.status };
   show("status", sentence(result), "done");
   await Promise.all([loadVisits(), loadSlots()]);
 }
@@ -385,7 +386,10 @@ async function change(a, button) {
 }
 function listenToMine() {
   subscribe(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
-    if (a.id === page.requested && a.status !== "TEMPORARY") show("status", sentence(a), a.status === "REJECTED" ? "problem" : "done");
+    if (a.id === page.requested?.id && a.status !== page.requested.status) {
+      page.requested.status = a.status;
+      show("status", sentence(a), a.status === "REJECTED" ? "problem" : "done");
+    }
     attempt(loadVisits);
   }, () => {
   });
