@@ -190,11 +190,13 @@ def client_operations() -> list[tuple[str, str]]:
 
 
 def widest_variables(query: str) -> dict[str, Any]:
-    """Values for the operation's variables: ids, strings, and the widest slot window."""
+    """Values for the operation's variables: ids, strings, dates, and the widest slot window."""
     values: dict[str, Any] = {}
     for name, type_ in re.findall(r"\$(\w+)\s*:\s*([\w!\[\]]+)", query):
         if type_.startswith("DateTime"):
             values[name] = window(SLOT_WINDOW_DAYS - 1)[name if name in ("from", "to") else "to"]
+        elif type_.startswith("Date"):
+            values[name] = "1990-01-01"
         elif type_.startswith("Boolean"):
             values[name] = True
         else:

@@ -1,5 +1,12 @@
-// What both pages share: GraphQL over HTTP, a graphql-ws client, and small helpers.
+// What both pages share: GraphQL over HTTP, a graphql-ws client, words for times, and
+// the signed-in session (a bearer token kept for this browser tab only).
 import { createClient } from 'graphql-ws';
+
+// The server closes a socket with 4401 when its sign-in session ends (sign-out anywhere,
+// a password change, the token's expiry), and answers HTTP 401 to a token it no longer knows.
+export const SESSION_ENDED = 4401;
+
+export class SessionEnded extends Error {}
 
 export async function graphql(query, variables = {}, token = null) {
   const headers = { 'content-type': 'application/json' };
@@ -9,19 +16,27 @@ export async function graphql(query, variables = {}, token = null) {
     headers,
     body: JSON.stringify({ query, variables }),
   });
+  if (response.status === 401) throw new SessionEnded('Your session has ended.');
   const body = await response.json();
   if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data;
 }
 
-// One socket per page, signed in once through connection_init; it reconnects by itself.
-export function liveClient(token) {
+// One socket per page and sign-in, signed in once through connection_init. It reconnects
+// by itself after a network fault; a session that ended (4401) is final, and `onSessionEnded`
+// is told so the page can sign out.
+export function liveClient(token, onSessionEnded = () => {}) {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
   return createClient({
     url,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 1000,
-    shouldRetry: () => true,
+    shouldRetry: (event) => event?.code !== SESSION_ENDED,
+    on: {
+      closed: (event) => {
+        if (event?.code === SESSION_ENDED) onSessionEnded();
+      },
+    },
   });
 }
 
@@ -38,21 +53,41 @@ export function subscribe(client, query, variables, onData, onEnd) {
   );
 }
 
+// The token lives in sessionStorage, one per page: it survives a reload, not the closing
+// of the tab, and the staff panel's sign-in never becomes the booking page's.
+const TOKEN_KEY = 'portal-token:' + location.pathname;
+export const savedToken = () => sessionStorage.getItem(TOKEN_KEY);
+export const saveToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
+export const forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);
+
 // Times come with the clinic's own UTC offset, so the clinic's wall clock is in the text.
 export const clock = (iso) => iso.slice(11, 16);
 export const day = (iso) =>
   new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-GB', {
     weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC',
   });
+export const when = (iso) => `${day(iso)} ${clock(iso)}`;
 export const instant = (iso) => Date.parse(iso);
+
+// "4:59": minutes and seconds left until an instant (never below zero).
+export function left(untilMs, nowMs = Date.now()) {
+  const seconds = Math.max(0, Math.ceil((untilMs - nowMs) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
 
 export function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
     if (name === 'onclick') node.addEventListener('click', value);
-    else node.setAttribute(name, value);
+    else if (name === 'onsubmit') {
+      node.addEventListener('submit', (event) => {
+        event.preventDefault();
+        value(event);
+      });
+    } else node.setAttribute(name, value === true ? '' : value);
   }
-  node.append(...children);
+  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
   return node;
 }
 
@@ -60,4 +95,14 @@ export function show(id, text, kind = 'info') {
   const node = document.getElementById(id);
   node.textContent = text;
   node.dataset.kind = kind;
+}
+
+// A form's button is disabled while its operation runs, so a double click sends it once.
+export async function busy(button, work) {
+  if (button) button.disabled = true;
+  try {
+    return await work();
+  } finally {
+    if (button) button.disabled = false;
+  }
 }

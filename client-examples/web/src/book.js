@@ -1,23 +1,70 @@
-// The booking page: free slots of a practitioner, kept live; hold, then request for a patient.
-import { clock, day, element, graphql, instant, liveClient, show, subscribe } from './api.js';
+// The booking page: browse practitioners, services and free slots without signing in (kept
+// live: a slot taken elsewhere vanishes); sign in or register only to hold one; request it
+// for yourself or a family member; follow the clinic's answer and your upcoming visits.
+import {
+  SessionEnded, busy, clock, day, element, forgetToken, graphql, instant, left, liveClient,
+  saveToken, savedToken, show, subscribe, when,
+} from './api.js';
 
+const CLINIC = `{ clinic { name settings { approvalRequired patientCancelEnabled bookingHorizonDays } }
+  practitioners { id name services { id name durationMinutes } } }`;
+const ME = '{ me { name kind patients { id name provisional } } }';
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
-  __typename ... on SignIn { token user { name patients { id name } } } ... on Problem { message } } }`;
-const PRACTITIONERS = `{ practitioners { id name services { id name durationMinutes } } }`;
+  __typename ... on SignIn { token user { name } } ... on Problem { message } } }`;
+const REGISTER = `mutation($email: String!, $password: String!, $name: String!, $birthDate: Date) {
+  register(email: $email, password: $password, name: $name, birthDate: $birthDate) { __typename ... on SignIn { token user { name } } ... on Problem { message } } }`;
+const LOGOUT = 'mutation { logout }';
 const SLOTS = `query($p: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) {
   availableSlots(practitionerId: $p, serviceId: $s, from: $from, to: $to) { openUntil slots { start location { name } } } }`;
 const SLOT_CHANGES = `subscription($p: ID!, $from: DateTime!, $to: DateTime!) {
   slotChanges(practitionerId: $p, from: $from, to: $to) { start state } }`;
 const HOLD = `mutation($p: ID!, $s: ID!, $start: DateTime!, $key: String) {
   hold(practitionerId: $p, serviceId: $s, start: $start, clientKey: $key) {
-    __typename ... on Hold { expiresAt appointment { id start } } ... on Problem { message } } }`;
+    __typename ... on Hold { expiresAt appointment { id start location { name } } } ... on Problem { message } } }`;
+const RELEASE = `mutation($id: ID!) { releaseHold(appointmentId: $id) { __typename ... on Problem { message } } }`;
 const REQUEST = `mutation($id: ID!, $patientId: ID!, $note: String) {
-  request(appointmentId: $id, patientId: $patientId, note: $note) {
-    __typename ... on Appointment { id status start patient { name } } ... on Problem { message } } }`;
-const MY_UPDATES = `subscription { myAppointmentUpdates { id status } }`;
+  request(appointmentId: $id, patientId: $patientId, note: $note) { __typename ... on Appointment { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } ... on Problem { message } } }`;
+const VISITS = `query($patientId: ID!, $from: DateTime!, $to: DateTime!) {
+  visits(patientId: $patientId, from: $from, to: $to) { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } }`;
+const CONFIRM = `mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typename ... on Problem { message } } }`;
+const CANCEL = `mutation($id: ID!) { cancelVisit(appointmentId: $id) {
+  __typename ... on CancelRequested { notice } ... on Problem { message } } }`;
+const CLEAR = `mutation($id: ID!) { clearVisitResponse(appointmentId: $id) { __typename ... on Problem { message } } }`;
+const MY_UPDATES = `subscription { myAppointmentUpdates { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } }`;
 
-const page = { token: null, user: null, live: null, stopSlots: null, held: null, booked: null };
+const page = {
+  token: savedToken(), user: null, live: null, settings: null, practitioners: [],
+  stopSlots: null, wanted: null, held: null, timer: null, requested: null,
+};
 const $ = (id) => document.getElementById(id);
+
+// ---------------------------------------------------------------- words
+
+// What an appointment means to the patient, in one sentence.
+function sentence(a) {
+  const what = `${when(a.start)} with ${a.practitioner.name}`;
+  const forWhom = page.user && a.patient && a.patient.name !== page.user.name ? ` for ${a.patient.name}` : '';
+  switch (a.status) {
+    case 'REQUESTED': return `Requested: ${what}${forWhom}, awaiting the clinic's confirmation`;
+    case 'PROVISIONAL': return `Requested: ${what}${forWhom}, awaiting the clinic's confirmation of your registration`;
+    case 'BOOKED':
+      if (a.patientResponse === 'CANCEL_REQUESTED') return `Cancellation requested: ${what}${forWhom}`;
+      return `Booked: ${what}${forWhom}`;
+    case 'REJECTED': return `Declined by the clinic: ${what}${forWhom}${a.rejectionReason ? `. Reason: ${a.rejectionReason}` : ''}`;
+    case 'CANCELLED': return `Cancelled: ${what}${forWhom}`;
+    case 'COMPLETED': return `Completed: ${what}${forWhom}`;
+    default: return `${what}${forWhom}`;
+  }
+}
+
+const VISIT_WORDS = {
+  AWAITING_RESPONSE: 'please confirm or cancel',
+  PATIENT_CONFIRMED: 'you confirmed you will come',
+  PENDING_CANCEL: 'cancellation sent; the clinic will confirm it (please also call them if it is short notice)',
+};
 
 function windowDays() {
   const from = new Date();
@@ -25,36 +72,44 @@ function windowDays() {
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
-async function signIn(event) {
-  event.preventDefault();
-  const result = (await graphql(LOGIN, { email: $('email').value, password: $('password').value })).login;
-  if (result.__typename !== 'SignIn') return show('signin-message', result.message, 'problem');
-  page.token = result.token;
-  page.user = result.user;
-  page.live = liveClient(page.token);
-  $('signin').hidden = true;
-  $('booking').hidden = false;
-  show('who', `Signed in as ${result.user.name}`);
-  $('patient').replaceChildren(...result.user.patients.map((p) => element('option', { value: p.id }, p.name)));
-  subscribe(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
-    if (page.booked && a.id === page.booked.id) show('status', `Appointment ${a.id}: ${a.status}`, 'done');
-  }, () => {});
-  await loadPractitioners();
+// Everything the page calls runs through here: a problem shows as text, an ended session
+// signs out.
+async function attempt(work) {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SessionEnded) return sessionEnded();
+    show('status', `Something went wrong: ${error.message}`, 'problem');
+    return undefined;
+  }
 }
 
-async function loadPractitioners() {
-  const { practitioners } = await graphql(PRACTITIONERS);
+// ---------------------------------------------------------------- browsing (no sign-in)
+
+async function start() {
+  const { clinic, practitioners } = await graphql(CLINIC);
+  page.settings = clinic.settings;
   page.practitioners = practitioners;
+  $('clinic-name').textContent = `at ${clinic.name}`;
   $('practitioner').replaceChildren(...practitioners.map((p) => element('option', { value: p.id }, p.name)));
+  connect();
+  if (page.token) await attempt(loadMe);
   choosePractitioner();
 }
 
-function choosePractitioner() {
+function connect() {
+  if (page.live) page.live.dispose();
+  page.stopSlots = null;
+  page.live = liveClient(page.token, sessionEnded);
+  if (page.token) listenToMine();
+}
+
+function choosePractitioner(serviceId = null) {
   const practitioner = page.practitioners.find((p) => p.id === $('practitioner').value);
-  $('service').replaceChildren(
-    ...practitioner.services.map((s) => element('option', { value: s.id }, `${s.name} (${s.durationMinutes} min)`)),
-  );
-  loadSlots();
+  if (!practitioner) return show('slots-message', 'No practitioner takes online bookings at the moment.');
+  $('service').replaceChildren(...practitioner.services.map((s) => element('option', { value: s.id, selected: s.id === serviceId },
+    `${s.name} (${s.durationMinutes} min)`)));
+  return attempt(loadSlots);
 }
 
 // Read the free slots, then listen for changes in the same window; any end of the
@@ -64,53 +119,305 @@ async function loadSlots() {
   const s = $('service').value;
   const range = windowDays();
   const { availableSlots } = await graphql(SLOTS, { p, s, ...range });
+  if (p !== $('practitioner').value || s !== $('service').value) return;
   renderSlots(availableSlots);
   if (page.stopSlots) page.stopSlots();
   page.stopSlots = subscribe(page.live, SLOT_CHANGES, { p, ...range }, ({ slotChanges: change }) => {
-    if (change.state === 'FREE') loadSlots();
+    if (change.state === 'FREE') attempt(loadSlots);
     else removeSlot(change.start);
-  }, (ended) => { if (ended) setTimeout(loadSlots, 1000); });
+  }, (ended) => { if (ended && !(ended.code === 4401)) setTimeout(() => attempt(loadSlots), 1000); });
 }
 
+// Free times grouped by day: a heading per day, its times as buttons.
 function renderSlots({ slots, openUntil }) {
-  const list = $('slots');
-  list.replaceChildren(...slots.map((slot) => element('li', {},
-    element('button', { class: 'slot', 'data-start': slot.start, 'data-instant': instant(slot.start), onclick: () => hold(slot) },
-      `${day(slot.start)} ${clock(slot.start)}`, element('small', {}, slot.location.name)))));
-  show('slots-message', slots.length ? `${slots.length} free slots` : `No free slots; online booking is open until ${openUntil ?? 'further notice'}`);
+  const name = $('practitioner').selectedOptions[0]?.textContent ?? '';
+  const days = new Map();
+  for (const slot of slots) {
+    const key = day(slot.start);
+    if (!days.has(key)) days.set(key, []);
+    days.get(key).push(slot);
+  }
+  $('slots').replaceChildren(...[...days].map(([key, times]) => element('li', { class: 'day' },
+    element('h3', {}, key),
+    element('ul', { 'aria-label': key }, ...times.map((slot) => element('li', {},
+      element('button', {
+        type: 'button', class: 'slot', 'data-start': slot.start, 'data-instant': instant(slot.start),
+        'aria-label': `${when(slot.start)} with ${name} at ${slot.location.name}`,
+        onclick: (event) => choose(slot, event.currentTarget),
+      }, element('strong', {}, clock(slot.start)), element('small', {}, slot.location.name))))))));
+  countSlots(openUntil);
+}
+
+function countSlots(openUntil = undefined) {
+  const count = document.querySelectorAll('#slots button.slot').length;
+  if (count) return show('slots-message', `${count} free times in the next 7 days. Choose one to hold it.`);
+  const until = openUntil ? ` Online booking is open until ${when(openUntil)}.` : '';
+  return show('slots-message', `No free times in the next 7 days.${until}`);
 }
 
 function removeSlot(start) {
   for (const button of document.querySelectorAll('#slots button.slot')) {
     if (Number(button.dataset.instant) === instant(start) && !button.classList.contains('mine')) button.parentElement.remove();
   }
-  show('slots-message', `${document.querySelectorAll('#slots button.slot').length} free slots`);
+  for (const group of document.querySelectorAll('#slots li.day')) {
+    if (!group.querySelector('button.slot')) group.remove();
+  }
+  countSlots();
 }
 
-async function hold(slot) {
-  const result = (await graphql(HOLD, {
-    p: $('practitioner').value, s: $('service').value, start: slot.start, key: crypto.randomUUID(),
-  }, page.token)).hold;
+// ---------------------------------------------------------------- signing in, only to hold
+
+function choose(slot, button) {
+  page.wanted = { slot, practitionerId: $('practitioner').value, serviceId: $('service').value,
+    practitioner: $('practitioner').selectedOptions[0].textContent };
+  if (page.token) return attempt(() => hold(button));
+  $('account').hidden = false;
+  show('account-message', `Sign in or create an account to hold ${when(slot.start)} with ${page.wanted.practitioner}.`);
+  $('email').focus();
+  return undefined;
+}
+
+async function signIn(operation, variables, button) {
+  const result = Object.values(await busy(button, () => graphql(operation, variables)))[0];
+  if (result.__typename !== 'SignIn') return show('account-message', result.message, 'problem');
+  page.token = result.token;
+  saveToken(page.token);
+  $('account').hidden = true;
+  $('password').value = '';
+  $('reg-password').value = '';
+  connect();
+  await loadMe();
+  if (page.wanted) await hold(null);
+  return attempt(loadSlots);
+}
+
+async function loadMe() {
+  const { me } = await graphql(ME, {}, page.token);
+  if (!me) return signedOut('Your session has ended. Please sign in again.');
+  page.user = me;
+  $('who').textContent = `Signed in as ${me.name}`;
+  $('sign-out').hidden = false;
+  $('sign-in').hidden = true;
+  $('patient').replaceChildren(...me.patients.map((p) => element('option', { value: p.id },
+    p.name === me.name ? `${p.name} (me)` : p.name)));
+  $('mine').hidden = false;
+  return loadVisits();
+}
+
+// Signing out lets a held time go first (so it need not wait out its hold), then forgets
+// the token, and ends the session on the server.
+async function signOut() {
+  const token = page.token;
+  const held = page.held;
+  try {
+    if (held) await graphql(RELEASE, { id: held.id }, token);
+  } finally {
+    signedOut('You are signed out.');
+  }
+  try {
+    await graphql(LOGOUT, {}, token);
+  } catch (error) {
+    if (!(error instanceof SessionEnded)) throw error;
+  }
+}
+
+function sessionEnded() {
+  signedOut('Your session has ended (you signed out elsewhere, or it expired). Sign in again to book.', 'problem');
+}
+
+// Forget the token and everything that belonged to the user; browsing goes on.
+function signedOut(message, kind = 'info') {
+  if (!page.token && !page.user) return;
+  page.token = null;
+  page.user = null;
+  page.requested = null;
+  forgetToken();
+  stopHold();
+  $('who').textContent = 'Browsing without signing in. You sign in when you choose a time.';
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
+  $('mine').hidden = true;
+  $('visits').replaceChildren();
+  $('patient').replaceChildren();
+  show('status', message, kind);
+  connect();
+  attempt(loadSlots);
+}
+
+// ---------------------------------------------------------------- holding and requesting
+
+async function hold(button) {
+  const wanted = page.wanted;
+  const result = (await busy(button, () => graphql(HOLD, {
+    p: wanted.practitionerId, s: wanted.serviceId, start: wanted.slot.start, key: crypto.randomUUID(),
+  }, page.token))).hold;
+  page.wanted = null;
   if (result.__typename !== 'Hold') {
-    show('status', result.message, 'problem');
+    show('status', `Could not hold ${when(wanted.slot.start)}: ${result.message}`, 'problem');
     return loadSlots();
   }
-  page.held = result.appointment;
-  for (const button of document.querySelectorAll(`#slots button[data-instant="${instant(slot.start)}"]`)) button.classList.add('mine');
+  stopHold();
+  page.held = { id: result.appointment.id, start: wanted.slot.start, practitioner: wanted.practitioner,
+    expires: instant(result.expiresAt) };
+  for (const mine of document.querySelectorAll(`#slots button[data-instant="${instant(wanted.slot.start)}"]`)) mine.classList.add('mine');
   $('held').hidden = false;
-  show('held-message', `Held ${day(slot.start)} ${clock(slot.start)} for you until ${clock(result.expiresAt)}`);
+  show('held-message', `${when(wanted.slot.start)} with ${wanted.practitioner} at ${result.appointment.location.name} is held for you. No one else can take it while you decide.`);
+  show('status', '');
+  tick();
+  page.timer = setInterval(tick, 1000);
+  $('patient').focus();
+  return undefined;
 }
 
-async function request(event) {
-  event.preventDefault();
-  const result = (await graphql(REQUEST, { id: page.held.id, patientId: $('patient').value, note: $('note').value || null }, page.token)).request;
-  if (result.__typename !== 'Appointment') return show('status', result.message, 'problem');
-  page.booked = result;
+// The countdown runs from the hold's own expiry (the server's clock decides; this only shows it).
+function tick() {
+  if (!page.held) return;
+  const remaining = page.held.expires - Date.now();
+  if (remaining <= 0) {
+    const lapsed = page.held;
+    stopHold();
+    show('status', `Your hold on ${when(lapsed.start)} has lapsed. Choose a time again.`, 'problem');
+    attempt(loadSlots);
+    return;
+  }
+  $('countdown').textContent = `${left(page.held.expires)} left to request it`;
+}
+
+function stopHold() {
+  clearInterval(page.timer);
+  page.timer = null;
+  page.held = null;
   $('held').hidden = true;
-  show('status', `Appointment ${result.id}: ${result.status}`, 'done');
+  $('note').value = '';
+  for (const mine of document.querySelectorAll('#slots button.mine')) mine.classList.remove('mine');
 }
 
-$('signin').addEventListener('submit', signIn);
-$('practitioner').addEventListener('change', choosePractitioner);
-$('service').addEventListener('change', loadSlots);
-$('held').addEventListener('submit', request);
+async function request(button) {
+  const held = page.held;
+  if (!held) return;
+  const result = (await busy(button, () => graphql(REQUEST, {
+    id: held.id, patientId: $('patient').value, note: $('note').value || null,
+  }, page.token))).request;
+  if (result.__typename !== 'Appointment') {
+    show('status', `Could not request ${when(held.start)}: ${result.message}`, 'problem');
+    if (result.__typename === 'HoldExpired' || result.__typename === 'SlotUnavailable') {
+      stopHold();
+      attempt(loadSlots);
+    }
+    return;
+  }
+  stopHold();
+  page.requested = { id: result.id, status: result.status };
+  show('status', sentence(result), 'done');
+  await Promise.all([loadVisits(), loadSlots()]);
+}
+
+async function release(button) {
+  const held = page.held;
+  if (!held) return;
+  await busy(button, () => graphql(RELEASE, { id: held.id }, page.token));
+  stopHold();
+  show('status', `You let ${when(held.start)} go.`);
+  await loadSlots();
+}
+
+// ---------------------------------------------------------------- my upcoming visits
+
+async function loadVisits() {
+  if (!page.user) return;
+  const from = new Date().toISOString();
+  const to = new Date(Date.now() + (page.settings.bookingHorizonDays + 1) * 24 * 3600 * 1000).toISOString();
+  const lists = await Promise.all(page.user.patients.map((p) => graphql(VISITS, { patientId: p.id, from, to }, page.token)));
+  const visits = lists.flatMap((l) => l.visits)
+    .filter((v) => v.status !== 'TEMPORARY')
+    .sort((a, b) => instant(a.start) - instant(b.start));
+  $('visits').replaceChildren(...visits.map(visitRow));
+  show('visits-message', visits.length ? '' : 'No upcoming visits.');
+}
+
+function visitRow(a) {
+  const answer = VISIT_WORDS[a.visitStatus];
+  const booked = a.status === 'BOOKED';
+  const canCancel = booked && page.settings.patientCancelEnabled && a.patientResponse !== 'CANCEL_REQUESTED';
+  const label = `${when(a.start)} with ${a.practitioner.name}`;
+  return element('li', { 'data-id': a.id, 'aria-label': label },
+    element('p', {}, element('strong', {}, sentence(a)), ` · ${a.service.name} · ${a.location.name}`),
+    booked && answer ? element('p', { class: 'answer' }, answer) : null,
+    element('div', { class: 'actions' },
+      booked && a.patientResponse === 'NONE'
+        ? element('button', { type: 'button', onclick: (e) => respond(CONFIRM, a, e, `You confirmed ${label}.`) }, 'Confirm') : null,
+      canCancel ? element('button', { type: 'button', onclick: (e) => cancel(a, e.currentTarget) }, 'Cancel') : null,
+      canCancel ? element('button', { type: 'button', onclick: (e) => change(a, e.currentTarget) }, 'Change time') : null,
+      booked && a.patientResponse !== 'NONE'
+        ? element('button', { type: 'button', onclick: (e) => respond(CLEAR, a, e, `Your answer for ${label} is withdrawn.`) }, 'Undo my answer') : null));
+}
+
+async function respond(operation, a, event, done) {
+  const result = Object.values(await busy(event.currentTarget, () => graphql(operation, { id: a.id }, page.token)))[0];
+  if (result.__typename !== 'Appointment') show('status', result.message, 'problem');
+  else show('status', done, 'done');
+  await loadVisits();
+}
+
+async function cancel(a, button) {
+  const result = (await busy(button, () => graphql(CANCEL, { id: a.id }, page.token))).cancelVisit;
+  if (result.__typename !== 'CancelRequested') show('status', result.message, 'problem');
+  else show('status', `Cancellation sent for ${when(a.start)} with ${a.practitioner.name}. ${result.notice}`, 'done');
+  await loadVisits();
+  return result.__typename === 'CancelRequested';
+}
+
+// The API has no "move": changing the time is a cancel request plus a new request.
+async function change(a, button) {
+  if (!(await cancel(a, button))) return;
+  $('practitioner').value = a.practitioner.id;
+  await choosePractitioner(a.service.id);
+  show('status', `Cancellation sent for ${when(a.start)}. Choose a new time with ${a.practitioner.name} below.`, 'done');
+  $('browse-title').scrollIntoView();
+  document.querySelector('#slots button.slot')?.focus();
+}
+
+// The clinic's answers (accept, reject, cancel) arrive live.
+function listenToMine() {
+  subscribe(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
+    // The status line follows the clinic's answer to the latest request, not the patient's own clicks.
+    if (a.id === page.requested?.id && a.status !== page.requested.status) {
+      page.requested.status = a.status;
+      show('status', sentence(a), a.status === 'REJECTED' ? 'problem' : 'done');
+    }
+    attempt(loadVisits);
+  }, () => {});
+}
+
+// ---------------------------------------------------------------- wiring
+
+$('practitioner').addEventListener('change', () => choosePractitioner());
+$('service').addEventListener('change', () => attempt(loadSlots));
+$('signin').addEventListener('submit', (event) => {
+  event.preventDefault();
+  attempt(() => signIn(LOGIN, { email: $('email').value, password: $('password').value }, event.submitter));
+});
+$('register').addEventListener('submit', (event) => {
+  event.preventDefault();
+  attempt(() => signIn(REGISTER, {
+    name: $('reg-name').value, email: $('reg-email').value, password: $('reg-password').value,
+    birthDate: $('reg-birth').value || null,
+  }, event.submitter));
+});
+$('sign-in').addEventListener('click', () => {
+  page.wanted = null;
+  $('account').hidden = false;
+  show('account-message', 'Sign in to see your visits; you can browse free times without it.');
+  $('email').focus();
+});
+$('account-cancel').addEventListener('click', () => {
+  page.wanted = null;
+  $('account').hidden = true;
+});
+$('request-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  attempt(() => request(event.submitter ?? $('request')));
+});
+$('release').addEventListener('click', (event) => attempt(() => release(event.currentTarget)));
+$('sign-out').addEventListener('click', () => attempt(signOut));
+attempt(start);

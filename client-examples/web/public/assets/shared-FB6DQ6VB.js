@@ -695,6 +695,9 @@ function isWebSocket(val) {
 }
 
 // src/api.js
+var SESSION_ENDED = 4401;
+var SessionEnded = class extends Error {
+};
 async function graphql(query, variables = {}, token = null) {
   const headers = { "content-type": "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -703,17 +706,24 @@ async function graphql(query, variables = {}, token = null) {
     headers,
     body: JSON.stringify({ query, variables })
   });
+  if (response.status === 401) throw new SessionEnded("Your session has ended.");
   const body = await response.json();
   if (body.errors) throw new Error(body.errors.map((e) => e.message).join("; "));
   return body.data;
 }
-function liveClient(token) {
+function liveClient(token, onSessionEnded = () => {
+}) {
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
   return createClient({
     url,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 1e3,
-    shouldRetry: () => true
+    shouldRetry: (event) => event?.code !== SESSION_ENDED,
+    on: {
+      closed: (event) => {
+        if (event?.code === SESSION_ENDED) onSessionEnded();
+      }
+    }
   });
 }
 function subscribe(client, query, variables, onData, onEnd) {
@@ -726,6 +736,10 @@ function subscribe(client, query, variables, onData, onEnd) {
     }
   );
 }
+var TOKEN_KEY = "portal-token:" + location.pathname;
+var savedToken = () => sessionStorage.getItem(TOKEN_KEY);
+var saveToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
+var forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);
 var clock = (iso) => iso.slice(11, 16);
 var day = (iso) => (/* @__PURE__ */ new Date(`${iso.slice(0, 10)}T12:00:00Z`)).toLocaleDateString("en-GB", {
   weekday: "short",
@@ -733,14 +747,25 @@ var day = (iso) => (/* @__PURE__ */ new Date(`${iso.slice(0, 10)}T12:00:00Z`)).t
   month: "short",
   timeZone: "UTC"
 });
+var when = (iso) => `${day(iso)} ${clock(iso)}`;
 var instant = (iso) => Date.parse(iso);
+function left(untilMs, nowMs = Date.now()) {
+  const seconds = Math.max(0, Math.ceil((untilMs - nowMs) / 1e3));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === void 0) continue;
     if (name === "onclick") node.addEventListener("click", value);
-    else node.setAttribute(name, value);
+    else if (name === "onsubmit") {
+      node.addEventListener("submit", (event) => {
+        event.preventDefault();
+        value(event);
+      });
+    } else node.setAttribute(name, value === true ? "" : value);
   }
-  node.append(...children);
+  node.append(...children.filter((child) => child !== null && child !== void 0 && child !== false));
   return node;
 }
 function show(id, text, kind = "info") {
@@ -748,14 +773,29 @@ function show(id, text, kind = "info") {
   node.textContent = text;
   node.dataset.kind = kind;
 }
+async function busy(button, work) {
+  if (button) button.disabled = true;
+  try {
+    return await work();
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
 
 export {
+  SessionEnded,
   graphql,
   liveClient,
   subscribe,
+  savedToken,
+  saveToken,
+  forgetToken,
   clock,
   day,
+  when,
   instant,
+  left,
   element,
-  show
+  show,
+  busy
 };
