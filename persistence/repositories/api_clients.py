@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.models import ApiClientCallRow, ApiClientRow, ApiClientTokenRow
+from persistence.repositories.sessions import CHUNK
 
 
 class ApiClientRepository:
@@ -54,13 +55,38 @@ class ApiClientRepository:
         found = (await self._session.execute(query)).one_or_none()
         return (found[0], found[1]) if found else None
 
-    async def revoke_tokens(self, client_id: int, now: datetime) -> None:
-        await self._session.execute(
+    async def revoke_tokens(self, client_id: int, now: datetime) -> list[str]:
+        """Revoke the client's tokens; the digests of those still live until now."""
+        result = await self._session.execute(
             update(ApiClientTokenRow)
             .where(ApiClientTokenRow.client_id == client_id, ApiClientTokenRow.revoked_at.is_(None))
             .values(revoked_at=now)
+            .returning(ApiClientTokenRow.token_digest)
             .execution_options(synchronize_session=False)
         )
+        return list(result.scalars())
+
+    async def live_token_expiry(self, digest: str, now: datetime) -> datetime | None:
+        found = await self.for_token(digest, now)
+        return found[1].expires_at if found else None
+
+    async def live_digests(self, digests: Collection[str], now: datetime) -> set[str]:
+        """Which of these digests are live client tokens (few sockets use one)."""
+        wanted = sorted(digests)
+        live: set[str] = set()
+        for start in range(0, len(wanted), CHUNK):
+            query = (
+                select(ApiClientTokenRow.token_digest)
+                .join(ApiClientRow, ApiClientRow.id == ApiClientTokenRow.client_id)
+                .where(
+                    ApiClientTokenRow.token_digest.in_(wanted[start : start + CHUNK]),
+                    ApiClientTokenRow.revoked_at.is_(None),
+                    ApiClientTokenRow.expires_at > now,
+                    ApiClientRow.revoked_at.is_(None),
+                )
+            )
+            live.update((await self._session.execute(query)).scalars())
+        return live
 
     def add_call(self, row: ApiClientCallRow) -> None:
         self._session.add(row)

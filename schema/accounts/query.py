@@ -14,7 +14,7 @@ class AccountsQuery:
     @strawberry.field
     async def me(self, info: Info) -> User | None:
         identity = info.context.identity
-        return User.from_row(identity.user) if identity else None
+        return User.from_row(identity.user) if identity and identity.user else None
 
     @strawberry.field
     async def invitations(

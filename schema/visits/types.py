@@ -81,7 +81,9 @@ class Appointment:
     async def created_at(self, info: Info) -> datetime:
         return await info.context.local(self.row.created_at)
 
-    @strawberry.field
+    @strawberry.field(
+        extensions=guarded(lambda actor, _: policy.may_see_patient_of_appointment(actor))
+    )
     async def patient(self, info: Info) -> Patient | None:
         return await load_patient(info, self.row.patient_id)
 
