@@ -18,14 +18,17 @@ from urllib.parse import parse_qsl
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
     ClientMixin,
+    InvalidClientError,
     InvalidRequestError,
     InvalidScopeError,
     OAuth2Request,
 )
+from authlib.oauth2.rfc6749.errors import OAuth2Error
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6749.util import extract_basic_authorization, scope_to_list
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -111,6 +114,9 @@ class TokenServer(AuthorizationServer):
             return self._client
         return None
 
+    def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:
+        return request
+
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         self.issued = token
 
@@ -124,7 +130,7 @@ class TokenServer(AuthorizationServer):
 
 
 class FormRequest(OAuth2Request):
-    def __init__(self, uri: str, form: dict[str, str], headers: dict[str, str]) -> None:
+    def __init__(self, uri: str, form: dict[str, str], headers: Headers) -> None:
         super().__init__("POST", uri, headers=headers)
         self._form = form
         self.payload = BasicOAuth2Payload(form)
@@ -142,12 +148,11 @@ async def token_endpoint(request: Request) -> Response:
     deps: Deps = request.app.state.deps
     try:
         form = await _form(request)
-    except InvalidRequestError as error:
+        # Authlib insists on https; TLS ends at the proxy in front, as for every route.
+        oauth_request = FormRequest(str(request.url.replace(scheme="https")), form, request.headers)
+        named = _named_client(oauth_request)
+    except OAuth2Error as error:
         return _answer(*error())
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    # Authlib insists on https; TLS ends at the proxy in front, as for every route.
-    oauth_request = FormRequest(str(request.url.replace(scheme="https")), form, headers)
-    named = _named_client(oauth_request)
     client = attempt = None
     if named is not None:
         address = request.client.host if request.client else None
@@ -188,8 +193,12 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _named_client(request: FormRequest) -> str | None:
-    """The client id the request claims, by HTTP Basic or in the form."""
-    basic_id, _secret = extract_basic_authorization(request.headers)
+    """The client id the request claims, by HTTP Basic or in the form; a Basic header
+    that is not UTF-8 is invalid_client (Authlib would fail on it)."""
+    try:
+        basic_id, _secret = extract_basic_authorization(request.headers)
+    except UnicodeDecodeError:
+        raise InvalidClientError(status_code=401) from None
     return basic_id or request.form.get("client_id") or None
 
 
