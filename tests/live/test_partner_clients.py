@@ -4,13 +4,16 @@ revoke the client."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
 
+from portal.demo import load_demo_data
 from resolvers.deps import Deps
 from tests import factories
 from tests.api.partners import CREATE
+from tests.live.test_client_examples import run_example
 from tests.live.test_session_sockets import SESSION_ENDED, SLOT_CHANGES, closed_with
 from tests.support import GraphQL, LiveSocket, ServerProcess
 
@@ -95,3 +98,18 @@ async def test_a_partner_hears_slot_changes_only_with_availability_read_until_re
 
         code, _ = await closed_with(socket)
         assert code == SESSION_ENDED
+
+
+async def test_the_partner_example_gets_a_token_and_reads_the_diary(
+    server: ServerProcess, deps: Deps
+) -> None:
+    await load_demo_data(deps)
+
+    example = await run_example("partner_token.py", server)
+    printed, _ = await asyncio.wait_for(example.communicate(), 60)
+
+    said = printed.decode()
+    assert example.returncode == 0, said
+    assert "Staff created API client" in said
+    assert "Token for scopes 'availability:read appointments:read', valid 900 s." in said
+    assert "Maria Keller:" in said and "appointments in the next 7 days" in said
