@@ -139,17 +139,18 @@ def may_read_visits(actor: Actor | None, patient_id: int) -> bool:
 
 def may_request_hold(actor: Actor, created_by_id: int | None) -> bool:
     """Only the user who holds a slot turns the hold into a booking."""
-    return created_by_id == actor.user_id
+    return not actor.is_client and created_by_id == actor.user_id
 
 
 def may_release_hold(actor: Actor, created_by_id: int | None) -> bool:
     """The holder gives a slot back, or staff free it."""
-    return actor.is_staff or created_by_id == actor.user_id
+    return actor.is_staff or (not actor.is_client and created_by_id == actor.user_id)
 
 
 def may_see_user(actor: Actor | None, user_id: int | None) -> bool:
-    """A user's account (and the patients it manages): staff, and the user themself."""
-    if actor is None or user_id is None:
+    """A user's account (and the patients it manages): staff, and the user themself;
+    never an API client."""
+    if actor is None or user_id is None or actor.is_client:
         return False
     return actor.is_staff or actor.user_id == user_id
 
@@ -175,7 +176,7 @@ def may_verify_email(actor: Actor | None, user_id: int) -> bool:
     """A verification link proves the address for the account it was sent for, and only
     that account, signed in, may use it: whoever registers with another's address cannot
     have its owner confirm it with one careless click."""
-    return actor is not None and actor.user_id == user_id
+    return actor is not None and not actor.is_client and actor.user_id == user_id
 
 
 def may_accept_invitation(
