@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.clients import manage_clients, read_clients
@@ -15,6 +17,8 @@ from schema.clients.types import (
 from schema.core.context import Info
 from schema.core.outcomes import runs
 
+CLIENT = "The API client (its client_id)."
+
 
 @strawberry.type
 class ClientsQuery:
@@ -25,7 +29,12 @@ class ClientsQuery:
 
     @strawberry.field(description="Staff: an API client's most recent calls, newest first.")
     async def api_client_calls(
-        self, info: Info, client_id: strawberry.ID, last: int = 50
+        self,
+        info: Info,
+        client_id: Annotated[strawberry.ID, strawberry.argument(description="The API client.")],
+        last: Annotated[
+            int, strawberry.argument(description="How many of its latest calls (1 to 500).")
+        ] = 50,
     ) -> list[ApiClientCall]:
         rows = await read_clients.api_client_calls(
             info.context.deps, info.context.actor, client_id=client_id, last=last
@@ -40,7 +49,18 @@ class ClientsMutation:
     )
     @runs(manage_clients.create_api_client, ApiClientCredentials.from_secret)
     async def create_api_client(
-        self, info: Info, name: str, scopes: list[str]
+        self,
+        info: Info,
+        name: Annotated[
+            str,
+            strawberry.argument(description="The partner and its program, at most 100 characters."),
+        ],
+        scopes: Annotated[
+            list[str],
+            strawberry.argument(
+                description="What its tokens may grant, at least one of: availability:read, appointments:read, appointments:write, patients:read, webhooks:manage."
+            ),
+        ],
     ) -> ApiClientCredentialsResult: ...
 
     @strawberry.mutation(
@@ -48,11 +68,13 @@ class ClientsMutation:
     )
     @runs(manage_clients.rotate_api_client_secret, ApiClientCredentials.from_secret)
     async def rotate_api_client_secret(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=CLIENT)]
     ) -> ApiClientCredentialsResult: ...
 
     @strawberry.mutation(
         description="Staff: end an API client for good; its tokens stop working now."
     )
     @runs(manage_clients.revoke_api_client, ApiClient.from_row)
-    async def revoke_api_client(self, info: Info, id: strawberry.ID) -> ApiClientResult: ...
+    async def revoke_api_client(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=CLIENT)]
+    ) -> ApiClientResult: ...

@@ -18,9 +18,11 @@ from schema.core.problems import InvalidInput, NotAllowed, NotFound
 @strawberry.type(description="An integration partner's program, which gets tokens at /oauth/token.")
 class ApiClient:
     id: strawberry.ID = strawberry.field(description="The client_id of its token requests.")
-    name: str
-    scopes: list[str]
-    revoked: bool
+    name: str = strawberry.field(description="What staff call it: the partner and its program.")
+    scopes: list[str] = strawberry.field(
+        description="What its tokens may grant: availability:read, appointments:read, appointments:write, patients:read, webhooks:manage."
+    )
+    revoked: bool = strawberry.field(description="True once revoked: it gets no token again.")
     row: strawberry.Private[ApiClientRow]
     used_at: strawberry.Private[datetime | None] = None
 
@@ -39,7 +41,7 @@ class ApiClient:
     def from_view(cls, view: ClientView) -> ApiClient:
         return cls.from_row(view.client, view.last_used_at)
 
-    @strawberry.field
+    @strawberry.field(description="When staff created it.")
     async def created_at(self, info: Info) -> datetime:
         return await info.context.local(self.row.created_at)
 
@@ -47,15 +49,17 @@ class ApiClient:
     async def last_used_at(self, info: Info) -> datetime | None:
         return await info.context.local_or_none(self.used_at)
 
-    @strawberry.field
+    @strawberry.field(description="When staff revoked it (null while it works).")
     async def revoked_at(self, info: Info) -> datetime | None:
         return await info.context.local_or_none(self.row.revoked_at)
 
 
 @strawberry.type(description="A client and its secret: shown this once, stored only as a hash.")
 class ApiClientCredentials:
-    client: ApiClient
-    client_secret: str
+    client: ApiClient = strawberry.field(description="The client; its id is the client_id.")
+    client_secret: str = strawberry.field(
+        description="The client_secret for /oauth/token: shown in this answer only, never again."
+    )
 
     @classmethod
     def from_secret(cls, made: ClientSecret) -> ApiClientCredentials:
@@ -64,9 +68,13 @@ class ApiClientCredentials:
 
 @strawberry.type(description="One operation an API client ran: no variables, no answers.")
 class ApiClientCall:
-    operation_type: str
-    operation_name: str | None
-    error_count: int
+    operation_type: str = strawberry.field(
+        description="query, mutation or subscription (unknown when it could not be read)."
+    )
+    operation_name: str | None = strawberry.field(
+        description="The operation's name as the client wrote it (null when it named none)."
+    )
+    error_count: int = strawberry.field(description="How many errors the answer carried.")
     row: strawberry.Private[ApiClientCallRow]
 
     @classmethod
@@ -78,7 +86,7 @@ class ApiClientCall:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="When the call was answered.")
     async def at(self, info: Info) -> datetime:
         return await info.context.local(self.row.at)
 
@@ -89,6 +97,11 @@ class ApiClientCall:
 
 ApiClientCredentialsResult = Annotated[
     ApiClientCredentials | InvalidInput | NotAllowed | NotFound,
-    strawberry.union("ApiClientCredentialsResult"),
+    strawberry.union(
+        "ApiClientCredentialsResult", description="The client with its new secret, or why not."
+    ),
 ]
-ApiClientResult = Annotated[ApiClient | NotAllowed | NotFound, strawberry.union("ApiClientResult")]
+ApiClientResult = Annotated[
+    ApiClient | NotAllowed | NotFound,
+    strawberry.union("ApiClientResult", description="The client as it now is, or why not."),
+]
