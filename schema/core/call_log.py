@@ -3,6 +3,7 @@ and type), when, and how many errors it answered — never variables or answers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 from graphql import GraphQLError
@@ -12,6 +13,8 @@ from resolvers.clients.record_call import record_call
 
 UNKNOWN = "unknown"
 
+log = logging.getLogger("portal.errors")
+
 
 class CallLog(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
@@ -20,13 +23,16 @@ class CallLog(SchemaExtension):
         actor = getattr(context, "actor", None)
         if actor is None or actor.client_id is None:
             return
-        await record_call(
-            context.deps,
-            actor,
-            operation_type=self._operation_type(),
-            operation_name=self.execution_context.operation_name,
-            errors=len(self._errors()),
-        )
+        try:
+            await record_call(
+                context.deps,
+                actor,
+                operation_type=self._operation_type(),
+                operation_name=self.execution_context.operation_name,
+                errors=len(self._errors()),
+            )
+        except Exception as fault:  # the answer stands; the gap is logged
+            log.error("Recording a call of API client %s failed: %s", actor.client_id, type(fault))
 
     def _operation_type(self) -> str:
         try:
