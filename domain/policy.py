@@ -14,14 +14,63 @@ from typing import Protocol, TypeVar
 
 from domain.actors import Actor
 from domain.errors import NotAllowed
+from domain.scopes import (
+    APPOINTMENTS_READ,
+    APPOINTMENTS_WRITE,
+    AVAILABILITY_READ,
+    PATIENTS_READ,
+)
 from domain.throttling import DiaryShare, TooManyAttempts
 from domain.verification import same_email
 
 
 def require_signed_in(actor: Actor | None) -> Actor:
+    """An online user signed in: a person's own operations (holds, requests, own visits,
+    sessions, password, email, invitations) are never an API client's."""
     if actor is None:
         raise NotAllowed("Sign in first.")
+    if actor.is_client:
+        raise NotAllowed("This is for a signed-in person, not an API client.")
     return actor
+
+
+def may_use(actor: Actor | None, scope: str) -> bool:
+    """An API client reaches only what its token's scopes grant."""
+    return actor is not None and actor.has_scope(scope)
+
+
+def may_read_availability(actor: Actor | None) -> bool:
+    """The clinic, its locations, services, practitioners, free slots and their changes
+    are public; an API client needs `availability:read`."""
+    return actor is None or not actor.is_client or may_use(actor, AVAILABILITY_READ)
+
+
+def require_availability(actor: Actor | None) -> None:
+    if not may_read_availability(actor):
+        raise NotAllowed("This API client may not read availability.")
+
+
+def require_staff_or_scope(actor: Actor | None, scope: str) -> Actor:
+    """Clinic staff, or an API client whose token grants `scope`."""
+    if actor is not None and actor.is_client:
+        if not may_use(actor, scope):
+            raise NotAllowed("This API client's scopes do not grant this.")
+        return actor
+    return require_staff(actor)
+
+
+def require_patients_read(actor: Actor | None) -> Actor:
+    return require_staff_or_scope(actor, PATIENTS_READ)
+
+
+def require_appointments_write(actor: Actor | None) -> Actor:
+    return require_staff_or_scope(actor, APPOINTMENTS_WRITE)
+
+
+def may_see_patient_of_appointment(actor: Actor | None) -> bool:
+    """`Appointment.patient`: for a user, the appointment's own guard let it through; an
+    API client also needs `patients:read`."""
+    return actor is None or not actor.is_client or may_use(actor, PATIENTS_READ)
 
 
 def is_staff(actor: Actor | None) -> bool:
@@ -36,7 +85,8 @@ def require_staff(actor: Actor | None) -> Actor:
 
 
 def may_manage_patient(actor: Actor | None, patient_id: int | None) -> bool:
-    """Staff manage every patient; an online user only the patients linked to them."""
+    """Staff manage every patient; an online user only the patients linked to them; an
+    API client none (it reads patients with `patients:read`, see `require_patients_read`)."""
     if actor is None or patient_id is None:
         return False
     return actor.is_staff or patient_id in actor.patient_ids
@@ -56,9 +106,12 @@ def may_see_appointment(
     practitioner_id: int | None,
     created_by_id: int | None,
 ) -> bool:
-    """Staff see the diary; practitioners their own; users their patients' and their own holds."""
+    """Staff see the diary; practitioners their own; users their patients' and their own
+    holds; an API client every appointment with `appointments:read`, none without."""
     if actor is None:
         return False
+    if actor.is_client:
+        return may_use(actor, APPOINTMENTS_READ)
     if actor.is_staff:
         return True
     if practitioner_id is not None and actor.practitioner_id == practitioner_id:
@@ -71,22 +124,33 @@ def may_see_appointment(
 def may_read_diary(actor: Actor | None, practitioner_id: int) -> bool:
     if actor is None:
         return False
+    if actor.is_client:
+        return may_use(actor, APPOINTMENTS_READ)
     return actor.is_staff or actor.practitioner_id == practitioner_id
+
+
+def may_read_visits(actor: Actor | None, patient_id: int) -> bool:
+    """A patient's visits: who manages the patient, or an API client with
+    `appointments:read` (the clinic named it a partner for its appointments)."""
+    if actor is not None and actor.is_client:
+        return may_use(actor, APPOINTMENTS_READ)
+    return may_manage_patient(actor, patient_id)
 
 
 def may_request_hold(actor: Actor, created_by_id: int | None) -> bool:
     """Only the user who holds a slot turns the hold into a booking."""
-    return created_by_id == actor.user_id
+    return not actor.is_client and created_by_id == actor.user_id
 
 
 def may_release_hold(actor: Actor, created_by_id: int | None) -> bool:
     """The holder gives a slot back, or staff free it."""
-    return actor.is_staff or created_by_id == actor.user_id
+    return actor.is_staff or (not actor.is_client and created_by_id == actor.user_id)
 
 
 def may_see_user(actor: Actor | None, user_id: int | None) -> bool:
-    """A user's account (and the patients it manages): staff, and the user themself."""
-    if actor is None or user_id is None:
+    """A user's account (and the patients it manages): staff, and the user themself;
+    never an API client."""
+    if actor is None or user_id is None or actor.is_client:
         return False
     return actor.is_staff or actor.user_id == user_id
 
@@ -112,7 +176,7 @@ def may_verify_email(actor: Actor | None, user_id: int) -> bool:
     """A verification link proves the address for the account it was sent for, and only
     that account, signed in, may use it: whoever registers with another's address cannot
     have its owner confirm it with one careless click."""
-    return actor is not None and actor.user_id == user_id
+    return actor is not None and not actor.is_client and actor.user_id == user_id
 
 
 def may_accept_invitation(
@@ -141,7 +205,7 @@ def may_change_online_access(actor: Actor | None, user_id: int) -> bool:
 def may_manage_session(actor: Actor | None, session_user_id: int) -> bool:
     """A sign-in session (a bearer token) is seen and ended by its own user only; anyone
     else's answers as a missing one."""
-    return actor is not None and actor.user_id == session_user_id
+    return actor is not None and not actor.is_client and actor.user_id == session_user_id
 
 
 #: A user whose email is not verified costs nothing to make: they occupy one slot at a

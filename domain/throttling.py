@@ -135,6 +135,15 @@ HOLDS_PER_ADDRESS = Budget(
 MAIL_REQUESTS_PER_ADDRESS = Budget(
     "mail-address", "email requests from your network", 5, 60.0, 3600.0, 24 * 3600.0
 )
+#: Token requests of an API client that fail to authenticate: per client id (whatever the
+#: address) and per address (whatever the client id). A program retries fast, so the
+#: free attempts are few and the waits the same as a person's sign-in.
+CLIENT_AUTH_PER_CLIENT = Budget(
+    "client-auth-client", "token requests", 10, 15.0, 15 * 60.0, forget_after=24 * 3600.0
+)
+CLIENT_AUTH_PER_ADDRESS = Budget(
+    "client-auth-address", "token requests", 30, 15.0, 15 * 60.0, forget_after=3600.0
+)
 
 
 def address_subject(address: str | None) -> str:

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.database import Database
+from persistence.repositories.api_clients import ApiClientRepository
 from persistence.repositories.appointments import AppointmentRepository
 from persistence.repositories.catalog import CatalogRepository
 from persistence.repositories.clinic import ClinicRepository
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     email_links: EmailLinkRepository
     hold_limits: HoldLimitRepository
+    api_clients: ApiClientRepository
 
     def __init__(self, database: Database, *, write: bool = True) -> None:
         self._database = database
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.sessions = SessionRepository(session)
         self.email_links = EmailLinkRepository(session)
         self.hold_limits = HoldLimitRepository(session)
+        self.api_clients = ApiClientRepository(session)
         return self
 
     async def __aexit__(

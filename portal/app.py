@@ -34,6 +34,7 @@ from portal.live_sessions import (
     close_expired_sessions,
     follow_ended_sessions,
 )
+from portal.oauth_token import token_endpoint
 from portal.security_headers import SecurityHeaders
 from portal.settings import Settings
 from resolvers.accounts.identity import bearer_token, identify
@@ -205,6 +206,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/health", _health(hub)),
+            Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *web_pages(),

@@ -37,6 +37,8 @@ class Settings:
     #: Proxies (addresses or networks) whose X-Forwarded-For names the client; from no
     #: one else is that header believed.
     trusted_proxies: tuple[str, ...] = ()
+    #: How long an API client's access token lives (client-credentials grant).
+    client_token_seconds: int = 15 * 60
 
     @property
     def production(self) -> bool:
@@ -68,6 +70,7 @@ class Settings:
                 os.environ.get("OPERATION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
             ),
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+            client_token_seconds=int(os.environ.get("CLIENT_TOKEN_SECONDS", 15 * 60)),
             trusted_proxies=tuple(
                 p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),

@@ -28,7 +28,9 @@ from schema.answers.subscription import AnswersSubscription
 from schema.booking.mutation import BookingMutation
 from schema.booking.query import BookingQuery
 from schema.booking.subscription import BookingSubscription
+from schema.clients.operations import ClientsMutation, ClientsQuery
 from schema.core import cost, deadline, faults, suggestions
+from schema.core.call_log import CallLog
 from schema.core.descriptions import describe
 from schema.core.input_guard import SCALAR_OVERRIDES, InputGuard
 from schema.setup.mutation import SetupMutation
@@ -72,7 +74,16 @@ class QueryLimits(AddValidationRules):
 #: Each capability's operations, joined into the root types. A new capability adds its
 #: classes here and nowhere else.
 Query = merge_types(
-    "Query", (AccountsQuery, SessionsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery)
+    "Query",
+    (
+        AccountsQuery,
+        SessionsQuery,
+        SetupQuery,
+        BookingQuery,
+        AnswersQuery,
+        VisitsQuery,
+        ClientsQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -85,6 +96,7 @@ Mutation = merge_types(
         VisitsMutation,
         SetupMutation,
         VerificationMutation,
+        ClientsMutation,
     ),
 )
 Subscription = merge_types(
@@ -127,6 +139,7 @@ def build_schema(
         lambda: cost.QueryCost(cost_budget),
         lambda: deadline.OperationTimeout(timeout_seconds),
         faults.MaskUnexpected,
+        CallLog,
     ]
     return PortalSchema(
         query=Query,

@@ -38,7 +38,9 @@ async def session_expiry(deps: Deps, digest: str) -> datetime | None:
     """When the live session with this token digest expires; None when it is not live."""
     async with UnitOfWork(deps, write=False) as uow:
         row = await uow.sessions.live_by_digest(digest, deps.now())
-    return row.expires_at if row else None
+        if row is None:
+            return await uow.api_clients.live_token_expiry(digest, deps.now())
+    return row.expires_at
 
 
 async def live_digests(deps: Deps, digests: Collection[str]) -> set[str]:
@@ -46,7 +48,10 @@ async def live_digests(deps: Deps, digests: Collection[str]) -> set[str]:
     if not digests:
         return set()
     async with UnitOfWork(deps, write=False) as uow:
-        return await uow.sessions.live_digests(digests, deps.now())
+        live = await uow.sessions.live_digests(digests, deps.now())
+        if len(live) < len(digests):
+            live |= await uow.api_clients.live_digests(set(digests) - live, deps.now())
+        return live
 
 
 def note_use(deps: Deps, digest: str) -> None:

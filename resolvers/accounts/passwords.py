@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from domain.credentials import hash_password, verify_password
 
@@ -26,6 +28,8 @@ def _yield_to_the_event_loop() -> None:
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
+
+T = TypeVar("T")
 
 _pool = ThreadPoolExecutor(
     max_workers=os.cpu_count() or 1,
@@ -43,3 +47,8 @@ async def matches(password_hash: str | None, password: str) -> bool:
     return await asyncio.get_running_loop().run_in_executor(
         _pool, verify_password, password_hash, password
     )
+
+
+async def in_password_pool(work: Callable[..., T], *args: Any) -> T:
+    """Other work that checks secrets with argon2 (an API client's token request)."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, work, *args)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from domain.actors import Actor
 from domain.availability import OpenSlot, open_slots, open_until
+from domain.policy import require_availability
 from domain.validation import parse_id, require_range
 from resolvers.booking.slot_rules import booking_rules, busy_intervals, offer, session_rules
 from resolvers.deps import Deps
@@ -24,14 +25,16 @@ class Availability:
 
 async def available_slots(
     deps: Deps,
-    _actor: Actor | None,
+    actor: Actor | None,
     *,
     practitioner_id: str,
     service_id: str,
     start: datetime,
     end: datetime,
 ) -> Availability:
-    """Free online start times in [start, end); public, like the clinic's shop window."""
+    """Free online start times in [start, end); public, like the clinic's shop window
+    (an API client needs availability:read)."""
+    require_availability(actor)
     practitioner_key = parse_id(practitioner_id, "practitionerId")
     service_key = parse_id(service_id, "serviceId")
     require_range(start, end, max_days=MAX_WINDOW_DAYS)

@@ -7,24 +7,37 @@ from zoneinfo import ZoneInfo
 
 from domain.actors import Actor
 from domain.errors import NotAllowed
-from domain.policy import may_see_practitioners_offline, require_staff
+from domain.policy import (
+    may_see_practitioners_offline,
+    require_availability,
+    require_patients_read,
+)
 from domain.validation import optional_text
 from persistence.models import ClinicRow, LocationRow, PatientRow, PractitionerRow, ServiceRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
 
-async def clinic(deps: Deps, _actor: Actor | None = None) -> ClinicRow:
+async def clinic(deps: Deps) -> ClinicRow:
+    """The clinic as every use case reads it (its zone, its rules)."""
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.clinic.get()
 
 
-async def locations(deps: Deps, _actor: Actor | None) -> Sequence[LocationRow]:
+async def clinic_for(deps: Deps, actor: Actor | None) -> ClinicRow:
+    """The `clinic` query: public; an API client needs availability:read."""
+    require_availability(actor)
+    return await clinic(deps)
+
+
+async def locations(deps: Deps, actor: Actor | None) -> Sequence[LocationRow]:
+    require_availability(actor)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.catalog.locations()
 
 
-async def services_offered(deps: Deps, _actor: Actor | None) -> Sequence[ServiceRow]:
+async def services_offered(deps: Deps, actor: Actor | None) -> Sequence[ServiceRow]:
+    require_availability(actor)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.catalog.services()
 
@@ -33,6 +46,7 @@ async def practitioners(
     deps: Deps, actor: Actor | None, *, online_only: bool
 ) -> Sequence[PractitionerRow]:
     """Practitioners bookable online for everyone; all of them only for staff."""
+    require_availability(actor)
     if not online_only and not may_see_practitioners_offline(actor):
         raise NotAllowed("Only clinic staff may do this.")
     async with UnitOfWork(deps, write=False) as uow:
@@ -44,7 +58,7 @@ async def practitioners(
 
 
 async def patients(deps: Deps, actor: Actor | None, *, search: str | None) -> Sequence[PatientRow]:
-    require_staff(actor)
+    require_patients_read(actor)
     search = optional_text(search, "search", 100)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.patients.search(search)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain.actors import Actor
 from domain.errors import DomainError, NotAllowed
-from domain.policy import may_read_diary, may_see_appointment, require_patient_access
+from domain.policy import may_read_diary, may_read_visits, may_see_appointment
 from domain.validation import parse_id, require_range
 from persistence.models import AppointmentRow
 from resolvers.deps import Deps
@@ -20,9 +20,11 @@ MAX_DIARY_WINDOW_DAYS = 62
 async def visits(
     deps: Deps, actor: Actor | None, *, patient_id: str, start: datetime, end: datetime
 ) -> Sequence[AppointmentRow]:
-    """A patient's visits in a range, for the users who manage that patient."""
+    """A patient's visits in a range, for the users who manage that patient (and API
+    clients with appointments:read)."""
     key = parse_id(patient_id, "patientId")
-    require_patient_access(actor, key)
+    if not may_read_visits(actor, key):
+        raise NotAllowed("You do not manage this patient." if actor else "Sign in first.")
     require_range(start, end, max_days=MAX_VISIT_WINDOW_DAYS)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.appointments.visits_of(key, start, end)

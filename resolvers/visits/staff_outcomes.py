@@ -8,7 +8,7 @@ from domain import messages
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus, check_staff_outcome
 from domain.errors import found
-from domain.policy import require_staff
+from domain.policy import require_appointments_write, require_staff
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow
 from resolvers.announce import appointment_changed, slot_changed
@@ -29,8 +29,9 @@ async def complete_appointment(
 async def cancel_appointment(
     deps: Deps, actor: Actor | None, *, appointment_id: str, reason: str | None
 ) -> AppointmentRow:
-    """The slot is free at once and the patient is told."""
-    require_staff(actor)
+    """The slot is free at once and the patient is told. Staff, or an API client with
+    appointments:write."""
+    require_appointments_write(actor)
     reason = optional_text(reason, "reason", 2000)
     return await _conclude(deps, appointment_id, AppointmentStatus.CANCELLED, reason)
 

@@ -16,7 +16,7 @@ class AccountsQuery:
     @strawberry.field(description="The signed-in user; null when anonymous.")
     async def me(self, info: Info) -> User | None:
         identity = info.context.identity
-        return User.from_row(identity.user) if identity else None
+        return User.from_row(identity.user) if identity and identity.user else None
 
     @strawberry.field(
         description="Staff: invitations, newest first. Anyone else gets an error coded NOT_ALLOWED."

@@ -41,6 +41,7 @@ class BookingSubscription:
             practitioner_id=practitioner_id,
             start=from_,
             end=to,
+            token=info.context.token,
         )
         async for change in changes:
             yield SlotChange(

@@ -83,6 +83,11 @@ LIST_BOUNDS: dict[str, Bound] = {
     "PatientChoiceRequired.candidates": fixed(10),
     "BulkInviteResult.invited": as_many_as("patientIds"),
     "BulkInviteResult.skipped": as_many_as("patientIds"),
+    "Query.apiClients": fixed(50),
+    "Query.apiClientCalls": lambda own, _parent: (
+        min(500, own["last"]) if isinstance(own.get("last"), int) else 50
+    ),
+    "ApiClient.scopes": fixed(5),
 }
 
 #: Work a resolver does beyond the objects it returns: one argon2 hash takes as long as
@@ -93,4 +98,6 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.setUpAccount": 4_000,
     "Mutation.resetPassword": 4_000,
     "Mutation.changePassword": 8_000,  # checks the old one, hashes the new one
+    "Mutation.createApiClient": 4_000,
+    "Mutation.rotateApiClientSecret": 4_000,
 }

@@ -16,7 +16,7 @@ from schema.setup.types import Clinic, Location, Practitioner, Service
 class SetupQuery:
     @strawberry.field(description="The clinic, its time zone and its booking settings. Public.")
     async def clinic(self, info: Info) -> Clinic:
-        return Clinic.from_row(await read_setup.clinic(info.context.deps))
+        return Clinic.from_row(await read_setup.clinic_for(info.context.deps, info.context.actor))
 
     @strawberry.field(description="The clinic's locations. Public.")
     async def locations(self, info: Info) -> list[Location]:

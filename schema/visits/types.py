@@ -91,7 +91,11 @@ class Appointment:
     async def created_at(self, info: Info) -> datetime:
         return await info.context.local(self.row.created_at)
 
-    @strawberry.field(description="Whom it is for; null for a hold not yet requested.")
+    @strawberry.field(
+        description="Whom it is for; null for a hold not yet requested, and for an API "
+        "client without the patients:read scope.",
+        extensions=guarded(lambda actor, _: policy.may_see_patient_of_appointment(actor)),
+    )
     async def patient(self, info: Info) -> Patient | None:
         return await load_patient(info, self.row.patient_id)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from domain import policy
-from domain.actors import Actor, UserKind
+from domain.actors import NO_USER, Actor, ClientKind, UserKind
 from domain.errors import NotAllowed
+from domain.scopes import SCOPES
 
 STAFF = Actor(user_id=1, kind=UserKind.STAFF)
 PARENT = Actor(user_id=2, kind=UserKind.PATIENT, patient_ids=frozenset({10, 11}))
@@ -86,3 +87,36 @@ def test_staff_only_views() -> None:
         assert not rule(PARENT)
         assert not rule(PRACTITIONER)
         assert not rule(None)
+
+
+def client(*scopes: str) -> Actor:
+    return Actor(user_id=NO_USER, kind=ClientKind.API_CLIENT, scopes=frozenset(scopes), client_id=5)
+
+
+def test_an_api_client_is_never_a_person_nor_staff() -> None:
+    everything = client(*SCOPES)
+    assert not everything.is_staff
+    for refuse in (policy.require_signed_in, policy.require_staff):
+        with pytest.raises(NotAllowed):
+            refuse(everything)
+    assert not policy.may_see_user(everything, NO_USER)
+    assert not policy.may_manage_session(everything, NO_USER)
+    assert not policy.may_release_hold(everything, None)
+    assert not policy.may_manage_patient(everything, 10)
+
+
+def test_a_client_reaches_what_its_scopes_grant_and_users_are_unchanged() -> None:
+    appointment = {"patient_id": 10, "practitioner_id": 7, "created_by_id": None}
+    assert policy.may_see_appointment(client("appointments:read"), **appointment)
+    assert not policy.may_see_appointment(client("appointments:write"), **appointment)
+    assert policy.may_read_diary(client("appointments:read"), 7)
+    assert not policy.may_read_diary(client("availability:read"), 7)
+    assert policy.may_read_availability(client("availability:read"))
+    assert not policy.may_read_availability(client("patients:read"))
+    assert policy.may_read_availability(None) and policy.may_read_availability(PARENT)
+    assert policy.may_see_patient_of_appointment(PARENT)
+    assert not policy.may_see_patient_of_appointment(client("appointments:read"))
+    assert policy.require_patients_read(client("patients:read")).client_id == 5
+    with pytest.raises(NotAllowed):
+        policy.require_appointments_write(client("appointments:read"))
+    assert policy.require_appointments_write(STAFF) is STAFF

@@ -1,0 +1,1 @@
+"""API clients: integration partners, their secrets, tokens and calls."""

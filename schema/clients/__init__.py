@@ -1,0 +1,1 @@
+"""API clients: staff create, rotate and revoke them, and read their calls."""
