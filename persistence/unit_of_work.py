@@ -19,6 +19,7 @@ from persistence.repositories.patients import PatientRepository
 from persistence.repositories.sessions import SessionRepository
 from persistence.repositories.users import UserRepository
 from persistence.repositories.verifications import EmailVerificationRepository
+from persistence.repositories.webhooks import WebhookRepository
 
 
 class SqlUnitOfWork:
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     email_links: EmailLinkRepository
     hold_limits: HoldLimitRepository
+    webhooks: WebhookRepository
 
     def __init__(self, database: Database, *, write: bool = True) -> None:
         self._database = database
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.sessions = SessionRepository(session)
         self.email_links = EmailLinkRepository(session)
         self.hold_limits = HoldLimitRepository(session)
+        self.webhooks = WebhookRepository(session, skip_locked=not self._database.is_sqlite)
         return self
 
     async def __aexit__(
