@@ -15,6 +15,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from domain.errors import InvalidInput
+from domain.throttling import Budget
 from domain.validation import optional_text
 from domain.webhook_events import SUBSCRIBABLE
 
@@ -229,3 +230,13 @@ def gave_up(first_due: datetime, now: datetime) -> bool:
 
 def should_disable(failing_since: datetime | None, now: datetime) -> bool:
     return failing_since is not None and now - failing_since >= RETRY_WINDOW
+
+
+#: Test webhooks and redeliveries, per endpoint: each makes this server send a request.
+SENDS_PER_ENDPOINT = Budget(
+    "webhook-sends", "test webhooks and redeliveries", 20, 10.0, 600.0, forget_after=3600.0
+)
+
+
+def endpoint_subject(endpoint_id: int) -> str:
+    return f"webhook-endpoint:{endpoint_id}"

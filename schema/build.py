@@ -35,6 +35,8 @@ from schema.setup.query import SetupQuery
 from schema.visits.mutation import VisitsMutation
 from schema.visits.query import VisitsQuery
 from schema.visits.subscription import VisitsSubscription
+from schema.webhooks.mutation import WebhooksMutation
+from schema.webhooks.query import WebhooksQuery
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -71,7 +73,16 @@ class QueryLimits(AddValidationRules):
 #: Each capability's operations, joined into the root types. A new capability adds its
 #: classes here and nowhere else.
 Query = merge_types(
-    "Query", (AccountsQuery, SessionsQuery, SetupQuery, BookingQuery, AnswersQuery, VisitsQuery)
+    "Query",
+    (
+        AccountsQuery,
+        SessionsQuery,
+        SetupQuery,
+        BookingQuery,
+        AnswersQuery,
+        VisitsQuery,
+        WebhooksQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -84,6 +95,7 @@ Mutation = merge_types(
         VisitsMutation,
         SetupMutation,
         VerificationMutation,
+        WebhooksMutation,
     ),
 )
 Subscription = merge_types(
