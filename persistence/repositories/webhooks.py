@@ -9,7 +9,6 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.appointments import AppointmentStatus, PatientResponse
@@ -124,9 +123,7 @@ class WebhookRepository:
     ) -> tuple[AppointmentStatus, PatientResponse] | None:
         """The appointment as this transaction first read it; None when it made the row
         (or never read it)."""
-        key = identity_key(AppointmentRow, appointment_id)
-        row = self._session.sync_session.identity_map.get(key)
-        loaded = as_loaded(row) if isinstance(row, AppointmentRow) else None
+        loaded = as_loaded(self._session.sync_session, appointment_id)
         if loaded is None:
             return None
         return AppointmentStatus(loaded[0]), PatientResponse(loaded[1])
