@@ -57,7 +57,6 @@ class UnsafeAddress(Exception):
 def check_url(url: str, *, allow_http: bool, allow_loopback: bool) -> EndpointUrl:
     """An endpoint URL: https (http only where allowed), a host, no credentials, no
     fragment, and, when the host is an address, one we may send to."""
-    url = url.strip()
     if not url or len(url) > MAX_URL_LENGTH:
         raise InvalidInput(f"Give a URL of at most {MAX_URL_LENGTH} characters.", "url")
     if any(c.isspace() or ord(c) < 0x21 or ord(c) == 0x7F for c in url):
