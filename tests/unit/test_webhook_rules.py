@@ -222,3 +222,21 @@ def test_staff_and_clients_with_the_scope_manage_webhooks_clients_only_their_own
         client, None
     )
     assert not may_manage_webhook_endpoint(reader, 8)
+
+
+def test_the_partner_docs_show_an_example_of_every_event_in_the_catalogue() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    from domain.webhook_events import CATALOGUE, EventType
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "partners.md").read_text()
+    section = text[text.index("## Webhooks") :]
+    examples = {
+        name: json.loads(body)
+        for name, body in re.findall(r"#### `([a-z_.]+)`.*?```json\n(.*?)```", section, re.S)
+    }
+    assert set(examples) == {t.value for t in CATALOGUE} | {EventType.WEBHOOK_TEST.value}
+    for name, example in examples.items():
+        assert example["type"] == name and example["version"] == 1
