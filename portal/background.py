@@ -65,6 +65,8 @@ async def send_webhooks_forever(deps: Deps, sender: HttpSender) -> None:
     process has just committed deliveries."""
     try:
         while True:
+            # Cleared before looking, so a commit made meanwhile still wakes the wait.
+            deps.webhooks_written.clear()
             try:
                 sent = await webhooks.deliver_due(deps, sender)
             except asyncio.CancelledError:
@@ -73,7 +75,6 @@ async def send_webhooks_forever(deps: Deps, sender: HttpSender) -> None:
                 log.exception("Webhook delivery failed; trying again")
                 sent = 0
             if not sent:
-                deps.webhooks_written.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
                         deps.webhooks_written.wait(), deps.settings.webhook_poll_seconds

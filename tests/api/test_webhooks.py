@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -500,3 +501,26 @@ async def endpoint_count(deps: Deps) -> int:
     async with deps.database.reader() as session:
         query = select(func.count()).select_from(WebhookEndpointRow)
         return int((await session.execute(query)).scalar_one())
+
+
+async def test_the_sender_connects_to_the_address_it_checked_keeping_the_name(
+    receiver: Receiver,
+) -> None:
+    """DNS answers once per attempt and the connection goes to that checked address, so
+    a second answer (rebinding) is never asked for; the request still names the host."""
+    answers: list[str] = []
+
+    async def dns(host: str, port: int) -> list[Any]:
+        answers.append(host)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    url = f"http://partner.test:{receiver.port}/hooks"
+    for allow_loopback, arrives in ((False, 0), (True, 1)):
+        sender = HttpSender(timeout_seconds=5, allow_loopback=allow_loopback, resolver=dns)
+        try:
+            await sender.send(Signed(url, "msg_1", "{}", ("whsec_" + "A" * 44,)))
+        finally:
+            await sender.aclose()
+        assert len(receiver.received) == arrives
+    assert answers == ["partner.test", "partner.test"]
+    assert receiver.received[0].headers["host"] == f"partner.test:{receiver.port}"

@@ -4,8 +4,11 @@ addresses are refused, and when a failed delivery is tried again."""
 from __future__ import annotations
 
 import ipaddress
+import json
 import random
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from standardwebhooks import Webhook
@@ -15,8 +18,8 @@ from domain.appointments import AppointmentStatus as S
 from domain.appointments import PatientResponse as R
 from domain.errors import InvalidInput
 from domain.policy import may_manage_webhook_endpoint, may_manage_webhooks
+from domain.webhook_events import CATALOGUE, EventType, appointment_events
 from domain.webhook_events import EventType as E
-from domain.webhook_events import appointment_events
 from domain.webhooks import (
     LONGEST_RETRY_AFTER,
     Outcome,
@@ -225,12 +228,6 @@ def test_staff_and_clients_with_the_scope_manage_webhooks_clients_only_their_own
 
 
 def test_the_partner_docs_show_an_example_of_every_event_in_the_catalogue() -> None:
-    import json
-    import re
-    from pathlib import Path
-
-    from domain.webhook_events import CATALOGUE, EventType
-
     text = (Path(__file__).resolve().parents[2] / "docs" / "partners.md").read_text()
     section = text[text.index("## Webhooks") :]
     examples = {
