@@ -482,6 +482,10 @@ SEND_TEST = """
 mutation($id: ID!) { sendTestWebhook(endpointId: $id) {
   __typename ... on WebhookDelivery { id eventType } ... on Problem { code } } }
 """
+DELETE = """
+mutation($id: ID!) { deleteWebhookEndpoint(endpointId: $id) {
+  __typename ... on WebhookEndpointDeleted { id } ... on Problem { code } } }
+"""
 REDELIVER = """
 mutation($id: ID!) { redeliverWebhook(deliveryId: $id) {
   __typename ... on WebhookDelivery { id messageId } ... on Problem { code } } }
@@ -505,6 +509,13 @@ async def test_a_test_event_and_a_redelivery_arrive_with_the_same_message_id(
 
     missing = (await gql(REDELIVER, {"id": "99999"}, desk.token))["redeliverWebhook"]
     assert missing["code"] == "NOT_FOUND"
+
+    deleted = (await gql(DELETE, {"id": endpoint_id}, desk.token))["deleteWebhookEndpoint"]
+    assert deleted == {"__typename": "WebhookEndpointDeleted", "id": endpoint_id}
+    assert await endpoint_count(deps) == 0
+    assert await deliveries_in_db(deps) == []  # its log went with it
+    again = (await gql(SEND_TEST, {"id": endpoint_id}, desk.token))["sendTestWebhook"]
+    assert again["code"] == "NOT_FOUND"
 
 
 async def endpoint_count(deps: Deps) -> int:
