@@ -176,3 +176,25 @@ def account_setup(
         f"The link works once and until {expires.astimezone(zone):%d %B %Y %H:%M}.",
     ]
     return _email("account-setup", to, f"{clinic_name}: set up your online access", paragraphs, [])
+
+
+def webhook_endpoint_disabled(
+    to: str, clinic_name: str, endpoint_id: int, url: str, failing_since: datetime
+) -> Email:
+    return _email(
+        "webhook_disabled",
+        to,
+        f"{clinic_name}: a webhook endpoint was disabled",
+        [
+            "Every delivery to this webhook endpoint has failed for three days, so it is"
+            " disabled and no more events are sent to it.",
+            "Once the receiver works again, enable it with updateWebhookEndpoint"
+            " (enabled: true); undelivered events are then sent, and any given up on can"
+            " be sent again with redeliverWebhook.",
+        ],
+        [
+            f"Endpoint: {endpoint_id}",
+            f"URL: {url}",
+            f"Failing since: {failing_since:%Y-%m-%d %H:%M} UTC",
+        ],
+    )

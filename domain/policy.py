@@ -19,6 +19,7 @@ from domain.scopes import (
     APPOINTMENTS_WRITE,
     AVAILABILITY_READ,
     PATIENTS_READ,
+    WEBHOOKS_MANAGE,
 )
 from domain.throttling import DiaryShare, TooManyAttempts
 from domain.verification import same_email
@@ -229,3 +230,31 @@ def require_room_to_hold(
     if share.address_holds >= max_live_holds_per_address:
         lapse = share.address_next_lapse or now
         raise TooManyAttempts("slots held from your network", (lapse - now).total_seconds())
+
+
+def may_manage_webhooks(actor: Actor | None) -> bool:
+    """Webhook endpoints are set up by staff, or by an API client granted the scope."""
+    return actor is not None and (actor.is_staff or actor.has_scope(WEBHOOKS_MANAGE))
+
+
+def require_webhook_manager(actor: Actor | None) -> Actor:
+    if actor is None:
+        raise NotAllowed("Sign in first.")
+    if not may_manage_webhooks(actor):
+        raise NotAllowed("Only clinic staff, or an API client allowed to manage webhooks, may.")
+    return actor
+
+
+def webhook_owner(actor: Actor) -> int | None:
+    """Whose a new endpoint is: the API client's that creates it, else the clinic's (None)."""
+    return actor.client_id
+
+
+def may_manage_webhook_endpoint(actor: Actor | None, owner_client_id: int | None) -> bool:
+    """An API client sees and manages its own endpoints only; staff signed in as
+    themselves see and manage all of them. Anyone else's answers as a missing one."""
+    if actor is None or not may_manage_webhooks(actor):
+        return False
+    if actor.client_id is not None:
+        return owner_client_id == actor.client_id
+    return actor.is_staff

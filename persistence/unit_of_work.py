@@ -20,6 +20,7 @@ from persistence.repositories.patients import PatientRepository
 from persistence.repositories.sessions import SessionRepository
 from persistence.repositories.users import UserRepository
 from persistence.repositories.verifications import EmailVerificationRepository
+from persistence.repositories.webhooks import WebhookRepository
 
 
 class SqlUnitOfWork:
@@ -39,6 +40,8 @@ class SqlUnitOfWork:
     email_links: EmailLinkRepository
     hold_limits: HoldLimitRepository
     api_clients: ApiClientRepository
+
+    webhooks: WebhookRepository
 
     def __init__(self, database: Database, *, write: bool = True) -> None:
         self._database = database
@@ -60,6 +63,8 @@ class SqlUnitOfWork:
         self.email_links = EmailLinkRepository(session)
         self.hold_limits = HoldLimitRepository(session)
         self.api_clients = ApiClientRepository(session)
+
+        self.webhooks = WebhookRepository(session, skip_locked=not self._database.is_sqlite)
         return self
 
     async def __aexit__(

@@ -25,7 +25,13 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from persistence.attempts import AttemptStore, attempt_store_for
 from persistence.database import Database
 from persistence.identity import database_identity
-from portal.background import mailer_for, send_mail_forever, sweep_forever
+from portal.background import (
+    mailer_for,
+    send_mail_forever,
+    send_webhooks_forever,
+    sweep_forever,
+    webhook_sender_for,
+)
 from portal.bearer import InvalidCredentials, identify_request, unauthenticated
 from portal.http_limits import BodyLimits, decode_bounded_json
 from portal.live_sessions import (
@@ -153,7 +159,8 @@ def _trusting(proxies: tuple[str, ...]) -> list[Middleware]:
 
 def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[None]]:
     """What every process runs beside the API: the mail sender, the closing of sockets
-    whose sessions ended or expired, and (unless turned off) the hold sweeper."""
+    whose sessions ended or expired, and (unless turned off) the hold sweeper and the
+    webhook sender."""
     tasks = [
         asyncio.create_task(send_mail_forever(deps, mailer_for(deps)), name="mailer"),
         asyncio.create_task(follow_ended_sessions(deps, sockets), name="sessions"),
@@ -161,6 +168,9 @@ def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[
     ]
     if deps.settings.sweep_seconds > 0:
         tasks.append(asyncio.create_task(sweep_forever(deps), name="hold-sweeper"))
+    if deps.settings.webhook_poll_seconds > 0:
+        sender = webhook_sender_for(deps)
+        tasks.append(asyncio.create_task(send_webhooks_forever(deps, sender), name="webhooks"))
     return tasks
 
 

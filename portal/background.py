@@ -1,14 +1,18 @@
-"""Tasks every server process runs beside the API: the hold sweeper and the mail sender."""
+"""Tasks every server process runs beside the API: the hold sweeper, the mail sender and
+the webhook sender."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from portal.mailer import FolderMailer, SmtpMailer
+from portal.webhook_sender import HttpSender
 from resolvers.booking.sweep_holds import sweep_lapsed_holds
 from resolvers.deps import Deps
 from resolvers.mail.deliver import Mailer, deliver_due
+from resolvers.webhooks import deliver as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -46,3 +50,34 @@ async def send_mail_forever(deps: Deps, mailer: Mailer) -> None:
             sent = 0
         if not sent:
             await asyncio.sleep(deps.settings.mail_poll_seconds)
+
+
+def webhook_sender_for(deps: Deps) -> HttpSender:
+    settings = deps.settings
+    return HttpSender(
+        timeout_seconds=settings.webhook_timeout_seconds,
+        allow_loopback=settings.webhooks_reach_loopback,
+    )
+
+
+async def send_webhooks_forever(deps: Deps, sender: HttpSender) -> None:
+    """Deliver due webhooks; between rounds wait for the poll interval, or less when this
+    process has just committed deliveries."""
+    try:
+        while True:
+            # Cleared before looking, so a commit made meanwhile still wakes the wait.
+            deps.webhooks_written.clear()
+            try:
+                sent = await webhooks.deliver_due(deps, sender)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("Webhook delivery failed; trying again")
+                sent = 0
+            if not sent:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        deps.webhooks_written.wait(), deps.settings.webhook_poll_seconds
+                    )
+    finally:
+        await sender.aclose()

@@ -40,9 +40,28 @@ class Settings:
     #: How long an API client's access token lives (client-credentials grant).
     client_token_seconds: int = 15 * 60
 
+    #: How often this process looks for webhook deliveries due; 0 turns its sender off.
+    webhook_poll_seconds: float = 1.0
+    #: A webhook delivery attempt gets no longer than this, connecting included.
+    webhook_timeout_seconds: float = 10.0
+    #: After a secret rotation the previous secret also signs for this long.
+    webhook_secret_grace_hours: float = 24.0
+    #: Whether webhooks may go to loopback addresses (a local receiver in development);
+    #: production never allows it, whatever this says.
+    webhook_allow_loopback: bool = True
+
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def webhooks_reach_loopback(self) -> bool:
+        return self.webhook_allow_loopback and not self.production
+
+    @property
+    def webhooks_over_http(self) -> bool:
+        """Plain http endpoints, in development only."""
+        return not self.production
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -74,4 +93,9 @@ class Settings:
             trusted_proxies=tuple(
                 p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
+            webhook_poll_seconds=float(os.environ.get("WEBHOOK_POLL_SECONDS", "1")),
+            webhook_timeout_seconds=float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+            webhook_secret_grace_hours=float(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "24")),
+            webhook_allow_loopback=os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "1").lower()
+            not in ("0", "false", "no", "off"),
         )

@@ -6,6 +6,7 @@ Named `Deps` so it is never mistaken for the clinic's services (massage, assessm
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ class Deps:
     hub: Hub
     clock: Callable[[], datetime] = field(default=utc_now)
     attempts: AttemptStore = field(default_factory=MemoryAttempts)
+    #: Set when this process committed webhook deliveries, so its sender wakes at once.
+    webhooks_written: asyncio.Event = field(default_factory=asyncio.Event)
 
     def now(self) -> datetime:
         return self.clock()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.messages import Email
+from domain.webhook_events import PartnerEvent
 from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
+from resolvers.webhooks.staging import stage_deliveries
 from subscriptions.events import Event
 
 
@@ -15,21 +17,35 @@ class UnitOfWork(SqlUnitOfWork):
 
     Rolls back unless committed. Emails staged with `mail` are outbox rows of the same
     transaction; events staged with `emit` are published only once the commit succeeded,
-    so nobody hears of a change that was rolled back.
+    so nobody hears of a change that was rolled back. Partners' webhooks are delivery
+    rows written from those events (and `tell_partners` facts) just before the commit.
     """
 
     def __init__(self, deps: Deps, *, write: bool = True) -> None:
         super().__init__(deps.database, write=write)
+        self._deps = deps
         self._hub = deps.hub
         self._events: list[Event] = []
+        self._facts: list[PartnerEvent] = []
 
     def emit(self, *events: Event) -> None:
         self._events.extend(events)
+
+    def tell_partners(self, *facts: PartnerEvent) -> None:
+        """Something only webhooks tell (no live subscriber hears of it)."""
+        self._facts.extend(facts)
+
+    def now(self) -> datetime:
+        return self._deps.now()
 
     def mail(self, email: Email, now: datetime) -> None:
         self.outbox.add(email, now)
 
     async def commit(self) -> None:
+        written = await stage_deliveries(self, self._events, self._facts, self._deps.now())
         await super().commit()
+        self._facts = []
+        if written:
+            self._deps.webhooks_written.set()
         events, self._events = self._events, []
         await self._hub.publish_events(events)

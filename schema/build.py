@@ -38,6 +38,8 @@ from schema.setup.query import SetupQuery
 from schema.visits.mutation import VisitsMutation
 from schema.visits.query import VisitsQuery
 from schema.visits.subscription import VisitsSubscription
+from schema.webhooks.mutation import WebhooksMutation
+from schema.webhooks.query import WebhooksQuery
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -83,6 +85,7 @@ Query = merge_types(
         AnswersQuery,
         VisitsQuery,
         ClientsQuery,
+        WebhooksQuery,
     ),
 )
 Mutation = merge_types(
@@ -97,6 +100,7 @@ Mutation = merge_types(
         SetupMutation,
         VerificationMutation,
         ClientsMutation,
+        WebhooksMutation,
     ),
 )
 Subscription = merge_types(

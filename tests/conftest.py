@@ -85,6 +85,7 @@ def settings(run_dir: Path, smtp_server: Mailbox) -> Settings:
         # announced would never reach a real server process's subscribers.
         sweep_seconds=0,
         mail_poll_seconds=0.1,
+        webhook_poll_seconds=0.1,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from domain.appointments import AppointmentStatus, status_after_admission
 from domain.errors import InvalidInput, NotFound
 from domain.matching import PersonDetails
+from domain.webhook_events import patient_merged
 from persistence.models import ClinicRow, PatientRow
 from resolvers.announce import appointment_changed, slot_changed
 from resolvers.unit_of_work import UnitOfWork
@@ -54,6 +55,7 @@ async def merge_into(
     await uow.appointments.move_patient(provisional.id, target.id)
     await uow.invitations.move_patient(provisional.id, target.id)
     await _make_real(uow, target.id, clinic, keep)
+    uow.tell_partners(patient_merged(target.id, provisional.id, uow.now()))
     await uow.patients.delete(provisional)
 
 

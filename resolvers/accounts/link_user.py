@@ -6,6 +6,7 @@ from domain.actors import Actor, UserKind
 from domain.errors import InvalidInput, found
 from domain.policy import require_staff
 from domain.validation import parse_id
+from domain.webhook_events import patient_linked
 from persistence.models import PatientRow
 from resolvers.accounts.admission import merge_into
 from resolvers.deps import Deps
@@ -36,5 +37,6 @@ async def link(deps: Deps, actor: Actor | None, *, user_id: str, patient_id: str
                 await merge_into(uow, provisional, patient, clinic)
         await uow.users.link(user_key, patient_key)
         user.kind = UserKind.PATIENT.value
+        uow.tell_partners(patient_linked(patient_key, user_key, uow.now()))
         await uow.commit()
     return patient

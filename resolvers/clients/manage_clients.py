@@ -83,5 +83,6 @@ async def revoke_api_client(deps: Deps, actor: Actor | None, *, id: str) -> ApiC
         if row.revoked_at is None:
             row.revoked_at = now
             announce_ended(uow, await uow.api_clients.revoke_tokens(key, now))
+            await uow.webhooks.disable_owned_by(key, now, "The API client was revoked.")
             await uow.commit()
     return row

@@ -63,6 +63,16 @@ def as_many_as(argument: str) -> Bound:
     return bound
 
 
+def page_of(argument: str, default: int, widest: int) -> Bound:
+    """A connection's edges: as many as the parent field's `first` asks, within its cap."""
+
+    def bound(_own: Arguments, parent: Arguments) -> int:
+        asked = parent.get(argument)
+        return min(widest, asked if isinstance(asked, int) else default)
+
+    return bound
+
+
 LIST_BOUNDS: dict[str, Bound] = {
     "Query.locations": fixed(10),
     "Query.services": fixed(20),
@@ -88,6 +98,8 @@ LIST_BOUNDS: dict[str, Bound] = {
         min(500, own["last"]) if isinstance(own.get("last"), int) else 50
     ),
     "ApiClient.scopes": fixed(5),
+    "Query.webhookEndpoints": fixed(50),  # domain.webhooks.MAX_ENDPOINTS per owner
+    "WebhookDeliveryConnection.edges": page_of("first", 20, 100),
 }
 
 #: Work a resolver does beyond the objects it returns: one argon2 hash takes as long as

@@ -28,7 +28,7 @@ PATIENTS_WITH_USERS = "{ patients { name invitationStatus users { email } } }"
 MAX_STATEMENTS = 10
 
 #: The in-process app's own background tasks (see portal.app), whose polls are not the query's.
-BACKGROUND_TASKS = {"mailer", "hold-sweeper", "last-used"}
+BACKGROUND_TASKS = {"mailer", "hold-sweeper", "last-used", "webhooks"}
 TRANSACTION_CONTROL = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"}
 
 

@@ -134,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             "SECRET_KEY": "fuzzing-only-secret",
             "MAIL_FOLDER": str(run_dir / "mail"),
             "SMTP_URL": "",
+            # Fuzzed endpoints may name any public address: this server never sends.
+            "WEBHOOK_POLL_SECONDS": "0",
         }
         subprocess.run(
             [sys.executable, "-m", "portal.cli", "demo-data"],

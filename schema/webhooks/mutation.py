@@ -1,0 +1,73 @@
+"""Webhook mutations: endpoints, secrets, redeliveries and test events."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.webhooks import deliveries, endpoints
+from schema.core.context import Info
+from schema.core.outcomes import runs
+from schema.webhooks.types import (
+    CreateWebhookEndpointResult,
+    DeleteWebhookEndpointResult,
+    RotateWebhookSecretResult,
+    UpdateWebhookEndpointResult,
+    WebhookDelivery,
+    WebhookDeliveryResult,
+    WebhookEndpoint,
+    WebhookEndpointDeleted,
+    WebhookEndpointSecret,
+)
+
+
+@strawberry.type
+class WebhooksMutation:
+    @strawberry.mutation(
+        description="Staff, or an API client with webhooks:manage: send these events (see the catalogue in docs/partners.md) to an https URL. The answer carries the signing secret, shown this once."
+    )
+    @runs(endpoints.create_webhook_endpoint, WebhookEndpointSecret.from_view)
+    async def create_webhook_endpoint(
+        self, info: Info, url: str, events: list[str], description: str | None = None
+    ) -> CreateWebhookEndpointResult: ...
+
+    @strawberry.mutation(
+        description="Change what is given; enabled: true resumes a disabled endpoint."
+    )
+    @runs(endpoints.update_webhook_endpoint, WebhookEndpoint.from_row)
+    async def update_webhook_endpoint(
+        self,
+        info: Info,
+        endpoint_id: strawberry.ID,
+        url: str | None = None,
+        events: list[str] | None = None,
+        description: str | None = None,
+        enabled: bool | None = None,
+    ) -> UpdateWebhookEndpointResult: ...
+
+    @strawberry.mutation(description="Remove an endpoint and its delivery log.")
+    @runs(endpoints.delete_webhook_endpoint, WebhookEndpointDeleted.from_row)
+    async def delete_webhook_endpoint(
+        self, info: Info, endpoint_id: strawberry.ID
+    ) -> DeleteWebhookEndpointResult: ...
+
+    @strawberry.mutation(
+        description="A new secret, shown once; the previous one also signs (a second signature) for the grace period, 24 hours by default."
+    )
+    @runs(endpoints.rotate_webhook_secret, WebhookEndpointSecret.from_view)
+    async def rotate_webhook_secret(
+        self, info: Info, endpoint_id: strawberry.ID
+    ) -> RotateWebhookSecretResult: ...
+
+    @strawberry.mutation(
+        description="Send a delivery's message again (same webhook-id and body), as a new delivery."
+    )
+    @runs(deliveries.redeliver_webhook, WebhookDelivery.from_row)
+    async def redeliver_webhook(
+        self, info: Info, delivery_id: strawberry.ID
+    ) -> WebhookDeliveryResult: ...
+
+    @strawberry.mutation(description="Send a webhook.test event to this endpoint.")
+    @runs(deliveries.send_test_webhook, WebhookDelivery.from_row)
+    async def send_test_webhook(
+        self, info: Info, endpoint_id: strawberry.ID
+    ) -> WebhookDeliveryResult: ...

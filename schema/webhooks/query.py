@@ -1,0 +1,32 @@
+"""Webhook queries: endpoints and their delivery log."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.webhooks import deliveries, endpoints
+from schema.core.context import Info
+from schema.webhooks.types import WebhookDeliveryConnection, WebhookEndpoint
+
+
+@strawberry.type
+class WebhooksQuery:
+    @strawberry.field(
+        description="Staff: every webhook endpoint; an API client with webhooks:manage: its own."
+    )
+    async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
+        rows = await endpoints.webhook_endpoints(info.context.deps, info.context.actor)
+        return [WebhookEndpoint.from_row(r) for r in rows]
+
+    @strawberry.field(description="An endpoint's deliveries, newest first; `first` at most 100.")
+    async def webhook_deliveries(
+        self,
+        info: Info,
+        endpoint_id: strawberry.ID,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> WebhookDeliveryConnection:
+        page = await deliveries.webhook_deliveries(
+            info.context.deps, info.context.actor, endpoint_id=endpoint_id, first=first, after=after
+        )
+        return WebhookDeliveryConnection.from_page(page)
