@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -22,7 +22,8 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -110,7 +111,29 @@ class PortalGraphQL(GraphQL[Context, None]):
                 error.reason,
                 accept=request.headers.get("accept"),
             )
+            if error.status_code == 405:
+                response.headers["allow"] = "POST" if request.method == "GET" else "GET, POST"
         await response(scope, receive, send)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """As Strawberry's, but a mutation sent with GET is a 405 (Method Not Allowed), as
+        GraphQL over HTTP says, rather than Strawberry's 400."""
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, error.reason) from error.__cause__
+            raise
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page()
