@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -18,14 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types import ExecutionResult
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from persistence.attempts import AttemptStore, attempt_store_for
@@ -33,8 +27,8 @@ from persistence.database import Database
 from persistence.identity import database_identity
 from portal.background import mailer_for, send_mail_forever, sweep_forever
 from portal.bearer import InvalidCredentials, identify_request, unauthenticated
-from portal.graphql_http import GRAPHQL_RESPONSE, JSON, answer_type, is_request_error
-from portal.http_limits import BodyLimits, decode_bounded_json, refusal
+from portal.graphql_http import GraphQLOverHTTP
+from portal.http_limits import BodyLimits, decode_bounded_json
 from portal.ide import graphiql_assets, graphiql_page
 from portal.live_sessions import (
     SessionBoundHandler,
@@ -56,21 +50,10 @@ log = logging.getLogger(__name__)
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 
 
-class NegotiatedResponse(Response):
-    """Strawberry's per-request response (the status and headers resolvers may set),
-    carrying the media type the request's Accept asked for."""
-
-    def __init__(self, media_type: str) -> None:
-        super().__init__()
-        self.answer_type = media_type
-        self.status_code = None  # type: ignore[assignment]  # unset, as Strawberry's
-        del self.headers["content-length"]
-
-
-class PortalGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context and websocket sign-in (a socket closes
-    with 4401 when the session it signed in with ends), GraphQL over HTTP's media types
-    and status codes, and GraphiQL from this server's own assets."""
+class PortalGraphQL(GraphQLOverHTTP):
+    """Strawberry's ASGI view, answering GraphQL over HTTP as specified, with our context
+    and websocket sign-in (a socket closes with 4401 when the session it signed in with
+    ends) and GraphiQL from this server's own assets."""
 
     graphql_transport_ws_handler_class = SessionBoundHandler
 
@@ -94,80 +77,8 @@ class PortalGraphQL(GraphQL[Context, None]):
         self.deps = deps
         self.sockets = SocketRegistry()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """As Strawberry's, but a request it refuses (a body that is not JSON, no query,
-        a mutation over GET, …) is answered in the shape of a GraphQL response, as every
-        other refusal is, rather than in plain text."""
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        request = Request(scope=scope, receive=receive)
-        try:
-            response = await self.run(request)
-        except HTTPException as error:
-            response = refusal(
-                error.status_code,
-                REFUSAL_CODES.get(error.status_code, "BAD_REQUEST"),
-                error.reason,
-                accept=request.headers.get("accept"),
-            )
-            if error.status_code == 405:
-                response.headers["allow"] = "POST" if request.method == "GET" else "GET, POST"
-        await response(scope, receive, send)
-
-    async def execute_single(
-        self,
-        request: Request,
-        request_adapter: AsyncHTTPRequestAdapter,
-        sub_response: Response,
-        context: Context,
-        root_value: None,
-        request_data: GraphQLRequestData,
-    ) -> ExecutionResult:
-        """As Strawberry's, but a mutation sent with GET is a 405 (Method Not Allowed), as
-        GraphQL over HTTP says, rather than Strawberry's 400."""
-        try:
-            return await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
-        except HTTPException as error:
-            if isinstance(error.__cause__, InvalidOperationTypeError):
-                raise HTTPException(405, error.reason) from error.__cause__
-            raise
-
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page()
-
-    async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        return NegotiatedResponse(answer_type(request.headers.get("accept")))
-
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        """An answer to a request that could not run has no `data` entry when the client
-        reads GraphQL over HTTP's own media type."""
-        answer = await super().process_result(request, result)
-        if answer_type(request.headers.get("accept")) == GRAPHQL_RESPONSE and is_request_error(
-            result.data, result.errors
-        ):
-            answer.pop("data", None)
-        return answer
-
-    def create_response(
-        self,
-        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
-        sub_response: Response,
-    ) -> Response:
-        """In the negotiated media type; with application/graphql-response+json, 400 for
-        a request that could not run (no `data`), else 200."""
-        response = super().create_response(response_data, sub_response)
-        media_type = getattr(sub_response, "answer_type", JSON)
-        if media_type == GRAPHQL_RESPONSE:
-            response.headers["content-type"] = GRAPHQL_RESPONSE
-            ran = not isinstance(response_data, dict) or "data" in response_data
-            if not ran and not sub_response.status_code:
-                response.status_code = 400
-        return response
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         token = None
@@ -204,9 +115,6 @@ class PortalGraphQL(GraphQL[Context, None]):
             context.token = token
         return None
 
-
-#: Codes for the requests Strawberry's view refuses itself.
-REFUSAL_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 WEB_PAGES = Path(__file__).resolve().parent.parent / "client-examples" / "web" / "public"
 
