@@ -43,7 +43,8 @@ class Settings:
     #: one else is that header believed.
     trusted_proxies: tuple[str, ...] = ()
     #: Origins (scheme://host[:port]) whose pages may call the API from a browser, over
-    #: HTTP (CORS) and websockets; "*" for any. None in production unless set.
+    #: HTTP (CORS) and websockets; "*" for any. From the environment: none by default in
+    #: production, the local example pages' in development.
     cors_origins: tuple[str, ...] = ()
 
     @property

@@ -49,7 +49,8 @@ async def test_an_allowed_origin_gets_its_preflight_answered(api: GraphQL) -> No
 
 
 @pytest.mark.parametrize(
-    "origin", [STRANGER, "http://portal.clinic.example", "https://portal.clinic.example:8443"]
+    "origin",
+    [STRANGER, "http://portal.clinic.example", "https://portal.clinic.example:8443", "null"],
 )
 async def test_any_other_origin_is_refused_at_the_preflight(api: GraphQL, origin: str) -> None:
     response = await api.client.options("/graphql", headers=preflight(origin))
