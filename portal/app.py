@@ -12,12 +12,12 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -33,7 +33,9 @@ from portal.background import (
     webhook_sender_for,
 )
 from portal.bearer import InvalidCredentials, identify_request, unauthenticated
+from portal.graphql_http import GraphQLOverHTTP
 from portal.http_limits import BodyLimits, decode_bounded_json
+from portal.ide import graphiql_assets, graphiql_page
 from portal.live_sessions import (
     SessionBoundHandler,
     SocketRegistry,
@@ -55,9 +57,10 @@ log = logging.getLogger(__name__)
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 
 
-class PortalGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context and websocket sign-in; a socket closes
-    (4401) when the session it signed in with ends."""
+class PortalGraphQL(GraphQLOverHTTP):
+    """Strawberry's ASGI view, answering GraphQL over HTTP as specified, with our context
+    and websocket sign-in (a socket closes with 4401 when the session it signed in with
+    ends) and GraphiQL from this server's own assets."""
 
     graphql_transport_ws_handler_class = SessionBoundHandler
 
@@ -75,9 +78,14 @@ class PortalGraphQL(GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
+            # Pages of these origins may open a websocket, as they may call over HTTP (CORS).
+            allowed_origins=deps.settings.cors_origins,
         )
         self.deps = deps
         self.sockets = SocketRegistry()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page()
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         token = None
@@ -157,6 +165,37 @@ def _trusting(proxies: tuple[str, ...]) -> list[Middleware]:
     return [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))]
 
 
+def _cross_origin(origins: tuple[str, ...]) -> list[Middleware]:
+    """Pages of these origins may call the API from a browser. Bearer tokens only, so no
+    credentials (cookies) are allowed; the 401's challenge may be read."""
+    if not origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(origins),
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["authorization", "content-type", "accept"],
+            expose_headers=["www-authenticate"],
+            max_age=600,
+        )
+    ]
+
+
+SERVICE = "Clinic portal booking API"
+
+
+def _front_door(production: bool) -> Callable[[Request], Awaitable[Response]]:
+    async def front_door(_request: Request) -> Response:
+        """In development, GraphiQL; in production, what this is and where GraphQL is."""
+        if not production:
+            return RedirectResponse("/graphql", status_code=307)
+        return JSONResponse({"service": SERVICE, "graphql": "/graphql"})
+
+    return front_door
+
+
 def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[None]]:
     """What every process runs beside the API: the mail sender, the closing of sockets
     whose sessions ended or expired, and (unless turned off) the hold sweeper and the
@@ -215,16 +254,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
+            Route("/", _front_door(settings.production)),
             Route("/health", _health(hub)),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *([] if settings.production else [graphiql_assets()]),
             *web_pages(),
         ],
         lifespan=lifespan,
+        # Outermost first. CORS sits outside the body limits and around the exception
+        # handlers, so a 401 or 413 still tells an allowed page what happened; security
+        # headers go on every answer, preflights included.
         middleware=[
             *_trusting(settings.trusted_proxies),
             Middleware(SecurityHeaders, production=settings.production),
+            *_cross_origin(settings.cors_origins),
             Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
         ],
         exception_handlers={InvalidCredentials: unauthenticated},

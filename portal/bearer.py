@@ -43,9 +43,9 @@ async def identify_request(deps: Deps, header: str | None) -> tuple[str | None, 
     return token, identity
 
 
-async def unauthenticated(_request: Request, exc: Exception) -> Response:
+async def unauthenticated(request: Request, exc: Exception) -> Response:
     """Starlette's handler for InvalidCredentials: 401, a challenge, a coded error."""
     assert isinstance(exc, InvalidCredentials)
-    response = refusal(401, UNAUTHENTICATED, exc.message)
+    response = refusal(401, UNAUTHENTICATED, exc.message, accept=request.headers.get("accept"))
     response.headers["www-authenticate"] = f'Bearer error="{exc.error}"'
     return response

@@ -1,4 +1,5 @@
-"""`portal`: serve the API, migrate the database, create staff, load demo data."""
+"""`portal`: serve the API, migrate the database, create staff, load demo data, print the
+schema."""
 
 from __future__ import annotations
 
@@ -49,14 +50,20 @@ def load_demo_data(settings: Settings) -> bool:
 def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     import uvicorn
 
-    from portal.app import create_app
+    from portal.app import WEB_PAGES, create_app
+    from portal.orientation import Orientation, OrientingServer, demo_sign_ins_present
 
     migrate(settings)
     if demo and load_demo_data(settings):
         logging.getLogger("portal").info("Loaded demo data")
+    orientation = Orientation(
+        graphiql=not settings.production,
+        pages=WEB_PAGES.is_dir(),
+        demo_sign_ins=demo and _run(settings, demo_sign_ins_present),
+    )
     # The app reads X-Forwarded-For itself, from TRUSTED_PROXIES only (uvicorn's own
     # handling would trust 127.0.0.1 unasked).
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings),
         host=host,
         port=port,
@@ -66,6 +73,14 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         ws_max_size=settings.max_body_bytes,
         proxy_headers=False,
     )
+    OrientingServer(config, orientation).run()
+
+
+def print_schema() -> None:
+    """The served schema's SDL, for client code generators."""
+    from schema.build import build_schema
+
+    print(build_schema(production=False).as_str())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--password", required=True)
     staff.add_argument("--name", required=True)
     commands.add_parser("demo-data", help="load demo data into an empty database")
+    commands.add_parser("schema", help="print the served schema (SDL) for code generators")
     args = parser.parse_args(argv)
+    if args.command == "schema":  # needs no settings, database or secret
+        print_schema()
+        return 0
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -16,6 +16,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal.media_types import GRAPHQL_RESPONSE, answer_type
+
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 #: GraphQL requests nest a few levels (variables holding input objects); 64 is plenty.
 MAX_JSON_DEPTH = 64
@@ -53,15 +55,18 @@ def decode_bounded_json(text: bytes | str) -> object:
     return json.loads(text)
 
 
-def refusal(status: int, code: str, message: str, **extensions: Any) -> JSONResponse:
-    """An HTTP-level refusal in the shape of a GraphQL response, so clients read it alike."""
-    return JSONResponse(
-        {
-            "data": None,
-            "errors": [{"message": message, "extensions": {"code": code, **extensions}}],
-        },
-        status_code=status,
+def refusal(
+    status: int, code: str, message: str, *, accept: str | None = None, **extensions: Any
+) -> JSONResponse:
+    """An HTTP-level refusal in the shape of a GraphQL response, so clients read it alike:
+    in the media type the request's Accept asks for, with `"data": null` for JSON clients
+    and no data entry for GraphQL-response clients (nothing ran)."""
+    media_type = answer_type(accept)
+    errors = [{"message": message, "extensions": {"code": code, **extensions}}]
+    body: dict[str, Any] = (
+        {"errors": errors} if media_type == GRAPHQL_RESPONSE else {"data": None, "errors": errors}
     )
+    return JSONResponse(body, status_code=status, media_type=media_type)
 
 
 class BodyLimits:
@@ -81,7 +86,7 @@ class BodyLimits:
         headers = Headers(scope=scope)
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self.too_large()(scope, receive, send)
+            await self.too_large(headers)(scope, receive, send)
             return
         body = bytearray()
         while True:
@@ -90,7 +95,7 @@ class BodyLimits:
                 return
             body += message.get("body", b"")
             if len(body) > self.max_bytes:
-                await self.too_large()(scope, receive, send)
+                await self.too_large(headers)(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
@@ -99,15 +104,17 @@ class BodyLimits:
                 400,
                 "BAD_REQUEST",
                 f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused.",
+                accept=headers.get("accept"),
             )(scope, receive, send)
             return
         await self.app(scope, _replay(bytes(body), receive), send)
 
-    def too_large(self) -> JSONResponse:
+    def too_large(self, headers: Headers) -> JSONResponse:
         return refusal(
             413,
             "PAYLOAD_TOO_LARGE",
             f"Request bodies are limited to {self.max_bytes} bytes.",
+            accept=headers.get("accept"),
             limit=self.max_bytes,
         )
 

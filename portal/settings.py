@@ -6,11 +6,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from strawberry.http.websocket_origin import normalize_allowed_origins
+
 from portal.http_limits import DEFAULT_MAX_BODY_BYTES
 from schema.core.cost import DEFAULT_BUDGET
 from schema.core.deadline import DEFAULT_SECONDS
 
 DEV_SECRET = "development-only-secret-change-me"
+#: Origins whose pages may call the API from a browser in development, unless CORS_ORIGINS
+#: says otherwise: the example pages as `portal serve` shows them, by address and by name.
+DEV_CORS_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ class Settings:
     #: Whether webhooks may go to loopback addresses (a local receiver in development);
     #: production never allows it, whatever this says.
     webhook_allow_loopback: bool = True
+
+    #: Origins (scheme://host[:port]) whose pages may call the API from a browser, over
+    #: HTTP (CORS) and websockets; "*" for any. From the environment: none by default in
+    #: production, the local example pages' in development.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -98,4 +108,20 @@ class Settings:
             webhook_secret_grace_hours=float(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "24")),
             webhook_allow_loopback=os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "1").lower()
             not in ("0", "false", "no", "off"),
+            cors_origins=cors_origins(
+                os.environ.get("CORS_ORIGINS"),
+                default=() if environment == "production" else DEV_CORS_ORIGINS,
+            ),
         )
+
+
+def cors_origins(setting: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """CORS_ORIGINS, comma-separated, as browsers send them in `Origin` (lowercase, no
+    default port); unset means `default`, set but empty means none."""
+    if setting is None:
+        return default
+    origins = [origin.strip() for origin in setting.split(",") if origin.strip()]
+    try:
+        return tuple(sorted(normalize_allowed_origins(origins)))
+    except ValueError as error:
+        raise SystemExit(f"CORS_ORIGINS: {error}") from None

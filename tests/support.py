@@ -125,17 +125,26 @@ def free_port() -> int:
 class ServerProcess:
     """A real `portal serve` (uvicorn) in its own process."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, *, demo: bool = False, stdout: Path | None = None
+    ) -> None:
+        """`demo` loads the demo data as `portal serve` does by default; `stdout` keeps
+        what the process prints apart from its log (stderr)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
         self._log = open(log_path, "wb")  # noqa: SIM115
+        self._stdout = open(stdout, "wb") if stdout else None  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "portal.cli", "serve", "--no-demo", "--port", str(self.port)],
+            [
+                sys.executable,
+                *("-m", "portal.cli", "serve", "--port", str(self.port)),
+                *(() if demo else ("--no-demo",)),
+            ],
             cwd=ROOT,
             env={**os.environ, **env},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
+            stdout=self._stdout or self._log,
+            stderr=self._log if self._stdout else subprocess.STDOUT,
         )
         self.log_path = log_path
 
@@ -172,12 +181,17 @@ class ServerProcess:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        self._log.close()
+        self._close_files()
 
     def kill(self) -> None:
         self.process.kill()
         self.process.wait()
+        self._close_files()
+
+    def _close_files(self) -> None:
         self._log.close()
+        if self._stdout:
+            self._stdout.close()
 
 
 async def subscriptions_started(client: httpx.AsyncClient) -> int:
