@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.webhooks import deliveries, endpoints
@@ -19,6 +21,30 @@ from schema.webhooks.types import (
     WebhookEndpointSecret,
 )
 
+ENDPOINT = Annotated[
+    strawberry.ID,
+    strawberry.argument(description="The endpoint, by its id; another owner's answers NotFound."),
+]
+URL = Annotated[
+    str,
+    strawberry.argument(
+        description="Where to post events: https (http in development only), at most 2,000 "
+        "characters, no user name or password; its host must resolve to public addresses only."
+    ),
+]
+EVENTS = Annotated[
+    list[str],
+    strawberry.argument(
+        description="Event types to receive, from the catalogue (e.g. appointment.requested)."
+    ),
+]
+DESCRIPTION = Annotated[
+    str | None,
+    strawberry.argument(
+        description="What the endpoint is for, for people; at most 500 characters."
+    ),
+]
+
 
 @strawberry.type
 class WebhooksMutation:
@@ -27,7 +53,11 @@ class WebhooksMutation:
     )
     @runs(endpoints.create_webhook_endpoint, WebhookEndpointSecret.from_view)
     async def create_webhook_endpoint(
-        self, info: Info, url: str, events: list[str], description: str | None = None
+        self,
+        info: Info,
+        url: URL,
+        events: EVENTS,
+        description: DESCRIPTION = None,
     ) -> CreateWebhookEndpointResult: ...
 
     @strawberry.mutation(
@@ -37,17 +67,27 @@ class WebhooksMutation:
     async def update_webhook_endpoint(
         self,
         info: Info,
-        endpoint_id: strawberry.ID,
-        url: str | None = None,
-        events: list[str] | None = None,
-        description: str | None = None,
-        enabled: bool | None = None,
+        endpoint_id: ENDPOINT,
+        url: Annotated[
+            str | None, strawberry.argument(description="A new URL; null keeps it.")
+        ] = None,
+        events: Annotated[
+            list[str] | None,
+            strawberry.argument(description="The new set of event types; null keeps them."),
+        ] = None,
+        description: DESCRIPTION = None,
+        enabled: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="false stops deliveries; true resumes them, pending ones too."
+            ),
+        ] = None,
     ) -> UpdateWebhookEndpointResult: ...
 
     @strawberry.mutation(description="Remove an endpoint and its delivery log.")
     @runs(endpoints.delete_webhook_endpoint, WebhookEndpointDeleted.from_row)
     async def delete_webhook_endpoint(
-        self, info: Info, endpoint_id: strawberry.ID
+        self, info: Info, endpoint_id: ENDPOINT
     ) -> DeleteWebhookEndpointResult: ...
 
     @strawberry.mutation(
@@ -55,7 +95,7 @@ class WebhooksMutation:
     )
     @runs(endpoints.rotate_webhook_secret, WebhookEndpointSecret.from_view)
     async def rotate_webhook_secret(
-        self, info: Info, endpoint_id: strawberry.ID
+        self, info: Info, endpoint_id: ENDPOINT
     ) -> RotateWebhookSecretResult: ...
 
     @strawberry.mutation(
@@ -63,11 +103,18 @@ class WebhooksMutation:
     )
     @runs(deliveries.redeliver_webhook, WebhookDelivery.from_row)
     async def redeliver_webhook(
-        self, info: Info, delivery_id: strawberry.ID
+        self,
+        info: Info,
+        delivery_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The delivery; one of another owner's answers NotFound."
+            ),
+        ],
     ) -> WebhookDeliveryResult: ...
 
     @strawberry.mutation(description="Send a webhook.test event to this endpoint.")
     @runs(deliveries.send_test_webhook, WebhookDelivery.from_row)
     async def send_test_webhook(
-        self, info: Info, endpoint_id: strawberry.ID
+        self, info: Info, endpoint_id: ENDPOINT
     ) -> WebhookDeliveryResult: ...

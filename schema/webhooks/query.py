@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.webhooks import deliveries, endpoints
@@ -22,9 +24,22 @@ class WebhooksQuery:
     async def webhook_deliveries(
         self,
         info: Info,
-        endpoint_id: strawberry.ID,
-        first: int | None = 20,
-        after: str | None = None,
+        endpoint_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The endpoint, by its id; another owner's answers NotFound."
+            ),
+        ],
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="How many deliveries, 1 to 100 (default 20)."),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor of the page before; null for the newest."
+            ),
+        ] = None,
     ) -> WebhookDeliveryConnection:
         page = await deliveries.webhook_deliveries(
             info.context.deps, info.context.actor, endpoint_id=endpoint_id, first=first, after=after
