@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.actors import Actor
+from domain.actors import Actor, UserKind
 from domain.appointments import AppointmentStatus
 from domain.availability import OpenSlot, is_open_slot
 from domain.errors import InvalidInput
@@ -46,7 +46,7 @@ async def hold(
             return earlier
         clinic = await uow.clinic.get()
         slot = await _open_slot(uow, clinic, practitioner_key, service_key, start, now)
-        await _require_room(uow, clinic, actor.user_id, origin, now)
+        await _require_room(uow, clinic, actor, origin, now)
         row = AppointmentRow(
             status=AppointmentStatus.TEMPORARY.value,
             practitioner_id=practitioner_key,
@@ -73,13 +73,15 @@ async def hold(
 
 
 async def _require_room(
-    uow: UnitOfWork, clinic: ClinicRow, user_id: int, origin: str, now: datetime
+    uow: UnitOfWork, clinic: ClinicRow, actor: Actor, origin: str, now: datetime
 ) -> None:
-    """Room for one more hold: the user's share of the diary and their address's."""
+    """Room for one more hold: the user's share of the diary and their address's.
+    Only a self-registered provisional patient must have proved their email (staff
+    vouched for everyone else); the actor was read from the database for this request."""
     require_room_to_hold(
-        await uow.hold_limits.share(user_id, origin, now),
-        verified=await uow.users.is_vouched_for(user_id)
-        or await uow.verifications.verified_email(user_id) is not None,
+        await uow.hold_limits.share(actor.user_id, origin, now),
+        verified=actor.kind is not UserKind.PROVISIONAL_PATIENT
+        or await uow.verifications.verified_email(actor.user_id) is not None,
         max_live_holds=clinic.max_live_holds,
         max_live_holds_per_address=clinic.max_live_holds_per_address,
         now=now,
