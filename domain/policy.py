@@ -165,3 +165,17 @@ def require_room_to_hold(
     if share.address_holds >= max_live_holds_per_address:
         lapse = share.address_next_lapse or now
         raise TooManyAttempts("slots held from your network", (lapse - now).total_seconds())
+
+
+#: Live fields whose events read the same for anyone who may subscribe (a slot's state
+#: says nothing of who took it), so they may be computed once for every subscriber.
+PUBLIC_LIVE_FIELDS = frozenset({"slotChanges"})
+PUBLIC_AUDIENCE = "public"
+
+
+def live_audience(actor: Actor | None, field: str) -> str | None:
+    """Who a live field's events may be computed once for and sent to alike: everyone,
+    computed as for an anonymous visitor, for a public field; None when each
+    subscriber's events must be computed as them (their own patients, staff only)."""
+    del actor  # a public field reads the same for every actor; others are never shared
+    return PUBLIC_AUDIENCE if field in PUBLIC_LIVE_FIELDS else None

@@ -6,8 +6,8 @@ import select
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     async_sessionmaker,
@@ -89,7 +89,7 @@ def _drop_dead_connections(engine: AsyncEngine) -> None:
     def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         driver = getattr(dbapi_connection, "driver_connection", None)
         pgconn = getattr(driver, "pgconn", None)
-        if pgconn is None:
+        if driver is None or pgconn is None:
             return
         if driver.closed or pgconn.socket < 0:
             raise DisconnectionError("connection closed")
