@@ -14,7 +14,8 @@ of every figure with its floor, the ratio and the goal (met or missed):
 
 Run: DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/postgres \
      BROADCAST_URL=redis://127.0.0.1:6379/0 uv run python bench/holds.py
-It creates (and drops) its own database next to the one DATABASE_URL names.
+It creates (and drops) its own database next to the one DATABASE_URL names
+(`<name>_bench`).
 """
 
 from __future__ import annotations
@@ -225,11 +226,12 @@ async def main() -> None:
             "Set DATABASE_URL (PostgreSQL) and BROADCAST_URL (Redis); see the docstring."
         )
     admin = make_url(base).set(drivername="postgresql", database="postgres")
-    bench_url = make_url(base).set(database="portal_bench")
+    bench_name = f"{make_url(base).database}_bench"
+    bench_url = make_url(base).set(database=bench_name)
     dsn = admin.render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS portal_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE portal_bench")
+        conn.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{bench_name}"')
     url = bench_url.render_as_string(hide_password=False)
     await upgrade_async(url)
     raw_dsn = bench_url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -248,6 +250,8 @@ async def main() -> None:
     diary = await factories.online_practitioner(
         deps, duration_minutes=5, start=clock(0), end=clock(23, 55), valid_from=date(2020, 1, 1)
     )
+    # availableSlots is measured on an ordinary diary: 30-minute slots, 8:00 to 18:00.
+    ordinary = await factories.online_practitioner(deps, name="Ordinary Diary")
     user = await factories.user(deps)
 
     first_day = datetime.now(UTC).date() + timedelta(days=2)
@@ -269,7 +273,7 @@ async def main() -> None:
     try:
         for server in servers:
             server.wait_ready()
-        await run(servers, diary, user.token, starts, raw_dsn, broadcast)
+        await run(servers, diary, ordinary, user.token, starts, raw_dsn, broadcast)
         async with SqlUnitOfWork(database, write=False) as uow:
             overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
         print(f"overlapping live appointments after the run: {overlaps}")
@@ -278,12 +282,13 @@ async def main() -> None:
             server.stop()
         await database.dispose()
         with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS portal_bench WITH (FORCE)")
+            conn.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
 
 
 async def run(
     servers: list[ServerProcess],
     diary: factories.Diary,
+    ordinary: factories.Diary,
     token: str,
     starts: list[datetime],
     raw_dsn: str,
@@ -321,7 +326,7 @@ async def run(
     for i in range(50):  # warm-up: connections, caches, both processes
         await hold_once(i)
 
-    await no_load_rows(clients[0], diary, starts, hold_once)
+    await no_load_rows(clients[0], ordinary, starts, hold_once)
     raw_latencies, raw_wall = await raw_insert_commit(raw_dsn)
     hold_latencies, hold_wall = await timed_concurrently(HOLDS, CONCURRENCY, hold_once)
     raw_hops = await raw_publish_receive(broadcast)
@@ -422,8 +427,8 @@ async def no_load_rows(
     fortnight = {
         "p": diary.practitioner_id,
         "s": diary.service_id,
-        "from": starts[-1].isoformat(),
-        "to": (starts[-1] + timedelta(days=14)).isoformat(),
+        "from": starts[0].isoformat(),
+        "to": (starts[0] + timedelta(days=14)).isoformat(),
     }
     floor = await sequential(SINGLES, lambda _: query({"query": "{ __typename }"}))
     clinic = await sequential(SINGLES, lambda _: query({"query": "{ clinic { name } }"}))
