@@ -14,7 +14,7 @@ from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.announce import appointment_changed
 from resolvers.attempts import limit_per_address
-from resolvers.booking.slot_rules import booking_rules, freed, offer, session_rules
+from resolvers.booking.slot_rules import Context, booking_context, booking_rules, freed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import SlotChanged, SlotState
@@ -44,8 +44,9 @@ async def hold(
     async with UnitOfWork(deps) as uow:
         if key and (earlier := await uow.appointments.hold_by_client_key(actor.user_id, key)):
             return earlier
-        clinic = await uow.clinic.get()
-        slot = await _open_slot(uow, clinic, practitioner_key, service_key, start, now)
+        context = await booking_context(uow, practitioner_key, service_key)
+        clinic = context.clinic
+        slot = _open_slot(context, start, now)
         await _require_room(uow, clinic, actor, origin, now)
         row = AppointmentRow(
             status=AppointmentStatus.TEMPORARY.value,
@@ -88,22 +89,14 @@ async def _require_room(
     )
 
 
-async def _open_slot(
-    uow: UnitOfWork,
-    clinic: ClinicRow,
-    practitioner_id: int,
-    service_id: int,
-    start: datetime,
-    now: datetime,
-) -> OpenSlot:
+def _open_slot(context: Context, start: datetime, now: datetime) -> OpenSlot:
     """The online slot starting then, or the reason there is none."""
-    offered = await offer(uow, practitioner_id, service_id)
-    if not offered.online:
+    if not context.offer.online:
         raise InvalidInput("This practitioner does not offer that service online.", "serviceId")
     slot = is_open_slot(
-        rules=session_rules(await uow.catalog.sessions_of(practitioner_id)),
-        duration=timedelta(minutes=offered.service.duration_minutes),
-        booking=booking_rules(clinic),
+        rules=context.sessions,
+        duration=timedelta(minutes=context.offer.service.duration_minutes),
+        booking=booking_rules(context.clinic),
         start=start,
         now=now,
     )
