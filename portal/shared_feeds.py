@@ -154,26 +154,9 @@ class SharedFeeds:
         self.counted = 0
 
     def key_for(
-        self,
-        query: object,
-        variables: object,
-        operation_name: object,
-        actor: Actor | None,
+        self, query: object, variables: object, operation_name: object, actor: Actor | None
     ) -> FeedKey | None:
-        """The feed an operation may join, or None when it must run for its socket alone."""
-        if not isinstance(query, str) or not (variables is None or isinstance(variables, dict)):
-            return None
-        if operation_name is not None and not isinstance(operation_name, str):
-            return None
-        field = sole_subscription_field(query, operation_name)
-        audience = live_audience(actor, field) if field else None
-        if audience is None:
-            return None
-        try:
-            encoded = json.dumps(variables or {}, sort_keys=True)
-        except (TypeError, ValueError):
-            return None
-        return FeedKey(query, encoded, operation_name, audience)
+        return feed_key(query, variables, operation_name, actor)
 
     @contextlib.asynccontextmanager
     async def join(self, key: FeedKey) -> AsyncIterator[Member]:
@@ -200,6 +183,27 @@ class SharedFeeds:
 
     def __len__(self) -> int:
         return len(self._feeds)
+
+
+def feed_key(
+    query: object, variables: object, operation_name: object, actor: Actor | None
+) -> FeedKey | None:
+    """The feed an operation may join, or None when it must run for its socket alone:
+    one root field only, which the policy says reads the same for this actor as for
+    everyone (`live_audience`)."""
+    if not isinstance(query, str) or not (variables is None or isinstance(variables, dict)):
+        return None
+    if operation_name is not None and not isinstance(operation_name, str):
+        return None
+    field = sole_subscription_field(query, operation_name)
+    audience = live_audience(actor, field) if field else None
+    if audience is None:
+        return None
+    try:
+        encoded = json.dumps(variables or {}, sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    return FeedKey(query, encoded, operation_name, audience)
 
 
 @lru_cache(maxsize=256)
