@@ -14,7 +14,7 @@ from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.announce import appointment_changed
 from resolvers.attempts import limit_per_address
-from resolvers.booking.slot_rules import Context, booking_context, booking_rules, freed
+from resolvers.booking.slot_rules import BookingContext, booking_context, booking_rules, freed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import SlotChanged, SlotState
@@ -89,7 +89,7 @@ async def _require_room(
     )
 
 
-def _open_slot(context: Context, start: datetime, now: datetime) -> OpenSlot:
+def _open_slot(context: BookingContext, start: datetime, now: datetime) -> OpenSlot:
     """The online slot starting then, or the reason there is none."""
     if not context.offer.online:
         raise InvalidInput("This practitioner does not offer that service online.", "serviceId")

@@ -63,7 +63,7 @@ class Offer:
 
 
 @dataclass(frozen=True)
-class Context:
+class BookingContext:
     """A booking's whole context, read in one statement."""
 
     clinic: ClinicRow
@@ -71,7 +71,9 @@ class Context:
     sessions: list[SessionRule]
 
 
-async def booking_context(uow: SqlUnitOfWork, practitioner_id: int, service_id: int) -> Context:
+async def booking_context(
+    uow: SqlUnitOfWork, practitioner_id: int, service_id: int
+) -> BookingContext:
     """The clinic's settings, the offer and the practitioner's session rules; NotFound
     for a missing practitioner or service."""
     found_all = await uow.catalog.booking(practitioner_id, service_id)
@@ -83,7 +85,7 @@ async def booking_context(uow: SqlUnitOfWork, practitioner_id: int, service_id: 
         and found_all.service.bookable_online
         and found_all.offered
     )
-    return Context(
+    return BookingContext(
         found_all.clinic,
         Offer(found_all.practitioner, found_all.service, online),
         session_rules(found_all.sessions),
