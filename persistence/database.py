@@ -47,12 +47,16 @@ class Database:
         self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
         self.engine = self._create_engine(immediate=True, echo=echo)
         self.read_engine = (
-            self._create_engine(immediate=False, echo=echo)
+            self._create_engine(immediate=False, echo=echo) if self.is_sqlite else self.engine
+        )
+        # One engine (and its events) on PostgreSQL; readers only ask it for autocommit.
+        read_bind = (
+            self.read_engine
             if self.is_sqlite
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         self.writer = async_sessionmaker(self.engine, expire_on_commit=False)
-        self.reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self.reader = async_sessionmaker(read_bind, expire_on_commit=False)
 
     def _create_engine(self, *, immediate: bool, echo: bool) -> AsyncEngine:
         if not self.is_sqlite:
