@@ -173,7 +173,22 @@ async def patient(
 async def watcher(
     tally: Tally, url: str, variables: dict[str, str], ready: asyncio.Queue[None]
 ) -> None:
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"], max_queue=None) as ws:  # type: ignore[list-item]
+    try:
+        await watch(tally, url, variables, ready)
+    except Exception as error:
+        tally.errors[f"watcher: {error}"[:120]] += 1
+        ready.put_nowait(None)
+
+
+async def watch(
+    tally: Tally, url: str, variables: dict[str, str], ready: asyncio.Queue[None]
+) -> None:
+    async with websockets.connect(
+        url,
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        max_queue=None,
+        open_timeout=120,
+    ) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         await ws.send(
@@ -304,12 +319,17 @@ async def run(
         for d in diaries
         for day in days
     ]
-    watchers = [
-        asyncio.create_task(watcher(tally, servers[i % 2].ws_url, windows[i % len(windows)], ready))
-        for i in range(args.subscribers)
-    ]
-    for _ in range(args.subscribers):
-        await asyncio.wait_for(ready.get(), 120)
+    watchers = []
+    for batch in range(0, args.subscribers, 250):  # a few at a time, as pages open
+        size = min(250, args.subscribers - batch)
+        watchers += [
+            asyncio.create_task(
+                watcher(tally, servers[i % 2].ws_url, windows[i % len(windows)], ready)
+            )
+            for i in range(batch, batch + size)
+        ]
+        for _ in range(size):
+            await asyncio.wait_for(ready.get(), 300)
     cpu_before = sum(cpu_seconds(s.process.pid) for s in servers)
     wall = time.perf_counter()
     await asyncio.gather(
