@@ -97,8 +97,11 @@ def _drop_dead_connections(engine: AsyncEngine) -> None:
             return
         if driver.closed or pgconn.socket < 0:
             raise DisconnectionError("connection closed")
-        readable, _, _ = select.select([pgconn.socket], [], [], 0)
-        if readable:
+        # poll(), not select(): a process with thousands of sockets has descriptors
+        # above select()'s limit of 1024.
+        poller = select.poll()
+        poller.register(pgconn.socket, select.POLLIN)
+        if poller.poll(0):
             raise DisconnectionError("the server closed the connection")
 
 
