@@ -3,6 +3,9 @@ works, with no ping on every checkout (PostgreSQL only: SQLite has no server).""
 
 from __future__ import annotations
 
+import os
+import resource
+
 import psycopg
 import pytest
 from sqlalchemy import text
@@ -66,3 +69,27 @@ async def test_requests_work_after_the_server_dropped_every_pooled_connection(
     async with deps.database.writer() as session:
         await session.execute(text("SELECT 1"))
         await session.commit()
+
+
+async def test_connections_are_checked_out_in_a_process_with_thousands_of_descriptors(
+    deps: Deps,
+) -> None:
+    if deps.database.is_sqlite:
+        pytest.skip("SQLite has no server connection to check")
+    # Given a process holding more descriptors than select() can watch (thousands of
+    # websockets do that), so the next database connection's descriptor is above 1,024
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard < 1200:
+        pytest.skip("the descriptor limit is too low here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    database = Database(deps.database.url)
+    try:
+        # Then a read still works
+        async with database.reader() as session:
+            assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+    finally:
+        await database.dispose()
+        for descriptor in held:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
