@@ -258,3 +258,19 @@ def may_manage_webhook_endpoint(actor: Actor | None, owner_client_id: int | None
     if actor.client_id is not None:
         return owner_client_id == actor.client_id
     return actor.is_staff
+
+
+#: Live fields whose events read the same for anyone who may subscribe (a slot's state
+#: says nothing of who took it), so they may be computed once for every subscriber.
+PUBLIC_LIVE_FIELDS = frozenset({"slotChanges"})
+PUBLIC_AUDIENCE = "public"
+
+
+def live_audience(actor: Actor | None, field: str) -> str | None:
+    """Who a live field's events may be computed once for and sent to alike: everyone,
+    computed as for an anonymous visitor, for a public field; None when each
+    subscriber's events must be computed as them (their own patients, staff only, and
+    API clients, whose scopes decide)."""
+    if actor is not None and actor.is_client:
+        return None  # an API client's scopes are checked for it, event by event
+    return PUBLIC_AUDIENCE if field in PUBLIC_LIVE_FIELDS else None

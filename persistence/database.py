@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import select
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     async_sessionmaker,
@@ -23,10 +25,18 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+#: Connections older than this are replaced on checkout (server-side idle limits, failover).
+RECYCLE_SECONDS = 1800
+
+
 class Database:
     """A writer and a reader session factory.
 
-    On PostgreSQL both use one engine. On SQLite, writers open with BEGIN IMMEDIATE so the
+    On PostgreSQL both share one engine's pool; readers run in autocommit, so a read is
+    one round trip (no BEGIN and ROLLBACK around it: under READ COMMITTED each statement
+    has its own snapshot anyway). Connections are not pinged on checkout (a round trip
+    each): a connection the server dropped is noticed without one (`_drop_dead_connections`)
+    and replaced before use. On SQLite, writers open with BEGIN IMMEDIATE so the
     write lock is taken before the first read of a check-then-write use case (no lost
     update, no late `database is locked`), while readers keep SQLite's deferred BEGIN and
     run beside a writer under WAL.
@@ -39,14 +49,26 @@ class Database:
         self.read_engine = (
             self._create_engine(immediate=False, echo=echo) if self.is_sqlite else self.engine
         )
+        # One engine (and its events) on PostgreSQL; readers only ask it for autocommit.
+        read_bind = (
+            self.read_engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self.writer = async_sessionmaker(self.engine, expire_on_commit=False)
-        self.reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self.reader = async_sessionmaker(read_bind, expire_on_commit=False)
 
     def _create_engine(self, *, immediate: bool, echo: bool) -> AsyncEngine:
         if not self.is_sqlite:
-            return create_async_engine(
-                self.url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+            engine = create_async_engine(
+                self.url,
+                echo=echo,
+                pool_size=10,
+                max_overflow=20,
+                pool_recycle=RECYCLE_SECONDS,
             )
+            _drop_dead_connections(engine)
+            return engine
         engine = create_async_engine(self.url, echo=echo, connect_args={"timeout": 30})
         _configure_sqlite(engine, immediate=immediate)
         return engine
@@ -55,6 +77,32 @@ class Database:
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
+
+
+def _drop_dead_connections(engine: AsyncEngine) -> None:
+    """Replace, on checkout, a pooled connection the server has closed, at no round trip.
+
+    An idle connection in the pool has nothing to read; when its socket is readable, the
+    server has sent its goodbye (terminated backend, restart) or closed it. Raising
+    DisconnectionError makes the pool discard it and check out a fresh one (it tries up
+    to three times), so the use case never sees the dropped connection. A connection cut
+    silently (no FIN) is caught by `pool_recycle` and TCP keepalives instead.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        pgconn = getattr(driver, "pgconn", None)
+        if driver is None or pgconn is None:
+            return
+        if driver.closed or pgconn.socket < 0:
+            raise DisconnectionError("connection closed")
+        # poll(), not select(): a process with thousands of sockets has descriptors
+        # above select()'s limit of 1024.
+        poller = select.poll()
+        poller.register(pgconn.socket, select.POLLIN)
+        if poller.poll(0):
+            raise DisconnectionError("the server closed the connection")
 
 
 def _configure_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:

@@ -45,6 +45,7 @@ from portal.live_sessions import (
 from portal.oauth_token import token_endpoint
 from portal.security_headers import SecurityHeaders
 from portal.settings import Settings
+from portal.shared_feeds import SharedFeeds
 from resolvers.accounts.identity import bearer_token, identify
 from resolvers.deps import Deps
 from schema.build import build_schema
@@ -83,6 +84,13 @@ class PortalGraphQL(GraphQLOverHTTP):
         )
         self.deps = deps
         self.sockets = SocketRegistry()
+        self.feeds = SharedFeeds(self.schema, self._feed_context)
+
+    def _feed_context(self) -> Context:
+        """A shared feed's context: nobody signed in (it serves only public fields)."""
+        return Context(
+            deps=self.deps, identity=None, token=None, loaders=Loaders(self.deps.database)
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page()
@@ -213,15 +221,17 @@ def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[
     return tasks
 
 
-def _health(hub: Hub) -> Callable[[Request], Awaitable[JSONResponse]]:
+def _health(hub: Hub, feeds: SharedFeeds) -> Callable[[Request], Awaitable[JSONResponse]]:
     async def health(_request: Request) -> JSONResponse:
         """Up, with this process's live subscriptions: those open now, and those started
-        since it began (each counted once subscribed at the broadcaster)."""
+        since it began (each counted once subscribed at the broadcaster, directly or
+        through a shared feed that is)."""
         return JSONResponse(
             {
                 "status": "ok",
-                "subscriptions": hub.subscriber_count(),
-                "subscriptionsStarted": hub.subscriptions_started,
+                "subscriptions": hub.subscriber_count() + feeds.members(),
+                "subscriptionsStarted": hub.subscriptions_started + feeds.counted,
+                "sharedFeeds": len(feeds),
             }
         )
 
@@ -255,7 +265,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/", _front_door(settings.production)),
-            Route("/health", _health(hub)),
+            Route("/health", _health(hub, graphql.feeds)),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),

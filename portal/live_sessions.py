@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime
@@ -22,6 +23,7 @@ from typing import Any, Protocol
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
@@ -29,6 +31,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from domain.credentials import token_digest
+from portal.shared_feeds import Done, FeedKey, Next, RunAlone, SharedFeeds
 from resolvers.accounts.live_sessions import live_digests, session_expiry
 from resolvers.deps import Deps
 from subscriptions.events import SESSIONS_CHANNEL, SessionsEnded
@@ -189,6 +192,48 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
             await self.end_session()
             return
         await super().handle_subscribe(message)
+
+    async def run_operation(self, operation: Operation[Any, None]) -> None:
+        """A subscription every socket would answer alike joins this process's shared
+        feed for it (`portal.shared_feeds`); anything else runs for this socket."""
+        feeds: SharedFeeds = self.view.feeds  # type: ignore[attr-defined]
+        key = feeds.key_for(
+            operation.query,
+            operation.variables,
+            operation.operation_name,
+            getattr(self.context, "actor", None),
+        )
+        if key is None or not await self._follow_feed(feeds, key, operation):
+            await super().run_operation(operation)
+
+    async def _follow_feed(
+        self, feeds: SharedFeeds, key: FeedKey, operation: Operation[Any, None]
+    ) -> bool:
+        """Relay the feed's events to this socket under the operation's id; False when
+        the feed hands the operation back to run alone."""
+        prefix = f'{{"id":{json.dumps(operation.id)},"type":"next","payload":'
+        try:
+            async with feeds.join(key) as member:
+                async for item in member.items():
+                    if isinstance(item, RunAlone):
+                        return False
+                    if isinstance(item, Next):
+                        await self.websocket.ws.send_text(prefix + item.payload + "}")  # type: ignore[attr-defined]
+                    elif isinstance(item, Done) and item.error:
+                        await operation.send_operation_message(
+                            {
+                                "id": operation.id,
+                                "type": "error",
+                                "payload": [{"message": item.error}],
+                            }
+                        )
+                    else:
+                        await operation.send_operation_message(
+                            {"id": operation.id, "type": "complete"}
+                        )
+        except Exception:  # the socket went away; its handler cleans up
+            log.debug("A shared feed's socket stopped relaying", exc_info=True)
+        return True
 
     async def end_session(self) -> None:
         """Stop every operation, then close the socket with 4401."""

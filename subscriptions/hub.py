@@ -24,7 +24,8 @@ import contextlib
 import hashlib
 import logging
 import secrets
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -43,6 +44,11 @@ TOO_SLOW_REASON = "this client fell too far behind; re-read and subscribe again"
 #: one event are published back to back, so only events published in between (on this
 #: one user's few channels) can separate them.
 RECENT_IDS = 64
+
+
+#: Called (in the listening task's context) once a `listen` is subscribed at the backend:
+#: a shared feed learns when it, and so each of its members, will hear what is published.
+on_listening: ContextVar[Callable[[], None] | None] = ContextVar("on_listening", default=None)
 
 
 def prefix_for(identity: str) -> str:
@@ -174,6 +180,8 @@ class Hub(Broadcast):
                 ) from None
         self._subscribed.add(inbox)
         self.subscriptions_started += 1
+        if (listening := on_listening.get()) is not None:
+            listening()
         try:
             yield Subscriber(inbox.queue)
         finally:

@@ -203,3 +203,50 @@ def days_ahead(days: int) -> date:
 def slot_start(days: int = 2, hour: int = 10, minute: int = 0) -> datetime:
     """A start time `days` ahead at a clinic wall-clock time, inside the default sessions."""
     return local(days_ahead(days), hour, minute)
+
+
+async def patients_with_accounts(deps: Deps, count: int) -> list[tuple[SignedInUser, int]]:
+    """Many patient users at once, each with a live token and managing a patient record
+    of their own: (user, patient id) pairs, written in one transaction (for load runs)."""
+    now = datetime.now(UTC)
+    pairs = [
+        (
+            PatientRow(
+                name=f"Patient {n}",
+                email=f"crowd{n}@example.com",
+                contact_consent=True,
+                provisional=False,
+                created_at=now,
+            ),
+            UserRow(
+                email=f"crowd{n}@example.com",
+                name=f"Patient {n}",
+                kind=UserKind.PATIENT.value,
+                password_hash=password_hash(),
+                created_at=now,
+            ),
+        )
+        for n in range(count)
+    ]
+    tokens = [new_token() for _ in pairs]
+    async with deps.database.writer() as session:
+        session.add_all([row for pair in pairs for row in pair])
+        await session.flush()
+        session.add_all(
+            AuthTokenRow(
+                user_id=user.id,
+                token_digest=token_digest(token),
+                created_at=now,
+                expires_at=now + timedelta(days=1),
+            )
+            for (_, user), token in zip(pairs, tokens, strict=True)
+        )
+        await session.execute(
+            user_patients.insert(),
+            [{"user_id": user.id, "patient_id": patient.id} for patient, user in pairs],
+        )
+        await session.commit()
+    return [
+        (SignedInUser(user, token), patient.id)
+        for (patient, user), token in zip(pairs, tokens, strict=True)
+    ]

@@ -62,16 +62,15 @@ class AppointmentRepository:
     async def place(self, row: AppointmentRow, now: datetime, taken: str) -> list[LapsedHold]:
         """Put a live appointment into the diary, or raise SlotUnavailable(taken).
 
-        The one place that meets the no-overlap rule. Expired holds overlapping it are
-        lapsed first (the database cannot read the clock); the check before the insert
-        answers early, the database constraint (or trigger) answers a race. Returns the
-        holds it lapsed, whose slots the caller announces free.
+        The one place that meets the no-overlap rule, in two statements: expired holds
+        overlapping it are lapsed first (the database cannot read the clock), then the
+        insert, which the database constraint (or trigger) refuses when a live
+        appointment overlaps, whether it was there before or raced in. Returns the holds
+        it lapsed, whose slots the caller announces free.
         """
         lapsed = await self.lapse_expired(
             now, practitioner_id=row.practitioner_id, start=row.start_at, end=row.end_at
         )
-        if await self.live_between(row.practitioner_id, row.start_at, row.end_at, now):
-            raise SlotUnavailable(taken)
         self._session.add(row)
         try:
             await self._session.flush()

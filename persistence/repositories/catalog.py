@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.models import (
+    ClinicRow,
     LocationRow,
     PractitionerRow,
     ServiceRow,
     SessionSeriesRow,
     practitioner_services,
 )
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What a booking of a service with a practitioner is decided on: the clinic's
+    settings, both rows, whether the one offers the other, the practitioner's sessions."""
+
+    clinic: ClinicRow
+    practitioner: PractitionerRow
+    service: ServiceRow
+    offered: bool
+    sessions: list[SessionSeriesRow]
 
 
 class CatalogRepository:
@@ -98,6 +112,33 @@ class CatalogRepository:
         if found is None:  # one of them is missing: say which
             return await self.practitioner(practitioner_id), await self.service(service_id), False
         return found[0], found[1], bool(found[2])
+
+    async def booking(self, practitioner_id: int, service_id: int) -> Booking | None:
+        """Everything `Booking` holds in one query; None when the practitioner or the
+        service (or the clinic row) is missing (`practitioner_and_service` says which)."""
+        offered = (
+            select(practitioner_services.c.service_id)
+            .where(
+                practitioner_services.c.practitioner_id == practitioner_id,
+                practitioner_services.c.service_id == service_id,
+            )
+            .exists()
+        )
+        query = (
+            select(ClinicRow, PractitionerRow, ServiceRow, offered, SessionSeriesRow)
+            .select_from(ClinicRow)
+            .join(PractitionerRow, PractitionerRow.id == practitioner_id)
+            .join(ServiceRow, ServiceRow.id == service_id)
+            .outerjoin(SessionSeriesRow, SessionSeriesRow.practitioner_id == PractitionerRow.id)
+            .where(ClinicRow.id == 1)
+            .order_by(SessionSeriesRow.id)
+        )
+        rows = (await self._session.execute(query)).all()
+        if not rows:
+            return None
+        clinic, practitioner, service, is_offered, _ = rows[0]
+        sessions = [r[4] for r in rows if r[4] is not None]
+        return Booking(clinic, practitioner, service, bool(is_offered), sessions)
 
     async def online_practitioner_ids(self, today: date) -> set[int]:
         """Practitioners bookable online: online access and at least one online session

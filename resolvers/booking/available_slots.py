@@ -9,7 +9,7 @@ from domain.actors import Actor
 from domain.availability import OpenSlot, open_slots, open_until
 from domain.policy import require_availability
 from domain.validation import parse_id, require_range
-from resolvers.booking.slot_rules import booking_rules, busy_intervals, offer, session_rules
+from resolvers.booking.slot_rules import booking_context, booking_rules, busy_intervals
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
@@ -40,13 +40,12 @@ async def available_slots(
     require_range(start, end, max_days=MAX_WINDOW_DAYS)
     now = deps.now()
     async with UnitOfWork(deps, write=False) as uow:
-        clinic = await uow.clinic.get()
-        offered = await offer(uow, practitioner_key, service_key)
-        rules = session_rules(await uow.catalog.sessions_of(practitioner_key))
+        context = await booking_context(uow, practitioner_key, service_key)
+        if not context.offer.online:
+            return Availability(practitioner_key, [], None)
         busy = await uow.appointments.live_between(practitioner_key, start, end, now)
-    if not offered.online:
-        return Availability(practitioner_key, [], None)
-    booking = booking_rules(clinic)
+    offered, rules = context.offer, context.sessions
+    booking = booking_rules(context.clinic)
     slots = open_slots(
         rules=rules,
         duration=timedelta(minutes=offered.service.duration_minutes),

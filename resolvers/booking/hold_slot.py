@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.actors import Actor
+from domain.actors import Actor, UserKind
 from domain.appointments import AppointmentStatus
 from domain.availability import OpenSlot, is_open_slot
 from domain.errors import InvalidInput
@@ -14,7 +14,7 @@ from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.announce import appointment_changed
 from resolvers.attempts import limit_per_address
-from resolvers.booking.slot_rules import booking_rules, freed, offer, session_rules
+from resolvers.booking.slot_rules import BookingContext, booking_context, booking_rules, freed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import SlotChanged, SlotState
@@ -44,9 +44,10 @@ async def hold(
     async with UnitOfWork(deps) as uow:
         if key and (earlier := await uow.appointments.hold_by_client_key(actor.user_id, key)):
             return earlier
-        clinic = await uow.clinic.get()
-        slot = await _open_slot(uow, clinic, practitioner_key, service_key, start, now)
-        await _require_room(uow, clinic, actor.user_id, origin, now)
+        context = await booking_context(uow, practitioner_key, service_key)
+        clinic = context.clinic
+        slot = _open_slot(context, start, now)
+        await _require_room(uow, clinic, actor, origin, now)
         row = AppointmentRow(
             status=AppointmentStatus.TEMPORARY.value,
             practitioner_id=practitioner_key,
@@ -73,35 +74,29 @@ async def hold(
 
 
 async def _require_room(
-    uow: UnitOfWork, clinic: ClinicRow, user_id: int, origin: str, now: datetime
+    uow: UnitOfWork, clinic: ClinicRow, actor: Actor, origin: str, now: datetime
 ) -> None:
-    """Room for one more hold: the user's share of the diary and their address's."""
+    """Room for one more hold: the user's share of the diary and their address's.
+    Only a self-registered provisional patient must have proved their email (staff
+    vouched for everyone else); the actor was read from the database for this request."""
     require_room_to_hold(
-        await uow.hold_limits.share(user_id, origin, now),
-        verified=await uow.users.is_vouched_for(user_id)
-        or await uow.verifications.verified_email(user_id) is not None,
+        await uow.hold_limits.share(actor.user_id, origin, now),
+        verified=actor.kind is not UserKind.PROVISIONAL_PATIENT
+        or await uow.verifications.verified_email(actor.user_id) is not None,
         max_live_holds=clinic.max_live_holds,
         max_live_holds_per_address=clinic.max_live_holds_per_address,
         now=now,
     )
 
 
-async def _open_slot(
-    uow: UnitOfWork,
-    clinic: ClinicRow,
-    practitioner_id: int,
-    service_id: int,
-    start: datetime,
-    now: datetime,
-) -> OpenSlot:
+def _open_slot(context: BookingContext, start: datetime, now: datetime) -> OpenSlot:
     """The online slot starting then, or the reason there is none."""
-    offered = await offer(uow, practitioner_id, service_id)
-    if not offered.online:
+    if not context.offer.online:
         raise InvalidInput("This practitioner does not offer that service online.", "serviceId")
     slot = is_open_slot(
-        rules=session_rules(await uow.catalog.sessions_of(practitioner_id)),
-        duration=timedelta(minutes=offered.service.duration_minutes),
-        booking=booking_rules(clinic),
+        rules=context.sessions,
+        duration=timedelta(minutes=context.offer.service.duration_minutes),
+        booking=booking_rules(context.clinic),
         start=start,
         now=now,
     )

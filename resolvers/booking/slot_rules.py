@@ -62,6 +62,36 @@ class Offer:
     online: bool
 
 
+@dataclass(frozen=True)
+class BookingContext:
+    """A booking's whole context, read in one statement."""
+
+    clinic: ClinicRow
+    offer: Offer
+    sessions: list[SessionRule]
+
+
+async def booking_context(
+    uow: SqlUnitOfWork, practitioner_id: int, service_id: int
+) -> BookingContext:
+    """The clinic's settings, the offer and the practitioner's session rules; NotFound
+    for a missing practitioner or service."""
+    found_all = await uow.catalog.booking(practitioner_id, service_id)
+    if found_all is None:
+        await offer(uow, practitioner_id, service_id)  # raises NotFound, naming which
+        raise LookupError("the clinic row is missing; run `portal migrate`")
+    online = (
+        found_all.practitioner.online_access
+        and found_all.service.bookable_online
+        and found_all.offered
+    )
+    return BookingContext(
+        found_all.clinic,
+        Offer(found_all.practitioner, found_all.service, online),
+        session_rules(found_all.sessions),
+    )
+
+
 async def offer(uow: SqlUnitOfWork, practitioner_id: int, service_id: int) -> Offer:
     practitioner, service, offered = await uow.catalog.practitioner_and_service(
         practitioner_id, service_id
