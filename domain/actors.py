@@ -21,6 +21,13 @@ class Actor:
     kind: UserKind
     patient_ids: frozenset[int] = field(default_factory=frozenset)
     practitioner_id: int | None = None
+    #: For an API client: the scopes its token grants; None for an online user.
+    scopes: frozenset[str] | None = None
+    #: The API client acting, if any.
+    client_id: int | None = None
+
+    def has_scope(self, scope: str) -> bool:
+        return self.scopes is not None and scope in self.scopes
 
     @property
     def is_staff(self) -> bool:

@@ -9,6 +9,7 @@ function that guards it. An object an actor may not see answers exactly as a mis
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -49,6 +50,51 @@ def require_patient_access(actor: Actor | None, patient_id: int) -> Actor:
     return actor
 
 
+@dataclass(frozen=True)
+class AppointmentScope:
+    """The appointments an actor may see, as one answer a list can be read with: every
+    one, or those of one practitioner, created by one user, or of some patients."""
+
+    everything: bool = False
+    practitioner_id: int | None = None
+    created_by_id: int | None = None
+    patient_ids: frozenset[int] = frozenset()
+
+    def admits(
+        self, *, patient_id: int | None, practitioner_id: int | None, created_by_id: int | None
+    ) -> bool:
+        return (
+            self.everything
+            or (practitioner_id is not None and practitioner_id == self.practitioner_id)
+            or (created_by_id is not None and created_by_id == self.created_by_id)
+            or (patient_id is not None and patient_id in self.patient_ids)
+        )
+
+
+NO_APPOINTMENTS = AppointmentScope()
+
+
+def grants(actor: Actor, scope: str) -> bool:
+    """Whether the actor may use a part of the API: an online user every part their kind
+    may; an API client only the parts its token's scopes name (`appointments:read`,
+    `patients:read`, …)."""
+    return actor.scopes is None or actor.has_scope(scope)
+
+
+def appointments_visible_to(actor: Actor | None) -> AppointmentScope:
+    """Staff see the diary; practitioners their own; users their patients' and their
+    own holds. An API client sees them only with the scope `appointments:read`."""
+    if actor is None or not grants(actor, "appointments:read"):
+        return NO_APPOINTMENTS
+    if actor.is_staff:
+        return AppointmentScope(everything=True)
+    return AppointmentScope(
+        practitioner_id=actor.practitioner_id,
+        created_by_id=actor.user_id,
+        patient_ids=actor.patient_ids,
+    )
+
+
 def may_see_appointment(
     actor: Actor | None,
     *,
@@ -57,15 +103,23 @@ def may_see_appointment(
     created_by_id: int | None,
 ) -> bool:
     """Staff see the diary; practitioners their own; users their patients' and their own holds."""
-    if actor is None:
-        return False
-    if actor.is_staff:
-        return True
-    if practitioner_id is not None and actor.practitioner_id == practitioner_id:
-        return True
-    if created_by_id == actor.user_id:
-        return True
-    return may_manage_patient(actor, patient_id)
+    return appointments_visible_to(actor).admits(
+        patient_id=patient_id, practitioner_id=practitioner_id, created_by_id=created_by_id
+    )
+
+
+def require_appointment_list(actor: Actor | None) -> AppointmentScope:
+    """The `appointments` list: for whoever is signed in, showing what they may see."""
+    return appointments_visible_to(require_signed_in(actor))
+
+
+def require_staff_list(actor: Actor | None, scope: str) -> Actor:
+    """A staff-only list (patients, pending requests, registrations, invitations); an
+    API client also needs the scope that names it (`patients:read`)."""
+    actor = require_staff(actor)
+    if not grants(actor, scope):
+        raise NotAllowed(f"This client's token lacks the scope {scope}.")
+    return actor
 
 
 def may_read_diary(actor: Actor | None, practitioner_id: int) -> bool:
