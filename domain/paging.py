@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -49,6 +49,16 @@ class Order:
 
 
 @dataclass(frozen=True)
+class PageArguments:
+    """The paging arguments as the client gave them, unchecked."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True)
 class PageRequest:
     """A checked request for one page: at most `size` items after `after` and before
     `before` (positions in the list's order), from the front or, with `from_end`, the back."""
@@ -60,6 +70,7 @@ class PageRequest:
 
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,11 @@ class Page(Generic[T]):
     cursors: Sequence[str]
     has_previous: bool
     has_next: bool
+
+    def converted(self, convert: Callable[[T], U]) -> Page[U]:
+        """The same page with each item converted."""
+        items = [convert(item) for item in self.items]
+        return Page(items, self.cursors, self.has_previous, self.has_next)
 
 
 # The lists that grow with the clinic, each in a stable order ending with the id.
@@ -86,16 +102,15 @@ PENDING_REQUESTS = Order("pending", (datetime, int))
 INVITATIONS = Order("invitations", (datetime, int), descending=True)
 
 
-def page_request(
-    order: Order,
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> PageRequest:
+def page_request(order: Order, arguments: PageArguments) -> PageRequest:
     """The client's paging arguments, checked: `first` or `last` (not both) between 0 and
     MAX_PAGE_SIZE, and cursors of this list. Raises InvalidInput naming the argument."""
+    first, after, last, before = (
+        arguments.first,
+        arguments.after,
+        arguments.last,
+        arguments.before,
+    )
     if first is not None and last is not None:
         raise InvalidInput("Give either first or last, not both.", "last")
     size = DEFAULT_PAGE_SIZE

@@ -5,7 +5,9 @@ One unit is about one object the server builds: every object a field returns cos
 times how many of it a list may hold; leaves (scalars, enums) are free. List fields
 multiply what they select by their bound: the slots of `availableSlots` and the
 appointments of `diary` and `visits` grow with the days between `from` and `to`; other
-lists have a cap of their own or a default. Some resolvers cost more than the objects
+lists have a cap of their own or a default. A connection's `edges` hold as many as
+its `first` or `last` asks for (a default page when neither is given), so what a page
+selects is multiplied by its size; `totalCount` costs a full page. Some resolvers cost more than the objects
 they return (password hashing), which `FIELD_COSTS` adds.
 
 The figures are upper estimates for the schema's types, kept in tables here (keyed by
@@ -60,7 +62,10 @@ from schema.core.cost_table import (  # noqa: F401 (part of this module's interf
     Arguments,
     Bound,
     as_many_as,
+    bound_of,
+    field_cost,
     fixed,
+    page_size,
     per_day,
     window_days,
 )
@@ -158,7 +163,7 @@ class _Pricing:
         if definition is None:
             return 0
         key = f"{parent.name}.{name}"
-        own = FIELD_COSTS.get(key, 0)
+        own = field_cost(key)
         if node.selection_set is None:
             return own
         arguments = self._arguments(definition, node)
@@ -185,8 +190,9 @@ class _Pricing:
     ) -> int:
         if not is_list_type(get_nullable_type(type_)):
             return 1
-        if key in LIST_BOUNDS:
-            return max(0, LIST_BOUNDS[key](arguments, parent))
+        bound = bound_of(key)
+        if bound is not None:
+            return max(0, bound(arguments, parent))
         for page in ("first", "last", "limit"):
             if isinstance(arguments.get(page), int):
                 return max(0, arguments[page])

@@ -154,7 +154,9 @@ def test_the_operation_named_is_the_one_priced() -> None:
 
 
 def test_a_full_introspection_costs_about_what_it_returns() -> None:
-    assert cost(get_introspection_query()) < DEFAULT_BUDGET / 2
+    # It grows with the schema (the connection types took it past half the budget);
+    # GraphiQL's introspection must pass with room to spare.
+    assert cost(get_introspection_query()) < DEFAULT_BUDGET * 2 / 3
 
 
 def test_thirty_aliases_of_deep_slots_over_62_days_are_far_over_the_budget() -> None:
