@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from graphql import (
@@ -48,6 +48,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from schema.core.cost_table import (  # noqa: F401 (part of this module's interface)
     APPOINTMENTS_PER_DAY,
@@ -231,17 +232,23 @@ def introspection_bounds(schema: GraphQLSchema) -> dict[str, int]:
 
 TOO_COSTLY = "QUERY_TOO_COSTLY"
 
+#: Charges an operation's cost to whoever sends it (`schema.core.budget`); what it
+#: returns joins the response's `extensions`. It refuses with a GraphQLError.
+Meter = Callable[[ExecutionContext, int], Awaitable[dict[str, Any]]]
+
 
 class QueryCost(SchemaExtension):
     """Prices each operation once it is parsed and validated, before execution (and before
-    a subscription starts); refuses it over budget, and reports the cost in the
-    response's `extensions.cost`."""
+    a subscription starts); refuses it over budget, charges it to the client's budget
+    per minute (`meter`), and reports the cost in the response's `extensions.cost`."""
 
-    def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, budget: int = DEFAULT_BUDGET, meter: Meter | None = None) -> None:
         self.budget = budget
+        self.meter = meter
         self.cost: int | None = None
+        self.metered: dict[str, Any] = {}
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         assert context.graphql_document is not None
         try:
@@ -255,6 +262,8 @@ class QueryCost(SchemaExtension):
             raise self.refusal(None) from None
         if self.cost is not None and self.cost > self.budget:
             raise self.refusal(self.cost)
+        if self.cost is not None and self.meter is not None:
+            self.metered = await self.meter(context, self.cost)
         yield
 
     def refusal(self, cost: int | None) -> GraphQLError:
@@ -267,4 +276,4 @@ class QueryCost(SchemaExtension):
     def get_results(self) -> dict[str, Any]:
         if self.cost is None:
             return {}
-        return {"cost": {"requested": self.cost, "budget": self.budget}}
+        return {"cost": {"requested": self.cost, "budget": self.budget}, **self.metered}
