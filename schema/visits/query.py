@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from domain.appointments import AppointmentStatus as DomainStatus
 from resolvers.visits import list_appointments, read_visits
 from schema.core.arguments import From
 from schema.core.connections import After, Before, Connection, First, Last, paging
@@ -32,9 +33,7 @@ class AppointmentFilter:
         return list_appointments.AppointmentFilterInput(
             practitioner_id=self.practitioner_id,
             patient_id=self.patient_id,
-            status=None
-            if self.status is None
-            else [list_appointments.AppointmentStatus(s.value) for s in self.status],
+            status=None if self.status is None else [DomainStatus(s.value) for s in self.status],
             from_=self.from_,
             to=self.to,
         )
