@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -176,3 +177,15 @@ def check_staff_outcome(
         raise InvalidInput(
             f"This appointment is {status.value.lower()} and cannot be cancelled.", "appointmentId"
         )
+
+
+@dataclass(frozen=True)
+class AppointmentFilter:
+    """What a client narrows the appointments list to; None (or empty) means any."""
+
+    practitioner_id: int | None = None
+    patient_id: int | None = None
+    statuses: frozenset[AppointmentStatus] = frozenset()
+    #: Appointments ending after `start` and starting before `end`.
+    start: datetime | None = None
+    end: datetime | None = None

@@ -9,6 +9,7 @@ function that guards it. An object an actor may not see answers exactly as a mis
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -100,6 +101,51 @@ def require_patient_access(actor: Actor | None, patient_id: int) -> Actor:
     return actor
 
 
+@dataclass(frozen=True)
+class AppointmentScope:
+    """The appointments an actor may see, as one answer a list can be read with: every
+    one, or those of one practitioner, created by one user, or of some patients."""
+
+    everything: bool = False
+    practitioner_id: int | None = None
+    created_by_id: int | None = None
+    patient_ids: frozenset[int] = frozenset()
+
+    def admits(
+        self, *, patient_id: int | None, practitioner_id: int | None, created_by_id: int | None
+    ) -> bool:
+        return (
+            self.everything
+            or (practitioner_id is not None and practitioner_id == self.practitioner_id)
+            or (created_by_id is not None and created_by_id == self.created_by_id)
+            or (patient_id is not None and patient_id in self.patient_ids)
+        )
+
+
+NO_APPOINTMENTS = AppointmentScope()
+
+
+def appointments_visible_to(actor: Actor | None) -> AppointmentScope:
+    """Staff see the diary; practitioners their own; users their patients' and their
+    own holds. An API client sees every one with the scope `appointments:read`, none
+    without."""
+    if actor is None:
+        return NO_APPOINTMENTS
+    if actor.is_client:
+        return (
+            AppointmentScope(everything=True)
+            if may_use(actor, APPOINTMENTS_READ)
+            else NO_APPOINTMENTS
+        )
+    if actor.is_staff:
+        return AppointmentScope(everything=True)
+    return AppointmentScope(
+        practitioner_id=actor.practitioner_id,
+        created_by_id=actor.user_id,
+        patient_ids=actor.patient_ids,
+    )
+
+
 def may_see_appointment(
     actor: Actor | None,
     *,
@@ -109,17 +155,23 @@ def may_see_appointment(
 ) -> bool:
     """Staff see the diary; practitioners their own; users their patients' and their own
     holds; an API client every appointment with `appointments:read`, none without."""
+    return appointments_visible_to(actor).admits(
+        patient_id=patient_id, practitioner_id=practitioner_id, created_by_id=created_by_id
+    )
+
+
+def require_appointment_list(actor: Actor | None) -> AppointmentScope:
+    """The `appointments` list: for whoever is signed in (a person or an API client),
+    showing what they may see."""
     if actor is None:
-        return False
-    if actor.is_client:
-        return may_use(actor, APPOINTMENTS_READ)
-    if actor.is_staff:
-        return True
-    if practitioner_id is not None and actor.practitioner_id == practitioner_id:
-        return True
-    if created_by_id == actor.user_id:
-        return True
-    return may_manage_patient(actor, patient_id)
+        raise NotAllowed("Sign in first.")
+    return appointments_visible_to(actor)
+
+
+def require_staff_list(actor: Actor | None, scope: str) -> Actor:
+    """A staff-only list (patients, pending requests, registrations, invitations): staff,
+    or an API client whose token grants the scope that names it."""
+    return require_staff_or_scope(actor, scope)
 
 
 def may_read_diary(actor: Actor | None, practitioner_id: int) -> bool:

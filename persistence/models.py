@@ -105,6 +105,11 @@ class SessionSeriesRow(Base):
 
 class PatientRow(Base):
     __tablename__ = "patients"
+    __table_args__ = (
+        # Keyset paging (persistence/keyset.py): patients by name, registrations by age.
+        Index("ix_patients_provisional_name", "provisional", "name", "id"),
+        Index("ix_patients_provisional_created", "provisional", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -167,6 +172,9 @@ class AppointmentRow(Base):
         Index("ix_appointments_practitioner_start", "practitioner_id", "start_at"),
         Index("ix_appointments_status_hold", "status", "hold_expires_at"),
         Index("ix_appointments_hold_origin", "hold_origin"),
+        # Keyset paging: appointments by start, pending requests by age.
+        Index("ix_appointments_start", "start_at", "id"),
+        Index("ix_appointments_status_created", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,6 +223,7 @@ class InvitationRow(Base):
     an HMAC of the id and nonce under the server secret."""
 
     __tablename__ = "invitations"
+    __table_args__ = (Index("ix_invitations_created", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(

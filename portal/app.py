@@ -23,6 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from persistence.attempts import AttemptStore, attempt_store_for
+from persistence.budgets import CostBudgets, cost_budgets_for
 from persistence.database import Database
 from persistence.identity import database_identity
 from portal.background import (
@@ -149,16 +150,20 @@ SHUTDOWN_SECONDS = 5
 
 
 async def _shut_down(
-    tasks: list[asyncio.Task[None]], hub: Hub, database: Database, attempts: AttemptStore
+    tasks: list[asyncio.Task[None]],
+    hub: Hub,
+    database: Database,
+    attempts: AttemptStore,
+    budgets: CostBudgets,
 ) -> None:
-    """Stop background tasks, the hub, the engines and the attempt store; a step that
-    hangs is logged and left behind, so a shutdown always ends."""
+    """Stop background tasks, the hub, the engines, the attempt store and the budgets; a
+    step that hangs is logged and left behind, so a shutdown always ends."""
     for task in tasks:
         task.cancel()
     _, stuck = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
     if stuck:
         log.warning("Background tasks did not stop in time: %s", [t.get_name() for t in stuck])
-    for step in (hub.disconnect(), database.dispose(), attempts.close()):
+    for step in (hub.disconnect(), database.dispose(), attempts.close(), budgets.close()):
         try:
             await asyncio.wait_for(step, SHUTDOWN_SECONDS)
         except TimeoutError:
@@ -255,12 +260,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         hub.prefix = settings.channel_prefix or prefix_for(await database_identity(database))
         log.info("Live update channels start with %s:", hub.prefix)
+        # Budgets are kept per deployment: user ids repeat across deployments.
+        deps.budgets = cost_budgets_for(settings.broadcast_url, hub.prefix)
         await hub.connect()
         tasks = _background_tasks(deps, graphql.sockets)
         try:
             yield
         finally:
-            await _shut_down(tasks, hub, database, deps.attempts)
+            await _shut_down(tasks, hub, database, deps.attempts, deps.budgets)
 
     app = Starlette(
         routes=[

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from strawberry.http.websocket_origin import normalize_allowed_origins
 
+from domain.budgets import DEFAULT_PER_MINUTE
 from portal.http_limits import DEFAULT_MAX_BODY_BYTES
 from schema.core.cost import DEFAULT_BUDGET
 from schema.core.deadline import DEFAULT_SECONDS
@@ -35,6 +36,9 @@ class Settings:
     channel_prefix: str | None = None
     #: Operations estimated to cost more are refused before they run (schema/cost.py).
     query_cost_budget: int = DEFAULT_BUDGET
+    #: What each API client, signed-in user and anonymous client address may spend a
+    #: minute, over all processes (domain/budgets.py); 0 turns the budgets off.
+    cost_budget_per_minute: int = DEFAULT_PER_MINUTE
     #: Queries and mutations running longer are stopped; 0 turns the bound off.
     operation_timeout_seconds: float = DEFAULT_SECONDS
     #: Larger request bodies (and websocket messages) are refused unread.
@@ -95,6 +99,9 @@ class Settings:
             mail_poll_seconds=float(os.environ.get("MAIL_POLL_SECONDS", "1")),
             channel_prefix=os.environ.get("CHANNEL_PREFIX", "").strip() or None,
             query_cost_budget=int(os.environ.get("QUERY_COST_BUDGET", DEFAULT_BUDGET)),
+            cost_budget_per_minute=int(
+                os.environ.get("COST_BUDGET_PER_MINUTE", DEFAULT_PER_MINUTE)
+            ),
             operation_timeout_seconds=float(
                 os.environ.get("OPERATION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
             ),

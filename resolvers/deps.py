@@ -1,5 +1,5 @@
-"""What every use case is handed: the database, the hub, settings, the clock and the
-attempt tallies.
+"""What every use case is handed: the database, the hub, settings, the clock, the
+attempt tallies and the cost budgets.
 
 Named `Deps` so it is never mistaken for the clinic's services (massage, assessment …).
 """
@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from limits.aio.storage import MemoryStorage
+
 from persistence.attempts import AttemptStore, MemoryAttempts
+from persistence.budgets import CostBudgets
 from persistence.database import Database
 from portal.settings import Settings
 from subscriptions.hub import Hub
@@ -30,6 +33,9 @@ class Deps:
     attempts: AttemptStore = field(default_factory=MemoryAttempts)
     #: Set when this process committed webhook deliveries, so its sender wakes at once.
     webhooks_written: asyncio.Event = field(default_factory=asyncio.Event)
+
+    #: Cost budgets per minute; the app puts them in Redis beside a Redis broadcaster.
+    budgets: CostBudgets = field(default_factory=lambda: CostBudgets(MemoryStorage()))
 
     def now(self) -> datetime:
         return self.clock()

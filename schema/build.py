@@ -29,7 +29,7 @@ from schema.booking.mutation import BookingMutation
 from schema.booking.query import BookingQuery
 from schema.booking.subscription import BookingSubscription
 from schema.clients.operations import ClientsMutation, ClientsQuery
-from schema.core import cost, deadline, faults, suggestions
+from schema.core import budget, cost, deadline, faults, suggestions
 from schema.core.call_log import CallLog
 from schema.core.descriptions import describe
 from schema.core.input_guard import SCALAR_OVERRIDES, InputGuard
@@ -140,7 +140,8 @@ def build_schema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         # Text, dates and times are checked before any resolver runs.
         InputGuard,
-        lambda: cost.QueryCost(cost_budget),
+        # Priced, then charged to the sender's budget per minute.
+        lambda: cost.QueryCost(cost_budget, meter=budget.charge_client),
         lambda: deadline.OperationTimeout(timeout_seconds),
         faults.MaskUnexpected,
         CallLog,

@@ -104,6 +104,7 @@ async def deps(app_and_deps: tuple[object, Deps]) -> AsyncIterator[Deps]:
     await settle_outbox(deps.database)
     await wipe(deps.database)
     await deps.attempts.forget_all()
+    await deps.budgets.forget_all()
     await factories.clinic(deps)
     yield deps
     async with SqlUnitOfWork(deps.database, write=False) as uow:

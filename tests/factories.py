@@ -12,6 +12,7 @@ from sqlalchemy import update
 from domain.actors import UserKind
 from domain.credentials import hash_password, new_token, token_digest
 from persistence.models import (
+    AppointmentRow,
     AuthTokenRow,
     ClinicRow,
     LocationRow,
@@ -250,3 +251,53 @@ async def patients_with_accounts(deps: Deps, count: int) -> list[tuple[SignedInU
         (SignedInUser(user, token), patient.id)
         for (patient, user), token in zip(pairs, tokens, strict=True)
     ]
+
+
+async def patients(deps: Deps, names: list[str], *, provisional: bool = False) -> list[PatientRow]:
+    """Many patient records at once (lists that need pages)."""
+    now = datetime.now(UTC)
+    rows = [
+        PatientRow(
+            name=name,
+            birth_date=None,
+            email=None,
+            provisional=provisional,
+            contact_consent=True,
+            created_at=now + timedelta(microseconds=i),
+        )
+        for i, name in enumerate(names)
+    ]
+    async with deps.database.writer() as session:
+        session.add_all(rows)
+        await session.commit()
+    return rows
+
+
+async def appointment(
+    deps: Deps,
+    diary: Diary,
+    *,
+    start: datetime,
+    patient: PatientRow | None = None,
+    status: str = "BOOKED",
+    created_by: SignedInUser | None = None,
+) -> AppointmentRow:
+    """A diary entry written straight to the database, as long as the diary's service."""
+    now = datetime.now(UTC)
+    row = AppointmentRow(
+        status=status,
+        patient_id=patient.id if patient else None,
+        practitioner_id=diary.practitioner.id,
+        service_id=diary.service.id,
+        location_id=diary.location.id,
+        start_at=start,
+        end_at=start + timedelta(minutes=diary.service.duration_minutes),
+        hold_expires_at=now + timedelta(minutes=5) if status == "TEMPORARY" else None,
+        created_online=created_by is not None,
+        created_by_id=created_by.user.id if created_by else None,
+        created_at=now,
+    )
+    async with deps.database.writer() as session:
+        session.add(row)
+        await session.commit()
+    return row

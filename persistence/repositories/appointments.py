@@ -7,14 +7,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from domain.appointments import HIDDEN_STATUSES, LIVE_STATUSES, AppointmentStatus
+from domain.appointments import (
+    HIDDEN_STATUSES,
+    LIVE_STATUSES,
+    PENDING_STATUSES,
+    AppointmentFilter,
+    AppointmentStatus,
+)
 from domain.errors import SlotUnavailable
+from domain.paging import APPOINTMENTS, PENDING_REQUESTS, Page, PageRequest
+from domain.policy import AppointmentScope
+from persistence import keyset
 from persistence.database import is_overlap_violation
 from persistence.models import AppointmentRow
 
@@ -231,6 +240,25 @@ class AppointmentRepository:
         )
         return (await self._session.execute(query)).scalars().all()
 
+    async def page(
+        self, scope: AppointmentScope, narrowed: AppointmentFilter, request: PageRequest
+    ) -> Page[AppointmentRow]:
+        """A page of the appointments `scope` admits, narrowed, by start then id."""
+        keys = (AppointmentRow.start_at, AppointmentRow.id)
+        query = _listed(scope, narrowed)
+        return await keyset.read_page(self._session, query, keys, APPOINTMENTS, request)
+
+    async def count(self, scope: AppointmentScope, narrowed: AppointmentFilter) -> int:
+        return await keyset.count(self._session, _listed(scope, narrowed))
+
+    async def pending_page(self, request: PageRequest) -> Page[AppointmentRow]:
+        """A page of requests waiting for an answer, oldest request first."""
+        keys = (AppointmentRow.created_at, AppointmentRow.id)
+        return await keyset.read_page(self._session, _pending(), keys, PENDING_REQUESTS, request)
+
+    async def pending_count(self) -> int:
+        return await keyset.count(self._session, _pending())
+
     async def of_patient_with_status(
         self, patient_id: int, status: str
     ) -> Sequence[AppointmentRow]:
@@ -265,3 +293,39 @@ class AppointmentRepository:
             .where(live_condition(now, first), live_condition(now, second))
         )
         return int((await self._session.execute(query)).scalar_one())
+
+
+def _pending() -> Select[Any]:
+    return select(AppointmentRow).where(
+        AppointmentRow.status.in_(sorted(s.value for s in PENDING_STATUSES))
+    )
+
+
+def _listed(scope: AppointmentScope, narrowed: AppointmentFilter) -> Select[Any]:
+    """The shown appointments the scope admits (the policy's answer as SQL), narrowed."""
+    query = select(AppointmentRow).where(shown(), _admitted(scope))
+    if narrowed.practitioner_id is not None:
+        query = query.where(AppointmentRow.practitioner_id == narrowed.practitioner_id)
+    if narrowed.patient_id is not None:
+        query = query.where(AppointmentRow.patient_id == narrowed.patient_id)
+    if narrowed.statuses:
+        query = query.where(AppointmentRow.status.in_(sorted(s.value for s in narrowed.statuses)))
+    if narrowed.start is not None:
+        query = query.where(AppointmentRow.end_at > narrowed.start)
+    if narrowed.end is not None:
+        query = query.where(AppointmentRow.start_at < narrowed.end)
+    return query
+
+
+def _admitted(scope: AppointmentScope) -> ColumnElement[bool]:
+    """SQL form of AppointmentScope.admits."""
+    if scope.everything:
+        return AppointmentRow.id.is_not(None)
+    conditions: list[ColumnElement[bool]] = []
+    if scope.practitioner_id is not None:
+        conditions.append(AppointmentRow.practitioner_id == scope.practitioner_id)
+    if scope.created_by_id is not None:
+        conditions.append(AppointmentRow.created_by_id == scope.created_by_id)
+    if scope.patient_ids:
+        conditions.append(AppointmentRow.patient_id.in_(sorted(scope.patient_ids)))
+    return or_(*conditions) if conditions else false()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.paging import INVITATIONS, Page, PageRequest
+from persistence import keyset
 from persistence.models import InvitationRow
 
 
@@ -32,6 +35,16 @@ class InvitationRepository:
             query = query.where(InvitationRow.patient_id == patient_id)
         return (await self._session.execute(query)).scalars().all()
 
+    async def page(self, patient_id: int | None, request: PageRequest) -> Page[InvitationRow]:
+        """A page of invitations, newest made first; all, or one patient's."""
+        keys = (InvitationRow.created_at, InvitationRow.id)
+        return await keyset.read_page(
+            self._session, _of_patient(patient_id), keys, INVITATIONS, request
+        )
+
+    async def count(self, patient_id: int | None) -> int:
+        return await keyset.count(self._session, _of_patient(patient_id))
+
     async def move_patient(self, from_patient_id: int, to_patient_id: int) -> None:
         await self._session.execute(
             update(InvitationRow)
@@ -39,3 +52,10 @@ class InvitationRepository:
             .values(patient_id=to_patient_id)
             .execution_options(synchronize_session=False)
         )
+
+
+def _of_patient(patient_id: int | None) -> Select[Any]:
+    query = select(InvitationRow)
+    if patient_id is not None:
+        query = query.where(InvitationRow.patient_id == patient_id)
+    return query

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.paging import PATIENTS, REGISTRATIONS, Page, PageRequest
+from persistence import keyset
 from persistence.models import PatientRow, user_patients
 
 SEARCH_LIMIT = 200
@@ -47,27 +50,28 @@ class PatientRepository:
 
     async def search(self, search: str | None, limit: int = SEARCH_LIMIT) -> Sequence[PatientRow]:
         """Existing (not provisional) patients whose name or email contains the text."""
-        query = (
-            select(PatientRow).where(PatientRow.provisional.is_(False)).order_by(PatientRow.name)
-        )
-        if search:
-            pattern = f"%{like_literal(search.strip().lower())}%"
-            query = query.where(
-                or_(
-                    func.lower(PatientRow.name).like(pattern, escape="\\"),
-                    func.lower(PatientRow.email).like(pattern, escape="\\"),
-                )
-            )
+        query = _searched(search).order_by(PatientRow.name)
         return (await self._session.execute(query.limit(limit))).scalars().all()
+
+    async def search_page(self, search: str | None, request: PageRequest) -> Page[PatientRow]:
+        """A page of `search`'s patients by name, then id."""
+        keys = (PatientRow.name, PatientRow.id)
+        return await keyset.read_page(self._session, _searched(search), keys, PATIENTS, request)
+
+    async def search_count(self, search: str | None) -> int:
+        return await keyset.count(self._session, _searched(search))
 
     async def registrations(self) -> Sequence[PatientRow]:
         """Provisional profiles from online registrations, oldest first."""
-        query = (
-            select(PatientRow)
-            .where(PatientRow.provisional.is_(True))
-            .order_by(PatientRow.created_at, PatientRow.id)
-        )
+        query = _registrations().order_by(PatientRow.created_at, PatientRow.id)
         return (await self._session.execute(query)).scalars().all()
+
+    async def registrations_page(self, request: PageRequest) -> Page[PatientRow]:
+        keys = (PatientRow.created_at, PatientRow.id)
+        return await keyset.read_page(self._session, _registrations(), keys, REGISTRATIONS, request)
+
+    async def registrations_count(self) -> int:
+        return await keyset.count(self._session, _registrations())
 
     async def provisional_of_user(self, user_id: int) -> Sequence[PatientRow]:
         query = (
@@ -97,3 +101,22 @@ class PatientRepository:
             .limit(CANDIDATE_LIMIT)
         )
         return (await self._session.execute(query)).scalars().all()
+
+
+def _searched(search: str | None) -> Select[Any]:
+    """Existing (not provisional) patients whose name or email contains the text."""
+    query = select(PatientRow).where(PatientRow.provisional.is_(False))
+    if search:
+        pattern = f"%{like_literal(search.strip().lower())}%"
+        query = query.where(
+            or_(
+                func.lower(PatientRow.name).like(pattern, escape="\\"),
+                func.lower(PatientRow.email).like(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def _registrations() -> Select[Any]:
+    """Provisional profiles from online registrations."""
+    return select(PatientRow).where(PatientRow.provisional.is_(True))

@@ -7,7 +7,8 @@ from datetime import timedelta
 from domain.actors import Actor
 from domain.errors import InvalidInput, InvitationStale, found
 from domain.invitations import InvitationState
-from domain.policy import require_staff
+from domain.paging import INVITATIONS, Page, PageArguments, page_request
+from domain.policy import require_staff, require_staff_list
 from domain.validation import normalize_email, parse_id
 from persistence.models import InvitationRow
 from resolvers.accounts.invitation_links import (
@@ -89,3 +90,22 @@ async def invitations(
     async with UnitOfWork(deps, write=False) as uow:
         rows = await uow.invitations.listed(key)
     return [view(deps, r) for r in rows]
+
+
+async def invitations_page(
+    deps: Deps, actor: Actor | None, *, patient_id: str | None, page: PageArguments
+) -> Page[InvitationView]:
+    """Invitations, newest made first; all, or one patient's."""
+    require_staff_list(actor, "patients:read")
+    key = parse_id(patient_id, "patientId") if patient_id is not None else None
+    request = page_request(INVITATIONS, page)
+    async with UnitOfWork(deps, write=False) as uow:
+        found = await uow.invitations.page(key, request)
+    return found.converted(lambda row: view(deps, row))
+
+
+async def count_invitations(deps: Deps, actor: Actor | None, *, patient_id: str | None) -> int:
+    require_staff_list(actor, "patients:read")
+    key = parse_id(patient_id, "patientId") if patient_id is not None else None
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.invitations.count(key)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from domain.actors import Actor
 from domain.errors import found
-from domain.policy import require_staff
+from domain.paging import REGISTRATIONS, Page, PageArguments, page_request
+from domain.policy import require_staff, require_staff_list
 from domain.validation import parse_id
 from persistence.models import PatientRow
 from resolvers.accounts.admission import admit, merge_into, provisional_patient
@@ -19,6 +20,21 @@ async def online_registrations(deps: Deps, actor: Actor | None) -> Sequence[Pati
     require_staff(actor)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.patients.registrations()
+
+
+async def online_registrations_page(
+    deps: Deps, actor: Actor | None, *, page: PageArguments
+) -> Page[PatientRow]:
+    require_staff_list(actor, "patients:read")
+    request = page_request(REGISTRATIONS, page)
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.patients.registrations_page(request)
+
+
+async def count_online_registrations(deps: Deps, actor: Actor | None) -> int:
+    require_staff_list(actor, "patients:read")
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.patients.registrations_count()
 
 
 async def merge(

@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 
 from domain.actors import Actor
 from domain.errors import NotAllowed
+from domain.paging import PATIENTS, Page, PageArguments, page_request
 from domain.policy import (
     may_see_practitioners_offline,
     require_availability,
     require_patients_read,
+    require_staff_list,
 )
 from domain.validation import optional_text
 from persistence.models import ClinicRow, LocationRow, PatientRow, PractitionerRow, ServiceRow
@@ -62,3 +64,21 @@ async def patients(deps: Deps, actor: Actor | None, *, search: str | None) -> Se
     search = optional_text(search, "search", 100)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.patients.search(search)
+
+
+async def patients_page(
+    deps: Deps, actor: Actor | None, *, search: str | None, page: PageArguments
+) -> Page[PatientRow]:
+    """Existing patients whose name or email contains `search`, by name, a page at a time."""
+    require_staff_list(actor, "patients:read")
+    search = optional_text(search, "search", 100)
+    request = page_request(PATIENTS, page)
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.patients.search_page(search, request)
+
+
+async def count_patients(deps: Deps, actor: Actor | None, *, search: str | None) -> int:
+    require_staff_list(actor, "patients:read")
+    search = optional_text(search, "search", 100)
+    async with UnitOfWork(deps, write=False) as uow:
+        return await uow.patients.search_count(search)

@@ -5,7 +5,9 @@ One unit is about one object the server builds: every object a field returns cos
 times how many of it a list may hold; leaves (scalars, enums) are free. List fields
 multiply what they select by their bound: the slots of `availableSlots` and the
 appointments of `diary` and `visits` grow with the days between `from` and `to`; other
-lists have a cap of their own or a default. Some resolvers cost more than the objects
+lists have a cap of their own or a default. A connection's `edges` hold as many as
+its `first` or `last` asks for (a default page when neither is given), so what a page
+selects is multiplied by its size; `totalCount` costs a full page. Some resolvers cost more than the objects
 they return (password hashing), which `FIELD_COSTS` adds.
 
 The figures are upper estimates for the schema's types, kept in tables here (keyed by
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from graphql import (
@@ -46,6 +48,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from schema.core.cost_table import (  # noqa: F401 (part of this module's interface)
     APPOINTMENTS_PER_DAY,
@@ -60,7 +63,10 @@ from schema.core.cost_table import (  # noqa: F401 (part of this module's interf
     Arguments,
     Bound,
     as_many_as,
+    bound_of,
+    field_cost,
     fixed,
+    page_size,
     per_day,
     window_days,
 )
@@ -158,7 +164,7 @@ class _Pricing:
         if definition is None:
             return 0
         key = f"{parent.name}.{name}"
-        own = FIELD_COSTS.get(key, 0)
+        own = field_cost(key)
         if node.selection_set is None:
             return own
         arguments = self._arguments(definition, node)
@@ -185,8 +191,9 @@ class _Pricing:
     ) -> int:
         if not is_list_type(get_nullable_type(type_)):
             return 1
-        if key in LIST_BOUNDS:
-            return max(0, LIST_BOUNDS[key](arguments, parent))
+        bound = bound_of(key)
+        if bound is not None:
+            return max(0, bound(arguments, parent))
         for page in ("first", "last", "limit"):
             if isinstance(arguments.get(page), int):
                 return max(0, arguments[page])
@@ -225,17 +232,23 @@ def introspection_bounds(schema: GraphQLSchema) -> dict[str, int]:
 
 TOO_COSTLY = "QUERY_TOO_COSTLY"
 
+#: Charges an operation's cost to whoever sends it (`schema.core.budget`); what it
+#: returns joins the response's `extensions`. It refuses with a GraphQLError.
+Meter = Callable[[ExecutionContext, int], Awaitable[dict[str, Any]]]
+
 
 class QueryCost(SchemaExtension):
     """Prices each operation once it is parsed and validated, before execution (and before
-    a subscription starts); refuses it over budget, and reports the cost in the
-    response's `extensions.cost`."""
+    a subscription starts); refuses it over budget, charges it to the client's budget
+    per minute (`meter`), and reports the cost in the response's `extensions.cost`."""
 
-    def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, budget: int = DEFAULT_BUDGET, meter: Meter | None = None) -> None:
         self.budget = budget
+        self.meter = meter
         self.cost: int | None = None
+        self.metered: dict[str, Any] = {}
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         assert context.graphql_document is not None
         try:
@@ -249,6 +262,8 @@ class QueryCost(SchemaExtension):
             raise self.refusal(None) from None
         if self.cost is not None and self.cost > self.budget:
             raise self.refusal(self.cost)
+        if self.cost is not None and self.meter is not None:
+            self.metered = await self.meter(context, self.cost)
         yield
 
     def refusal(self, cost: int | None) -> GraphQLError:
@@ -261,4 +276,4 @@ class QueryCost(SchemaExtension):
     def get_results(self) -> dict[str, Any]:
         if self.cost is None:
             return {}
-        return {"cost": {"requested": self.cost, "budget": self.budget}}
+        return {"cost": {"requested": self.cost, "budget": self.budget}, **self.metered}

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
 #: The default budget: twelve times the heaviest operation the example pages, the Python
 #: examples and the tests send (a registration, 4 012); see docs/decisions.md.
 DEFAULT_BUDGET = 50_000
@@ -71,6 +73,40 @@ def page_of(argument: str, default: int, widest: int) -> Bound:
         return min(widest, asked if isinstance(asked, int) else default)
 
     return bound
+
+
+def page_size(_own: Arguments, parent: Arguments) -> int:
+    """A connection's edges: as many as the connection field's `first` or `last` asks
+    for (the default page when neither is given); more than a page may hold is refused
+    by the field, so it is priced as a full page and the client hears why."""
+    for name in ("first", "last"):
+        asked = parent.get(name)
+        if isinstance(asked, int) and not isinstance(asked, bool):
+            return min(max(asked, 0), MAX_PAGE_SIZE)
+    return DEFAULT_PAGE_SIZE
+
+
+#: Every connection type's list of edges is bounded by its page (see `bound_of`).
+CONNECTION_EDGES = "Connection.edges"
+#: Counting a whole list (`totalCount`) reads every row it counts; priced as a full page.
+COUNT_COST = MAX_PAGE_SIZE
+
+
+def bound_of(key: str) -> Bound | None:
+    """The bound of a list field (`Type.field`): its own entry, or a page for the edges
+    of any connection."""
+    if key in LIST_BOUNDS:
+        return LIST_BOUNDS[key]
+    if key.endswith(CONNECTION_EDGES):
+        return page_size
+    return None
+
+
+def field_cost(key: str) -> int:
+    """What a field costs beyond the objects it returns."""
+    if key.endswith("Connection.totalCount"):
+        return COUNT_COST
+    return FIELD_COSTS.get(key, 0)
 
 
 LIST_BOUNDS: dict[str, Bound] = {

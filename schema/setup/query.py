@@ -8,6 +8,7 @@ import strawberry
 
 from resolvers.setup import read_setup
 from schema.accounts.types import Patient
+from schema.core.connections import After, Before, Connection, First, Last, paging
 from schema.core.context import Info
 from schema.setup.types import Clinic, Location, Practitioner, Service
 
@@ -47,7 +48,8 @@ class SetupQuery:
         return [Practitioner.from_row(r) for r in rows]
 
     @strawberry.field(
-        description="Staff: existing (not provisional) patient records in name order, at most 200. Anyone else gets an error coded NOT_ALLOWED."
+        description="Staff: existing (not provisional) patient records in name order, at most 200. Anyone else gets an error coded NOT_ALLOWED.",
+        deprecation_reason="Stops at the first 200 patients by name without saying so; use patientsConnection, which pages through them all.",
     )
     async def patients(
         self,
@@ -61,3 +63,29 @@ class SetupQuery:
     ) -> list[Patient]:
         rows = await read_setup.patients(info.context.deps, info.context.actor, search=search)
         return [Patient.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Staff: existing patients whose name or email contains search, by name, a page at a time."
+    )
+    async def patients_connection(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Text the name or email contains, any case (at most 100 characters); omit for all."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Patient]:
+        deps, actor = info.context.deps, info.context.actor
+        page = await read_setup.patients_page(
+            deps, actor, search=search, page=paging(first, after, last, before)
+        )
+        return Connection.of(
+            page.converted(Patient.from_row),
+            lambda: read_setup.count_patients(deps, actor, search=search),
+        )

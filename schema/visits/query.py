@@ -7,10 +7,41 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.visits import read_visits
+from domain.appointments import AppointmentStatus as DomainStatus
+from resolvers.visits import list_appointments, read_visits
 from schema.core.arguments import From
+from schema.core.connections import After, Before, Connection, First, Last, paging
 from schema.core.context import Info
+from schema.core.enums import AppointmentStatus
 from schema.visits.types import Appointment
+
+
+@strawberry.input(description="Narrows the appointments list; every field given must match.")
+class AppointmentFilter:
+    practitioner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this practitioner's appointments."
+    )
+    patient_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this patient's appointments."
+    )
+    status: list[AppointmentStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
+    from_: datetime | None = strawberry.field(
+        default=None, name="from", description="Appointments ending after this instant."
+    )
+    to: datetime | None = strawberry.field(
+        default=None, description="Appointments starting before this instant."
+    )
+
+    def given(self) -> list_appointments.AppointmentFilterInput:
+        return list_appointments.AppointmentFilterInput(
+            practitioner_id=self.practitioner_id,
+            patient_id=self.patient_id,
+            status=None if self.status is None else [DomainStatus(s.name) for s in self.status],
+            from_=self.from_,
+            to=self.to,
+        )
 
 
 @strawberry.type
@@ -76,3 +107,28 @@ class VisitsQuery:
             info.context.deps, info.context.actor, patient_id=patient_id, start=from_, end=to
         )
         return [Appointment.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Appointments the signed-in user may see (staff every one, a practitioner their diary, a user their patients' and their own holds), by start, a page at a time."
+    )
+    async def appointments(
+        self,
+        info: Info,
+        filter: Annotated[
+            AppointmentFilter | None,
+            strawberry.argument(description="Which appointments; omit for all you may see."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Appointment]:
+        deps, actor = info.context.deps, info.context.actor
+        given = filter.given() if filter is not None else None
+        page = await list_appointments.appointments(
+            deps, actor, filter=given, page=paging(first, after, last, before)
+        )
+        return Connection.of(
+            page.converted(Appointment.from_row),
+            lambda: list_appointments.count_appointments(deps, actor, filter=given),
+        )

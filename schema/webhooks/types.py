@@ -7,11 +7,11 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
-from strawberry.relay import PageInfo
 
 from persistence.models import WebhookDeliveryRow, WebhookEndpointRow
 from resolvers.webhooks.deliveries import DeliveryPage, cursor_of
 from resolvers.webhooks.endpoints import EndpointWithSecret
+from schema.core.connections import PageInfo
 from schema.core.context import Info
 from schema.core.problems import InvalidInput, NotAllowed, NotFound
 from schema.core.throttling import TooManyAttempts

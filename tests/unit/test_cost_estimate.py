@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLSchema, get_introspection_query, parse
 
+from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from schema.build import build_schema
 from schema.core.cost import (
     DEFAULT_BUDGET,
@@ -218,3 +219,43 @@ def test_the_examples_send_some_operations() -> None:
 )
 def test_every_operation_of_the_example_clients_passes_with_room(source: str, query: str) -> None:
     assert cost(query, widest_variables(query)) < DEFAULT_BUDGET / 10
+
+
+# ------------------------------------------------------------------------- connections
+
+PATIENT_PAGE = """
+query($first: Int, $last: Int) {
+  patientsConnection(first: $first, last: $last) {
+    edges { cursor node { name users { email } } }
+    pageInfo { endCursor hasNextPage }
+  }
+}"""
+
+
+def test_a_connection_multiplies_what_its_edges_select_by_first_or_last() -> None:
+    # The connection, its pageInfo, and per edge the edge, its patient and 5 users.
+    def page(**size: int) -> int:
+        return cost(PATIENT_PAGE, size)
+
+    assert page(first=10) == 1 + 1 + 10 * (1 + 1 + 5)
+    assert page(first=100) == 10 * page(first=10) - 9 * 2
+    assert page(last=10) == page(first=10)
+    assert page(first=0) == 2
+
+
+def test_a_connection_without_first_or_last_is_priced_as_the_default_page() -> None:
+    assert cost(PATIENT_PAGE) == cost(PATIENT_PAGE, {"first": DEFAULT_PAGE_SIZE})
+
+
+def test_more_than_a_page_may_hold_is_priced_as_a_full_page_and_refused_by_the_field() -> None:
+    # So the client hears "first must be between 0 and 100", not "too costly".
+    assert cost(PATIENT_PAGE, {"first": 10**9}) == cost(PATIENT_PAGE, {"first": MAX_PAGE_SIZE})
+    assert cost(PATIENT_PAGE, {"first": -5}) == cost(PATIENT_PAGE, {"first": 0})
+
+
+def test_nested_pages_multiply_and_a_count_costs_a_page() -> None:
+    appointments = """
+    query($first: Int) {
+      appointments(first: $first) { totalCount edges { node { id patient { name } } } }
+    }"""
+    assert cost(appointments, {"first": 50}) == 1 + MAX_PAGE_SIZE + 50 * (1 + 1 + 1)

@@ -1,0 +1,92 @@
+"""Where cost budgets are counted: the `limits` library's sliding window counter, in
+Redis when the broadcaster is Redis (every process of the deployment spends from the
+same budget), else in this process's memory (the embedded default is one process).
+
+Keys hold the subject only as a digest and start with the deployment's channel prefix,
+so deployments sharing one Redis never share a budget (user ids repeat across them).
+While Redis cannot be reached, this process counts in its own memory (logged) rather
+than refusing every operation or counting none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from domain.budgets import WINDOW_SECONDS, Window
+
+log = logging.getLogger(__name__)
+
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+@dataclass(frozen=True)
+class Spending:
+    """Whether the cost was spent (all of it, or nothing), and the window afterwards."""
+
+    spent: bool
+    window: Window
+
+
+class CostBudgets:
+    """`spend(subject, cost, per_minute)`: atomically, within the budget or not at all."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._limiter = SlidingWindowCounterRateLimiter(storage)
+        self._fallback: CostBudgets | None = (
+            None if isinstance(storage, MemoryStorage) else CostBudgets(MemoryStorage())
+        )
+
+    async def spend(self, subject: str, cost: int, per_minute: int) -> Spending:
+        item = RateLimitItemPerMinute(per_minute)
+        key = hashlib.sha256(subject.encode()).hexdigest()[:32]
+        try:
+            spent = await self._limiter.hit(item, key, cost=cost)
+            counts = await self._storage.get_sliding_window(  # type: ignore[attr-defined]
+                item.key_for(key), item.get_expiry()
+            )
+        except _UNREACHABLE as error:
+            if self._fallback is None:
+                raise
+            log.warning("Cost budgets counted in this process only; Redis: %s", error)
+            return await self._fallback.spend(subject, cost, per_minute)
+        previous, previous_ttl, current, current_ttl = counts
+        window = Window(int(previous), float(previous_ttl), int(current), float(current_ttl))
+        return Spending(spent=spent, window=window)
+
+    async def forget_all(self) -> None:
+        await self._storage.reset()
+        if self._fallback is not None:
+            await self._fallback.forget_all()
+
+    async def close(self) -> None:
+        if isinstance(self._storage, RedisStorage):
+            connection = getattr(self._storage, "bridge", None)
+            client = getattr(connection, "storage", None)
+            if client is not None and hasattr(client, "aclose"):
+                await client.aclose()
+
+
+def cost_budgets_for(broadcast_url: str, prefix: str) -> CostBudgets:
+    """Redis beside a Redis broadcaster, this process's memory beside the in-memory one."""
+    if broadcast_url.startswith(("redis://", "rediss://")):
+        storage = RedisStorage(
+            broadcast_url,
+            implementation="redispy",
+            key_prefix=f"portal:budget:{prefix}",
+            socket_timeout=2,
+            socket_connect_timeout=2,
+        )
+        return CostBudgets(storage)
+    return CostBudgets(MemoryStorage())
+
+
+assert RateLimitItemPerMinute(1).get_expiry() == WINDOW_SECONDS
