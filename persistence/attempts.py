@@ -117,10 +117,13 @@ _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class RedisAttempts:
-    """Tallies in Redis, shared by every process. While Redis cannot be reached, this
-    process counts in its own memory (logged) rather than refusing or waving through."""
+    """Tallies in Redis, shared by every process of one deployment: keys start with the
+    deployment's channel prefix, so deployments sharing a Redis never count (or forget)
+    each other's attempts. While Redis cannot be reached, this process counts in its own
+    memory (logged) rather than refusing or waving through."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = "") -> None:
+        self._prefix = f"{PREFIX}{prefix}:" if prefix else PREFIX
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._spend = self._redis.register_script(_SPEND)
         self._refund = self._redis.register_script(_REFUND)
@@ -129,7 +132,7 @@ class RedisAttempts:
     async def spend(self, now: float, charges: Sequence[Charge]) -> float:
         budgets = [_as_json(c.budget) for c in charges]
         try:
-            left = await self._spend(keys=[PREFIX + c.key for c in charges], args=[now, *budgets])
+            left = await self._spend(keys=[self._prefix + c.key for c in charges], args=[now, *budgets])
         except _UNREACHABLE as error:
             log.warning("Attempts counted in this process only; Redis: %s", error)
             return await self._fallback.spend(now, charges)
@@ -137,18 +140,18 @@ class RedisAttempts:
 
     async def refund(self, charge: Charge) -> None:
         try:
-            await self._refund(keys=[PREFIX + charge.key])
+            await self._refund(keys=[self._prefix + charge.key])
         except _UNREACHABLE:
             await self._fallback.refund(charge)
 
     async def clear(self, charge: Charge) -> None:
         try:
-            await self._redis.delete(PREFIX + charge.key)
+            await self._redis.delete(self._prefix + charge.key)
         except _UNREACHABLE:
             await self._fallback.clear(charge)
 
     async def forget_all(self) -> None:
-        keys = [key async for key in self._redis.scan_iter(match=PREFIX + "*", count=500)]
+        keys = [key async for key in self._redis.scan_iter(match=self._prefix + "*", count=500)]
         if keys:
             await self._redis.delete(*keys)
         await self._fallback.forget_all()
@@ -170,9 +173,9 @@ def _as_json(budget: Budget) -> str:
     )
 
 
-def attempt_store_for(broadcast_url: str) -> AttemptStore:
-    """Redis beside a Redis broadcaster; this process's memory beside the in-memory one,
-    which already means a single process."""
+def attempt_store_for(broadcast_url: str, prefix: str) -> AttemptStore:
+    """Redis beside a Redis broadcaster, under the deployment's prefix; this process's
+    memory beside the in-memory one, which already means a single process."""
     if broadcast_url.startswith(("redis://", "rediss://")):
-        return RedisAttempts(broadcast_url)
+        return RedisAttempts(broadcast_url, prefix)
     return MemoryAttempts()

@@ -252,7 +252,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings=settings,
         database=database,
         hub=hub,
-        attempts=attempt_store_for(settings.broadcast_url),
     )
     graphql = PortalGraphQL(deps)
 
@@ -260,7 +259,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         hub.prefix = settings.channel_prefix or prefix_for(await database_identity(database))
         log.info("Live update channels start with %s:", hub.prefix)
-        # Budgets are kept per deployment: user ids repeat across deployments.
+        # Attempt tallies and budgets are kept per deployment: user ids and addresses'
+        # counts of one deployment are not another's.
+        deps.attempts = attempt_store_for(settings.broadcast_url, hub.prefix)
         deps.budgets = cost_budgets_for(settings.broadcast_url, hub.prefix)
         await hub.connect()
         tasks = _background_tasks(deps, graphql.sockets)

@@ -51,3 +51,25 @@ async def test_while_redis_is_away_attempts_are_counted_in_the_process() -> None
         await store.close()
     assert waits[:-1] == [0] * TEST.free
     assert waits[-1] > 0
+
+
+@needs_redis
+async def test_deployments_sharing_a_redis_keep_their_own_tallies() -> None:
+    ours, theirs = (RedisAttempts(broadcast_url(), name) for name in ("clinic-a", "clinic-b"))
+    charge = Charge(TEST, "someone@example.com")
+    try:
+        await ours.forget_all()
+        await theirs.forget_all()
+        for _ in range(TEST.free):
+            assert await ours.spend(0.0, [charge]) == 0
+
+        # Their deployment's first attempt for the same subject is free, and forgetting
+        # theirs leaves ours counted.
+        assert await theirs.spend(0.0, [charge]) == 0
+        await theirs.forget_all()
+        assert await ours.spend(0.0, [charge]) > 0
+    finally:
+        await ours.forget_all()
+        await theirs.forget_all()
+        await ours.close()
+        await theirs.close()
