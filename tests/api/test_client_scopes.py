@@ -45,13 +45,29 @@ PROBES: dict[str, str] = {
     "pendingRequests": "query { pendingRequests { id } }",
     "invitations": "query { invitations { id } }",
     "onlineRegistrations": "query { onlineRegistrations { id } }",
+    "appointments": "query { appointments(first: 10) { edges { node { id } } } }",
+    "patientsConnection": "query { patientsConnection(first: 10) { edges { node { name } } } }",
+    "pendingRequestsConnection": "query { pendingRequestsConnection { edges { cursor } } }",
+    "onlineRegistrationsConnection": "query { onlineRegistrationsConnection { edges { cursor } } }",
+    "invitationsConnection": "query { invitationsConnection { edges { cursor } } }",
 }
 
 GRANTS: dict[tuple[str, ...], set[str]] = {
     ("availability:read",): {"clinic", "locations", "services", "practitioners", "availableSlots"},
-    ("appointments:read",): {"appointment", "diary", "visits"},
+    ("appointments:read",): {
+        "appointment",
+        "diary",
+        "visits",
+        "appointments",
+        "pendingRequestsConnection",
+    },
     ("appointments:write",): {"bookAppointment", "cancelAppointment"},
-    ("patients:read",): {"patients"},
+    ("patients:read",): {
+        "patients",
+        "patientsConnection",
+        "onlineRegistrationsConnection",
+        "invitationsConnection",
+    },
     ("webhooks:manage",): set(),
     ("appointments:read", "patients:read"): {
         "appointment",
@@ -59,6 +75,11 @@ GRANTS: dict[tuple[str, ...], set[str]] = {
         "visits",
         "patients",
         "Appointment.patient",
+        "appointments",
+        "pendingRequestsConnection",
+        "patientsConnection",
+        "onlineRegistrationsConnection",
+        "invitationsConnection",
     },
 }
 
@@ -75,6 +96,8 @@ def reached(name: str, body: dict[str, Any]) -> bool:
         return any(p["users"] for p in data["patients"])
     if name == "appointment":
         return data["appointment"] is not None
+    if name in ("appointments", "patientsConnection"):
+        return bool(data[name]["edges"])
     return True
 
 
