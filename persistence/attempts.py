@@ -132,7 +132,9 @@ class RedisAttempts:
     async def spend(self, now: float, charges: Sequence[Charge]) -> float:
         budgets = [_as_json(c.budget) for c in charges]
         try:
-            left = await self._spend(keys=[self._prefix + c.key for c in charges], args=[now, *budgets])
+            left = await self._spend(
+                keys=[self._prefix + c.key for c in charges], args=[now, *budgets]
+            )
         except _UNREACHABLE as error:
             log.warning("Attempts counted in this process only; Redis: %s", error)
             return await self._fallback.spend(now, charges)

@@ -51,7 +51,12 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     import uvicorn
 
     from portal.app import WEB_PAGES, create_app
-    from portal.orientation import Orientation, OrientingServer, demo_sign_ins_present
+    from portal.orientation import (
+        Orientation,
+        OrientingServer,
+        demo_sign_ins_present,
+        demo_slot_query,
+    )
 
     migrate(settings)
     if demo and load_demo_data(settings):
@@ -60,6 +65,7 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         graphiql=not settings.production,
         pages=WEB_PAGES.is_dir(),
         demo_sign_ins=demo and _run(settings, demo_sign_ins_present),
+        slot_query=_run(settings, demo_slot_query) if demo else None,
     )
     # The app reads X-Forwarded-For itself, from TRUSTED_PROXIES only (uvicorn's own
     # handling would trust 127.0.0.1 unasked).

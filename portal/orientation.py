@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import uvicorn
 
@@ -34,6 +36,8 @@ class Orientation:
     graphiql: bool
     pages: bool
     demo_sign_ins: bool
+    #: A query for the demo's free slots this week, dated today (None without the demo).
+    slot_query: str | None = None
 
     def lines(self, host: str, port: int) -> list[str]:
         shown = _ANY.get(host, host)
@@ -51,7 +55,35 @@ class Orientation:
             lines += [
                 f"    {who:<14}{email} / {password}" for who, email, password in DEMO_SIGN_INS
             ]
+        if self.slot_query:
+            lines.append("  Free slots in the coming week, to paste into GraphiQL:")
+            lines.append(f"    {self.slot_query}")
         return lines
+
+
+#: The demo practitioner and service the slot query names.
+DEMO_PRACTITIONER = "Maria Keller"
+DEMO_SERVICE = "Follow-up treatment"
+
+
+async def demo_slot_query(deps: Deps) -> str | None:
+    """The demo's slot query with this week's dates in the clinic's time zone, so the
+    query a newcomer pastes always finds slots (fixed dates would soon find none)."""
+    async with UnitOfWork(deps, write=False) as uow:
+        practitioner = next(
+            (p for p in await uow.catalog.practitioners() if p.name == DEMO_PRACTITIONER), None
+        )
+        service = next((s for s in await uow.catalog.services() if s.name == DEMO_SERVICE), None)
+        zone = ZoneInfo((await uow.clinic.get()).time_zone)
+    if practitioner is None or service is None:
+        return None
+    start = datetime.combine(deps.now().astimezone(zone).date(), time(), zone)
+    end = start + timedelta(days=7)
+    return (
+        f'{{ availableSlots(practitionerId: "{practitioner.id}", serviceId: "{service.id}", '
+        f'from: "{start.isoformat()}", to: "{end.isoformat()}") '
+        "{ slots { start end location { name } } } }"
+    )
 
 
 async def demo_sign_ins_present(deps: Deps) -> bool:

@@ -44,7 +44,9 @@ def test_serve_prints_where_everything_is_and_the_demo_sign_ins_that_work(
     server = serving(tmp_path, demo=True, PORTAL_ENV="development")
     try:
         printed = (tmp_path / "serve.out").read_text()
+        slot_query = printed.split("to paste into GraphiQL:\n", 1)[1].splitlines()[0].strip()
         with httpx.Client(base_url=server.url, timeout=30) as client:
+            slots = client.post("/graphql", json={"query": slot_query}).json()
             book = client.get("/book/")
             panel = client.get("/panel/")
             graphiql = client.get("/graphql", headers={"Accept": "text/html"})
@@ -67,6 +69,8 @@ def test_serve_prints_where_everything_is_and_the_demo_sign_ins_that_work(
         "maria@example.com / practitioner-password",
     ):
         assert line in printed
+    # The slot query it prints finds the demo's free slots this week.
+    assert slots["data"]["availableSlots"]["slots"], slots
     # What it points at is there, and the sign-in it prints signs in.
     assert book.status_code == panel.status_code == graphiql.status_code == 200
     assert signed_in["data"]["login"]["__typename"] == "SignIn"
