@@ -17,7 +17,8 @@ from portal.app import create_app
 from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
-from tests.support import on_redis
+from tests.api.partners import access_token, partner
+from tests.support import GraphQL, on_redis
 
 #: 20 practitioners, each with up to 10 services: 220.
 PRACTITIONERS = "{ practitioners { name services { name } } }"
@@ -132,6 +133,21 @@ async def test_users_do_not_share_a_budget(settings: Settings, deps: Deps) -> No
     assert [a.status for a in annas] == [200, 429]
     assert bens.status == 200
     assert anonymous.status == 200  # the address's budget is not Anna's either
+
+
+async def test_each_api_client_has_a_budget_of_its_own(
+    settings: Settings, deps: Deps, gql: GraphQL
+) -> None:
+    first = await partner(gql, deps, "availability:read", name="First hub")
+    second = await partner(gql, deps, "availability:read", name="Second hub")
+    async with app_with(settings, cost_budget_per_minute=BUDGET) as api:
+        tokens = [await access_token(api.http, p) for p in (first, second)]
+        firsts = [await api.post(PRACTITIONERS, tokens[0]) for _ in range(2)]
+        seconds = await api.post(PRACTITIONERS, tokens[1])
+
+    assert [a.status for a in firsts] == [200, 429]
+    assert firsts[1].code == "RATE_LIMITED"
+    assert seconds.status == 200
 
 
 async def test_anonymous_callers_pay_per_address_as_a_trusted_proxy_tells_it(
