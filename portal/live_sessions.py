@@ -19,8 +19,9 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+from strawberry import Schema
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -34,6 +35,7 @@ from domain.credentials import token_digest
 from portal.shared_feeds import Done, FeedKey, Next, RunAlone, SharedFeeds
 from resolvers.accounts.live_sessions import live_digests, session_expiry
 from resolvers.deps import Deps
+from schema.core.budget import charge_shared
 from subscriptions.events import SESSIONS_CHANNEL, SessionsEnded
 from subscriptions.hub import SubscriptionEnded
 
@@ -212,6 +214,19 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
         """Relay the feed's events to this socket under the operation's id; False when
         the feed hands the operation back to run alone."""
         prefix = f'{{"id":{json.dumps(operation.id)},"type":"next","payload":'
+        refusal = await charge_shared(
+            self.context,
+            cast("Schema", self.schema)._schema,
+            operation.query,
+            operation.operation_name,
+            operation.variables,
+        )
+        if refusal is not None:
+            # Refused as any operation that cannot start: its errors, then its end.
+            payload = {"data": None, "errors": [refusal.formatted]}
+            await self.websocket.ws.send_text(prefix + json.dumps(payload) + "}")  # type: ignore[attr-defined]
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            return True
         try:
             async with feeds.join(key) as member:
                 async for item in member.items():

@@ -78,7 +78,9 @@ class Member:
     def offer(self, item: Item) -> None:
         if self.queue.qsize() >= MEMBER_QUEUE and not isinstance(item, Done):
             item = Done(TOO_SLOW_REASON)
-        if isinstance(item, Done | RunAlone):
+        if isinstance(item, RunAlone) or (isinstance(item, Done) and item.error):
+            # Ended for falling behind (or handed back): what is queued is dropped. A
+            # feed that simply ends keeps its last events, which come before its end.
             while not self.queue.empty():
                 self.queue.get_nowait()
         self.queue.put_nowait(item)

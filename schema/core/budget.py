@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSchema, parse
 from starlette.responses import Response
 from strawberry.types import ExecutionContext
 
@@ -23,6 +23,7 @@ from domain.budgets import (
     state,
 )
 from schema.core.context import Context
+from schema.core.cost import Unpriceable, estimate_cost
 
 
 def told(budget: BudgetState) -> dict[str, int]:
@@ -34,12 +35,37 @@ def told(budget: BudgetState) -> dict[str, int]:
 
 
 async def charge_client(execution: ExecutionContext, cost: int) -> dict[str, Any]:
-    """Spend the operation's cost from its sender's budget, or refuse it. An operation
-    costs at least 1 (so a flood of trivial ones counts), and one that costs more than
-    the whole budget takes all of it."""
+    """Spend the operation's cost from its sender's budget, or refuse it."""
     context = execution.context
     if not isinstance(context, Context):
         return {}
+    return await charge(context, cost)
+
+
+async def charge_shared(
+    context: Context,
+    schema: GraphQLSchema,
+    query: str,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+) -> GraphQLError | None:
+    """A socket joining a shared live feed pays the subscription's cost as if it ran it
+    alone (the feed's own run is charged to no one); the refusal, when over budget."""
+    try:
+        cost = estimate_cost(schema, parse(query), operation_name, variables) or 1
+    except Unpriceable:
+        cost = context.deps.settings.cost_budget_per_minute
+    try:
+        await charge(context, cost)
+    except GraphQLError as refusal:
+        return refusal
+    return None
+
+
+async def charge(context: Context, cost: int) -> dict[str, Any]:
+    """Spend `cost` from the sender's budget, or refuse with RATE_LIMITED. An operation
+    costs at least 1 (so a flood of trivial ones counts), and one that costs more than
+    the whole budget takes all of it."""
     per_minute = context.deps.settings.cost_budget_per_minute
     if per_minute <= 0:
         return {}
