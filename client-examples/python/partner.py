@@ -28,8 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
-from standardwebhooks import Webhook
-from standardwebhooks.webhooks import WebhookVerificationError
+from standardwebhooks import Webhook, WebhookVerificationError
 
 URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 STAFF_EMAIL = os.environ.get("PORTAL_STAFF_EMAIL", "staff@example.com")
@@ -103,7 +102,9 @@ class Portal:
         return graphql(self.http, query, variables, token)
 
 
-def graphql(http: httpx.Client, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
+def graphql(
+    http: httpx.Client, query: str, variables: dict[str, Any], token: str
+) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
     body = response.json()
@@ -118,7 +119,10 @@ def staff_made_client(http: httpx.Client) -> tuple[str, str]:
     if "token" not in signed_in["login"]:
         sys.exit(f"Staff sign-in failed: {signed_in['login']['message']}")
     made = graphql(
-        http, CREATE_CLIENT, {"name": "Example partner", "scopes": SCOPES}, signed_in["login"]["token"]
+        http,
+        CREATE_CLIENT,
+        {"name": "Example partner", "scopes": SCOPES},
+        signed_in["login"]["token"],
     )["createApiClient"]
     if "clientSecret" not in made:
         sys.exit(f"Could not create a client: {made['message']}")
