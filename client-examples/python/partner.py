@@ -148,17 +148,21 @@ def pages(portal: Portal, token: str, size: int) -> Iterator[list[dict[str, Any]
         after = page["pageInfo"]["endCursor"]
 
 
+def counted(count: int) -> str:
+    return f"{count} appointment{'' if count == 1 else 's'}"
+
+
 def print_pages(portal: Portal, token: str, size: int) -> None:
     total = 0
     for number, appointments in enumerate(pages(portal, token, size), start=1):
-        say(f"Page {number}: {len(appointments)} appointments")
+        say(f"Page {number}: {counted(len(appointments))}")
         for a in appointments:
             say(
                 f"  {a['id']:>5}  {when(a['start'], a['end'])}  {a['status']:<11}"
                 f"{a['practitioner']['name']}, {a['service']['name']}"
             )
         total += len(appointments)
-    say(f"{total} appointments in all.")
+    say(f"{counted(total)} in all.")
 
 
 def in_words(event: dict[str, Any]) -> str:

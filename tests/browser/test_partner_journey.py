@@ -101,7 +101,7 @@ async def test_a_partner_pages_registers_a_webhook_and_hears_a_request_from_the_
     try:
         await printed.until(rf"^Signed in as API client {made['client']['id']}\.$")
         await printed.until(r"^Page 1: 2 appointments$")
-        await printed.until(r"^Page 2: 1 appointments$")
+        await printed.until(r"^Page 2: 1 appointment$")
         await printed.until(r"^3 appointments in all\.$")
         registered = await printed.until(r"^Webhook endpoint (\d+) registered for (http://\S+)$")
         endpoint_id, hook_url = registered.groups()
