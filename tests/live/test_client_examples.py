@@ -20,13 +20,17 @@ CANCEL = "mutation($id: ID!) { cancelAppointment(appointmentId: $id) { __typenam
 
 
 async def run_example(
-    name: str, server: ServerProcess, *args: str, separate_stderr: bool = False
+    name: str,
+    server: ServerProcess,
+    *args: str,
+    separate_stderr: bool = False,
+    env: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         str(EXAMPLES / name),
         *args,
-        env={**os.environ, "PORTAL_URL": server.url},
+        env={**os.environ, "PORTAL_URL": server.url, **(env or {})},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE if separate_stderr else asyncio.subprocess.STDOUT,
     )
