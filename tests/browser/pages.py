@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Browser, Page, expect
 
 from tests import factories
-from tests.support import ROOT
+from tests.support import ROOT, household
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 DESKTOP = {"width": 1100, "height": 800}
@@ -13,7 +13,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 async def open_page(browser: Browser, url: str, viewport: dict[str, int] = DESKTOP) -> Page:
-    context = await browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    context = await browser.new_context(
+        viewport=viewport,  # type: ignore[arg-type]
+        extra_http_headers={"X-Forwarded-For": household()},
+    )
     page = await context.new_page()
     await page.goto(url)
     return page
