@@ -21,14 +21,17 @@ It creates (and drops) its own database next to the one DATABASE_URL names
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -57,6 +60,8 @@ HOPS = int(os.environ.get("BENCH_HOPS", "200"))
 FANOUTS = [int(n) for n in os.environ.get("BENCH_FANOUT", "1000,5000").split(",")]
 FANOUT_ROUNDS = int(os.environ.get("BENCH_FANOUT_ROUNDS", "10"))
 SINGLES = int(os.environ.get("BENCH_SINGLES", "200"))
+#: A folder: the servers are profiled with py-spy during the concurrent holds.
+PROFILE = os.environ.get("BENCH_PROFILE")
 
 HOLD = """mutation($p: ID!, $s: ID!, $start: DateTime!) {
   hold(practitionerId: $p, serviceId: $s, start: $start) { __typename }
@@ -118,13 +123,32 @@ def raise_open_files() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def sequential(count: int, one: Callable[[int], Awaitable[None]]) -> list[float]:
-    latencies = []
-    for i in range(count):
-        started = time.perf_counter()
-        await one(i)
-        latencies.append(time.perf_counter() - started)
-    return latencies
+@contextlib.contextmanager
+def profiled(servers: list[ServerProcess], phase: str) -> Iterator[None]:
+    """With BENCH_PROFILE set, a py-spy raw profile of each server during the phase
+    (`bench/profile_summary.py` summarises one)."""
+    if not PROFILE:
+        yield
+        return
+    folder = Path(PROFILE)
+    folder.mkdir(parents=True, exist_ok=True)
+    spies = [
+        subprocess.Popen(
+            [
+                *("py-spy", "record", "--pid", str(s.process.pid), "--rate", "250"),
+                *("--format", "raw", "--output", str(folder / f"{phase}-{i}.txt")),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i, s in enumerate(servers)
+    ]
+    try:
+        yield
+    finally:
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(30)
 
 
 async def timed_concurrently(
@@ -326,9 +350,10 @@ async def run(
     for i in range(50):  # warm-up: connections, caches, both processes
         await hold_once(i)
 
-    await no_load_rows(clients[0], ordinary, starts, hold_once)
+    await no_load_rows(servers, clients[0], ordinary, starts, hold_once)
     raw_latencies, raw_wall = await raw_insert_commit(raw_dsn)
-    hold_latencies, hold_wall = await timed_concurrently(HOLDS, CONCURRENCY, hold_once)
+    with profiled(servers, "holds"):
+        hold_latencies, hold_wall = await timed_concurrently(HOLDS, CONCURRENCY, hold_once)
     raw_hops = await raw_publish_receive(broadcast)
 
     window = {
@@ -413,6 +438,7 @@ async def run(
 
 
 async def no_load_rows(
+    servers: list[ServerProcess],
     client: httpx.AsyncClient,
     diary: factories.Diary,
     starts: list[datetime],
@@ -430,10 +456,21 @@ async def no_load_rows(
         "from": starts[0].isoformat(),
         "to": (starts[0] + timedelta(days=14)).isoformat(),
     }
-    floor = await sequential(SINGLES, lambda _: query({"query": "{ __typename }"}))
-    clinic = await sequential(SINGLES, lambda _: query({"query": "{ clinic { name } }"}))
-    slots = await sequential(SINGLES, lambda _: query({"query": SLOTS, "variables": fortnight}))
-    one_hold = await sequential(SINGLES, lambda i: hold_once(i, client))
+    kinds: dict[str, Callable[[int], Awaitable[None]]] = {
+        "floor": lambda _: query({"query": "{ __typename }"}),
+        "clinic": lambda _: query({"query": "{ clinic { name } }"}),
+        "slots": lambda _: query({"query": SLOTS, "variables": fortnight}),
+        "hold": lambda i: hold_once(i, client),
+    }
+    # Interleaved, so the floor and each figure see the same moments of the machine.
+    timings: dict[str, list[float]] = {name: [] for name in kinds}
+    with profiled(servers[:1], "singles"):
+        for i in range(SINGLES):
+            for name, one in kinds.items():
+                started = time.perf_counter()
+                await one(i)
+                timings[name].append(time.perf_counter() - started)
+    floor, clinic, slots, one_hold = (timings[k] for k in ("floor", "clinic", "slots", "hold"))
     base = pct(floor, 50)
     print(f"no other load, one request at a time ({SINGLES} each), p50:")
     for name, values, goal in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import select
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -13,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from persistence.changes import track_writes
 
 
 def async_url(url: str) -> str:
@@ -57,6 +60,13 @@ class Database:
         )
         self.writer = async_sessionmaker(self.engine, expire_on_commit=False)
         self.reader = async_sessionmaker(read_bind, expire_on_commit=False)
+        self._on_commit: list[Callable[[frozenset[str]], None]] = []
+        track_writes(self.engine.sync_engine, self._on_commit)
+
+    def on_commit(self, listener: Callable[[frozenset[str]], None]) -> None:
+        """Call `listener` with the tables each committed write transaction changed
+        (`persistence.changes`), in the committing task, before `commit()` returns."""
+        self._on_commit.append(listener)
 
     def _create_engine(self, *, immediate: bool, echo: bool) -> AsyncEngine:
         if not self.is_sqlite:

@@ -27,6 +27,7 @@ from persistence.budgets import CostBudgets, cost_budgets_for
 from persistence.database import Database
 from persistence.identity import database_identity
 from portal.background import (
+    follow_reads,
     mailer_for,
     send_mail_forever,
     send_webhooks_forever,
@@ -220,6 +221,8 @@ def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[
     ]
     if deps.settings.sweep_seconds > 0:
         tasks.append(asyncio.create_task(sweep_forever(deps), name="hold-sweeper"))
+    if deps.settings.read_cache:
+        tasks.append(asyncio.create_task(follow_reads(deps), name="read-cache"))
     if deps.settings.webhook_poll_seconds > 0:
         sender = webhook_sender_for(deps)
         tasks.append(asyncio.create_task(send_webhooks_forever(deps, sender), name="webhooks"))

@@ -1,20 +1,70 @@
-"""Tasks every server process runs beside the API: the hold sweeper, the mail sender and
-the webhook sender."""
+"""Tasks every server process runs beside the API: the hold sweeper, the mail sender,
+the webhook sender and the follower of other processes' changes (the read cache)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import secrets
+from collections.abc import Callable
 
 from portal.mailer import FolderMailer, SmtpMailer
 from portal.webhook_sender import HttpSender
 from resolvers.booking.sweep_holds import sweep_lapsed_holds
 from resolvers.deps import Deps
 from resolvers.mail.deliver import Mailer, deliver_due
+from resolvers.read_cache import READS_CHANNEL
 from resolvers.webhooks import deliver as webhooks
+from subscriptions.hub import SubscriptionEnded
 
 log = logging.getLogger(__name__)
+
+
+async def follow_reads(deps: Deps) -> None:
+    """Keep this process's read cache (`resolvers.read_cache`) only while it hears every
+    process's changes: its own commits drop entries at once and are announced; other
+    processes' announcements drop them here. Listening again after a lost broadcaster
+    connection starts from an empty cache."""
+    reads, hub = deps.reads, deps.hub
+    reads.origin = secrets.token_hex(8)
+    pending: set[asyncio.Task[None]] = set()
+
+    def committed(tables: frozenset[str]) -> None:
+        reads.changed(tables)
+        if reads.concerns(tables):
+            task = asyncio.get_running_loop().create_task(
+                hub.publish(READS_CHANNEL, reads.announcement(tables))
+            )
+            pending.add(task)
+            task.add_done_callback(_announced(pending))
+
+    deps.database.on_commit(committed)
+    while True:
+        try:
+            async with hub.listen([READS_CHANNEL]) as heard:
+                reads.listen()
+                async for event in heard:
+                    reads.heard(event.message)
+        except asyncio.CancelledError:
+            reads.deaf()
+            raise
+        except SubscriptionEnded as ended:
+            log.warning("Read cache off until the broadcaster is heard again (%s)", ended)
+        except Exception:
+            log.exception("Following other processes' changes failed; listening again")
+        reads.deaf()
+        await asyncio.sleep(1.0)
+
+
+def _announced(pending: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]], None]:
+    def done(task: asyncio.Task[None]) -> None:
+        pending.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # Others may now keep what changed: stop caching until heard again.
+            log.warning("Could not announce a change to other processes: %s", error)
+
+    return done
 
 
 async def sweep_forever(deps: Deps) -> None:

@@ -58,6 +58,10 @@ class Settings:
     #: Whether webhooks may go to loopback addresses (a local receiver in development);
     #: production never allows it, whatever this says.
     webhook_allow_loopback: bool = True
+    #: Whether this process keeps the reads every portal repeats (resolvers/read_cache.py).
+    #: From the environment (READ_CACHE): on beside Redis, where every process of the
+    #: deployment hears every other's changes; off on the in-memory broadcaster.
+    read_cache: bool = False
 
     #: Origins (scheme://host[:port]) whose pages may call the API from a browser, over
     #: HTTP (CORS) and websockets; "*" for any. From the environment: none by default in
@@ -115,11 +119,21 @@ class Settings:
             webhook_secret_grace_hours=float(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "24")),
             webhook_allow_loopback=os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "1").lower()
             not in ("0", "false", "no", "off"),
+            read_cache=_switch(
+                os.environ.get("READ_CACHE"),
+                default=(os.environ.get("BROADCAST_URL") or "").startswith(("redis", "rediss")),
+            ),
             cors_origins=cors_origins(
                 os.environ.get("CORS_ORIGINS"),
                 default=() if environment == "production" else DEV_CORS_ORIGINS,
             ),
         )
+
+
+def _switch(setting: str | None, *, default: bool) -> bool:
+    if setting is None or not setting.strip():
+        return default
+    return setting.strip().lower() not in ("0", "false", "no", "off")
 
 
 def cors_origins(setting: str | None, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from persistence.attempts import AttemptStore, MemoryAttempts
 from persistence.budgets import CostBudgets
 from persistence.database import Database
 from portal.settings import Settings
+from resolvers.read_cache import ReadCache
 from subscriptions.hub import Hub
 
 
@@ -36,6 +37,8 @@ class Deps:
 
     #: Cost budgets per minute; the app puts them in Redis beside a Redis broadcaster.
     budgets: CostBudgets = field(default_factory=lambda: CostBudgets(MemoryStorage()))
+    #: Reads kept in this process while it hears every other's changes.
+    reads: ReadCache = field(default_factory=ReadCache)
 
     def now(self) -> datetime:
         return self.clock()

@@ -42,7 +42,9 @@ class UnitOfWork(SqlUnitOfWork):
         self.outbox.add(email, now)
 
     async def commit(self) -> None:
-        written = await stage_deliveries(self, self._events, self._facts, self._deps.now())
+        written = await stage_deliveries(
+            self, self._events, self._facts, self._deps.now(), self._deps.reads
+        )
         await super().commit()
         self._facts = []
         if written:

@@ -128,6 +128,9 @@ def server_env(settings: Settings) -> dict[str, str]:
         "PORTAL_ENV": "development",
         # Tests that stand for many portals say where each is with X-Forwarded-For.
         "TRUSTED_PROXIES": "127.0.0.1",
+        # The test process writes to the database behind the servers' backs (factories,
+        # wipes), unannounced: servers read afresh unless a test turns this on.
+        "READ_CACHE": "off",
     }
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, false, func, or_, select, update
+from sqlalchemy import Integer, Select, and_, bindparam, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -33,7 +34,9 @@ TEMPORARY = AppointmentStatus.TEMPORARY.value
 LAPSED = AppointmentStatus.LAPSED.value
 
 
-def live_condition(now: datetime, row: Any = AppointmentRow) -> ColumnElement[bool]:
+def live_condition(
+    now: datetime | ColumnElement[Any], row: Any = AppointmentRow
+) -> ColumnElement[bool]:
     """SQL form of domain.appointments.is_live: expired holds are never live."""
     return and_(row.status.in_(LIVE), or_(row.status != TEMPORARY, row.hold_expires_at > now))
 
@@ -50,6 +53,34 @@ class LapsedHold:
     start_at: datetime
     end_at: datetime
     created_by_id: int | None
+
+
+@cache
+def _lapse_overlapping() -> Any:
+    """`lapse_expired` for one slot, built once (a hold's hot path), bound per call."""
+    at = AppointmentRow.start_at.type
+    return (
+        update(AppointmentRow)
+        .where(
+            AppointmentRow.status == TEMPORARY,
+            AppointmentRow.hold_expires_at <= bindparam("now", type_=at),
+            AppointmentRow.practitioner_id == bindparam("of_practitioner", type_=Integer),
+            AppointmentRow.start_at < bindparam("end", type_=at),
+            AppointmentRow.end_at > bindparam("start", type_=at),
+        )
+        .values(status=LAPSED, client_key=None)
+        .returning(*_LAPSED_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_LAPSED_COLUMNS = (
+    AppointmentRow.id,
+    AppointmentRow.practitioner_id,
+    AppointmentRow.start_at,
+    AppointmentRow.end_at,
+    AppointmentRow.created_by_id,
+)
 
 
 class AppointmentRepository:
@@ -77,9 +108,14 @@ class AppointmentRepository:
         appointment overlaps, whether it was there before or raced in. Returns the holds
         it lapsed, whose slots the caller announces free.
         """
-        lapsed = await self.lapse_expired(
-            now, practitioner_id=row.practitioner_id, start=row.start_at, end=row.end_at
-        )
+        values = {
+            "now": now,
+            "of_practitioner": row.practitioner_id,
+            "start": row.start_at,
+            "end": row.end_at,
+        }
+        found = (await self._session.execute(_lapse_overlapping(), values)).all()
+        lapsed = [LapsedHold(r[0], r[1], r[2], r[3], r[4]) for r in found]
         self._session.add(row)
         try:
             await self._session.flush()

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, String, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import UserKind
 from persistence.models import AuthTokenRow, UserRow, user_patients
+
+
+@cache
+def _token_query() -> Select[Any]:
+    """Built once (every signed-in request asks it), bound per call."""
+    return (
+        select(UserRow, user_patients.c.patient_id)
+        .join(AuthTokenRow, AuthTokenRow.user_id == UserRow.id)
+        .outerjoin(user_patients, user_patients.c.user_id == UserRow.id)
+        .where(
+            AuthTokenRow.token_digest == bindparam("digest", type_=String),
+            AuthTokenRow.revoked_at.is_(None),
+            AuthTokenRow.expires_at > bindparam("now", type_=AuthTokenRow.expires_at.type),
+            UserRow.disabled_at.is_(None),
+        )
+    )
 
 
 class UserRepository:
@@ -31,18 +49,7 @@ class UserRepository:
 
     async def for_token(self, digest: str, now: datetime) -> tuple[UserRow, frozenset[int]] | None:
         """The user behind a live token and the patients they manage, in one query."""
-        query = (
-            select(UserRow, user_patients.c.patient_id)
-            .join(AuthTokenRow, AuthTokenRow.user_id == UserRow.id)
-            .outerjoin(user_patients, user_patients.c.user_id == UserRow.id)
-            .where(
-                AuthTokenRow.token_digest == digest,
-                AuthTokenRow.revoked_at.is_(None),
-                AuthTokenRow.expires_at > now,
-                UserRow.disabled_at.is_(None),
-            )
-        )
-        rows = (await self._session.execute(query)).all()
+        rows = (await self._session.execute(_token_query(), {"digest": digest, "now": now})).all()
         if not rows:
             return None
         return rows[0][0], frozenset(p for _, p in rows if p is not None)

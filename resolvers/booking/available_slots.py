@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from domain.actors import Actor
@@ -11,6 +11,7 @@ from domain.policy import require_availability
 from domain.validation import parse_id, require_range
 from resolvers.booking.slot_rules import booking_context, booking_rules, busy_intervals
 from resolvers.deps import Deps
+from resolvers.read_cache import CATALOG, DIARY
 from resolvers.unit_of_work import UnitOfWork
 
 MAX_WINDOW_DAYS = 62
@@ -18,6 +19,8 @@ MAX_WINDOW_DAYS = 62
 
 @dataclass(frozen=True)
 class Availability:
+    """Times in the clinic's zone, as clients see them."""
+
     practitioner_id: int
     slots: list[OpenSlot]
     open_until: datetime | None
@@ -39,10 +42,37 @@ async def available_slots(
     service_key = parse_id(service_id, "serviceId")
     require_range(start, end, max_days=MAX_WINDOW_DAYS)
     now = deps.now()
+
+    async def fill() -> Computed:
+        return await _computed(deps, practitioner_key, service_key, start, end, now)
+
+    key = ("slots", practitioner_key, service_key, start, end)
+    computed = await deps.reads.read(
+        key, CATALOG | DIARY, fill, now=now, good_until=lambda c: c.good_until
+    )
+    return computed.availability
+
+
+@dataclass(frozen=True)
+class Computed:
+    availability: Availability
+    #: Until when the same answer holds with nothing changed: the next whole minute (slot
+    #: starts, notice and horizon are in whole minutes) or a hold in it lapsing.
+    good_until: datetime
+
+
+async def _computed(
+    deps: Deps,
+    practitioner_key: int,
+    service_key: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> Computed:
     async with UnitOfWork(deps, write=False) as uow:
         context = await booking_context(uow, practitioner_key, service_key)
         if not context.offer.online:
-            return Availability(practitioner_key, [], None)
+            return Computed(Availability(practitioner_key, [], None), _next_minute(now))
         busy = await uow.appointments.live_between(practitioner_key, start, end, now)
     offered, rules = context.offer, context.sessions
     booking = booking_rules(context.clinic)
@@ -55,4 +85,20 @@ async def available_slots(
         window_end=end,
         now=now,
     )
-    return Availability(practitioner_key, slots, open_until(rules=rules, booking=booking, now=now))
+    lapses = [r.hold_expires_at for r in busy if r.hold_expires_at is not None]
+    zone = booking.time_zone
+    until = open_until(rules=rules, booking=booking, now=now)
+    return Computed(
+        Availability(
+            practitioner_key,
+            [replace(s, start=s.start.astimezone(zone), end=s.end.astimezone(zone)) for s in slots],
+            until.astimezone(zone) if until else None,
+        ),
+        min([_next_minute(now), *lapses]),
+    )
+
+
+def _next_minute(now: datetime) -> datetime:
+    """The next whole minute; `now` itself when it is one (the answer may change then)."""
+    whole = now.replace(second=0, microsecond=0)
+    return now if whole == now else whole + timedelta(minutes=1)

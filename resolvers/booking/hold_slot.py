@@ -14,7 +14,12 @@ from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.announce import appointment_changed
 from resolvers.attempts import limit_per_address
-from resolvers.booking.slot_rules import BookingContext, booking_context, booking_rules, freed
+from resolvers.booking.slot_rules import (
+    BookingContext,
+    booking_rules,
+    freed,
+    kept_booking_context,
+)
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import SlotChanged, SlotState
@@ -44,7 +49,7 @@ async def hold(
     async with UnitOfWork(deps) as uow:
         if key and (earlier := await uow.appointments.hold_by_client_key(actor.user_id, key)):
             return earlier
-        context = await booking_context(uow, practitioner_key, service_key)
+        context = await kept_booking_context(deps, uow, practitioner_key, service_key)
         clinic = context.clinic
         slot = _open_slot(context, start, now)
         await _require_room(uow, clinic, actor, origin, now)

@@ -18,6 +18,8 @@ from persistence.models import (
 )
 from persistence.repositories.appointments import LapsedHold
 from persistence.unit_of_work import SqlUnitOfWork
+from resolvers.deps import Deps
+from resolvers.read_cache import CATALOG
 from subscriptions.events import SlotChanged, SlotState
 
 
@@ -90,6 +92,21 @@ async def booking_context(
         Offer(found_all.practitioner, found_all.service, online),
         session_rules(found_all.sessions),
     )
+
+
+async def kept_booking_context(
+    deps: Deps, uow: SqlUnitOfWork, practitioner_id: int, service_id: int
+) -> BookingContext:
+    """`booking_context`, from this process's read cache when it keeps one (read in a
+    session of its own, so no transaction's rollback touches the kept rows)."""
+    if not deps.reads.listening:
+        return await booking_context(uow, practitioner_id, service_id)
+
+    async def fill() -> BookingContext:
+        async with SqlUnitOfWork(deps.database, write=False) as reader:
+            return await booking_context(reader, practitioner_id, service_id)
+
+    return await deps.reads.read(("booking", practitioner_id, service_id), CATALOG, fill)
 
 
 async def offer(uow: SqlUnitOfWork, practitioner_id: int, service_id: int) -> Offer:

@@ -17,13 +17,19 @@ from domain.policy import (
 from domain.validation import optional_text
 from persistence.models import ClinicRow, LocationRow, PatientRow, PractitionerRow, ServiceRow
 from resolvers.deps import Deps
+from resolvers.read_cache import CLINIC
 from resolvers.unit_of_work import UnitOfWork
 
 
 async def clinic(deps: Deps) -> ClinicRow:
-    """The clinic as every use case reads it (its zone, its rules)."""
-    async with UnitOfWork(deps, write=False) as uow:
-        return await uow.clinic.get()
+    """The clinic as every use case reads it (its zone, its rules); kept by the read
+    cache when this process keeps reads (a row nobody changes: its session is closed)."""
+
+    async def fill() -> ClinicRow:
+        async with UnitOfWork(deps, write=False) as uow:
+            return await uow.clinic.get()
+
+    return await deps.reads.read(("clinic",), CLINIC, fill)
 
 
 async def clinic_for(deps: Deps, actor: Actor | None) -> ClinicRow:

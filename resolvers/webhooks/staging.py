@@ -17,6 +17,7 @@ from domain.webhook_events import PartnerEvent, appointment_events, registration
 from domain.webhooks import DeliveryStatus, new_message_id
 from persistence.models import WebhookDeliveryRow
 from persistence.unit_of_work import SqlUnitOfWork
+from resolvers.read_cache import WEBHOOK_ENDPOINTS, ReadCache
 from subscriptions.events import AppointmentChanged, Event, StaffNotificationKind, StaffNotified
 
 
@@ -30,15 +31,24 @@ def concerns_partners(events: Sequence[Event], facts: Sequence[PartnerEvent]) ->
 
 
 async def stage_deliveries(
-    uow: SqlUnitOfWork, events: Sequence[Event], facts: Sequence[PartnerEvent], now: datetime
+    uow: SqlUnitOfWork,
+    events: Sequence[Event],
+    facts: Sequence[PartnerEvent],
+    now: datetime,
+    reads: ReadCache | None = None,
 ) -> int:
-    """Write a delivery for each subscribed endpoint of each partner event; how many."""
+    """Write a delivery for each subscribed endpoint of each partner event; how many.
+    The enabled endpoints come from `reads` when this process keeps them."""
     if not concerns_partners(events, facts):
         return 0
-    subscribed = [
-        (endpoint_id, set(types.split(",")))
-        for endpoint_id, types in await uow.webhooks.subscribed()
-    ]
+
+    async def fill() -> Sequence[tuple[int, str]]:
+        return await uow.webhooks.subscribed()
+
+    endpoints = await (
+        reads.read(("webhooks",), WEBHOOK_ENDPOINTS, fill) if reads is not None else fill()
+    )
+    subscribed = [(endpoint_id, set(types.split(","))) for endpoint_id, types in endpoints]
     if not subscribed:
         return 0
     found = [*await _appointment_events(uow, events, now), *facts]

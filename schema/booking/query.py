@@ -44,16 +44,16 @@ class BookingQuery:
             start=from_,
             end=to,
         )
-        zone = await info.context.zone()
+        practitioner = found.practitioner_id
         return Availability(
             slots=[
                 Slot(
-                    start=s.start.astimezone(zone),
-                    end=s.end.astimezone(zone),
-                    practitioner_id=found.practitioner_id,
+                    start=s.start,
+                    end=s.end,
+                    practitioner_id=practitioner,
                     location_id=s.location_id,
                 )
                 for s in found.slots
             ],
-            open_until=found.open_until.astimezone(zone) if found.open_until else None,
+            open_until=found.open_until,
         )

@@ -75,7 +75,7 @@ def serialize_date_time(value: object) -> str:
     fields give the clinic's, see `Context.local`). A time without an offset is a bug."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise TypeError(f"DateTime output needs a date-time with a UTC offset, not {value!r}")
-    return value.replace(microsecond=0).isoformat()
+    return value.isoformat(timespec="seconds")
 
 
 DATE_TIME = dataclasses.replace(

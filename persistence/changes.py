@@ -1,0 +1,79 @@
+"""What each commit changed, by table: the signal that drops per-process read caches.
+
+Every statement that writes (INSERT, UPDATE, DELETE, TRUNCATE, through the ORM, Core or
+plain text) goes past the engine's `before_cursor_execute`; the tables it names are kept
+on its connection until the transaction ends. A rollback forgets them. A commit keeps
+them until the connection goes back to the pool, which is after the commit has landed:
+only then are the listeners told, so a reader that starts after a listener dropped its
+copy reads the new rows. A write whose table cannot be read off the statement counts as
+every table (`ANY_TABLE`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+#: A write to a table this tracker cannot name.
+ANY_TABLE = "*"
+_WRITTEN = "portal_written_tables"
+_COMMITTED = "portal_committed_tables"
+_WRITE = re.compile(
+    r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+\"?(\w+)\"?(.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+_WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE)\b", re.IGNORECASE)
+
+Listener = Callable[[frozenset[str]], None]
+
+
+def written_tables(statement: str) -> frozenset[str]:
+    """The tables a statement writes; empty for a read; `ANY_TABLE` when unclear."""
+    head = statement.lstrip()[:10].upper()
+    if head.startswith(("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+        return frozenset()
+    if head.startswith(("PRAGMA", "SHOW", "SET ", "EXPLAIN")):
+        return frozenset()
+    found = _WRITE.match(statement)
+    if found:
+        tables = {found.group(1).lower()}
+        if head.startswith("TRUNCATE"):
+            # TRUNCATE a, b, c [RESTART IDENTITY] [CASCADE]
+            rest = found.group(2).split("RESTART")[0].split("CASCADE")[0]
+            tables |= {t.strip().strip('"').lower() for t in rest.split(",") if t.strip()}
+        return frozenset(tables)
+    if _WRITE_WORD.search(statement):
+        return frozenset({ANY_TABLE})
+    return frozenset()
+
+
+def track_writes(engine: Engine, listeners: list[Listener]) -> None:
+    """Tell `listeners` the tables each committed transaction on `engine` wrote."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if tables := written_tables(statement):
+            conn.info.setdefault(_WRITTEN, set()).update(tables)
+
+    @event.listens_for(engine, "commit")
+    def _committing(conn: Any) -> None:
+        if tables := conn.info.pop(_WRITTEN, None):
+            conn.info.setdefault(_COMMITTED, set()).update(tables)
+
+    @event.listens_for(engine, "rollback")
+    def _rolled_back(conn: Any) -> None:
+        conn.info.pop(_WRITTEN, None)
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        # The same dictionary as the Connection's `info`: the pooled connection's.
+        tables = record.info.pop(_COMMITTED, None) if record is not None else None
+        record.info.pop(_WRITTEN, None) if record is not None else None
+        if tables:
+            frozen = frozenset(tables)
+            for listener in list(listeners):
+                listener(frozen)
