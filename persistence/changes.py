@@ -6,7 +6,9 @@ on its connection until the transaction ends. A rollback forgets them. A commit 
 them until the connection goes back to the pool, which is after the commit has landed:
 only then are the listeners told, so a reader that starts after a listener dropped its
 copy reads the new rows. A write whose table cannot be read off the statement counts as
-every table (`ANY_TABLE`).
+every table (`ANY_TABLE`). A transaction that names the practitioners whose diaries it
+changed (`DIARIES` in its connection's info) reports its appointment writes as theirs
+(`diary_table`), so what was read of other diaries stays.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from sqlalchemy.engine import Engine
 
 #: A write to a table this tracker cannot name.
 ANY_TABLE = "*"
+APPOINTMENTS = "appointments"
+#: Set by a transaction that knows whose diaries its appointment writes touched.
+DIARIES = "portal_diaries"
 _WRITTEN = "portal_written_tables"
 _COMMITTED = "portal_committed_tables"
 _WRITE = re.compile(
@@ -51,6 +56,11 @@ def written_tables(statement: str) -> frozenset[str]:
     return frozenset()
 
 
+def diary_table(practitioner_id: int) -> str:
+    """The appointments of one practitioner, as a table of their own."""
+    return f"{APPOINTMENTS}:{practitioner_id}"
+
+
 def track_writes(engine: Engine, listeners: list[Listener]) -> None:
     """Tell `listeners` the tables each committed transaction on `engine` wrote."""
 
@@ -61,12 +71,16 @@ def track_writes(engine: Engine, listeners: list[Listener]) -> None:
 
     @event.listens_for(engine, "commit")
     def _committing(conn: Any) -> None:
+        diaries = conn.info.pop(DIARIES, None)
         if tables := conn.info.pop(_WRITTEN, None):
+            if diaries and APPOINTMENTS in tables:
+                tables = (tables - {APPOINTMENTS}) | {diary_table(p) for p in diaries}
             conn.info.setdefault(_COMMITTED, set()).update(tables)
 
     @event.listens_for(engine, "rollback")
     def _rolled_back(conn: Any) -> None:
         conn.info.pop(_WRITTEN, None)
+        conn.info.pop(DIARIES, None)
 
     @event.listens_for(engine, "checkin")
     def _returned(_dbapi_connection: Any, record: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from persistence.changes import DIARIES
 from persistence.database import Database
 from persistence.repositories.api_clients import ApiClientRepository
 from persistence.repositories.appointments import AppointmentRepository
@@ -81,6 +82,13 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         assert self._session is not None, "use the unit of work inside `async with`"
         await self._session.commit()
+
+    async def touches_diaries_of(self, practitioner_ids: set[int]) -> None:
+        """Every appointment this transaction writes is one of these practitioners' (it
+        says so when it commits: `persistence.changes`)."""
+        assert self._session is not None, "use the unit of work inside `async with`"
+        connection = await self._session.connection()
+        connection.info[DIARIES] = frozenset(practitioner_ids)
 
     async def rollback(self) -> None:
         assert self._session is not None, "use the unit of work inside `async with`"

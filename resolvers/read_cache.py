@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from persistence.changes import ANY_TABLE
+from persistence.changes import ANY_TABLE, APPOINTMENTS, diary_table
 
 T = TypeVar("T")
 
@@ -33,8 +33,15 @@ CATALOG = frozenset(
     {"clinic", "locations", "services", "practitioners", "session_series", "practitioner_services"}
 )
 CLINIC = frozenset({"clinic"})
-DIARY = frozenset({"appointments"})
 WEBHOOK_ENDPOINTS = frozenset({"webhook_endpoints"})
+
+
+def diary(practitioner_id: int) -> frozenset[str]:
+    """What one practitioner's appointments were read from: any appointment write that
+    does not say whose diary it touched, or one that says it touched theirs."""
+    return frozenset({APPOINTMENTS, diary_table(practitioner_id)})
+
+
 #: Where a process announces the tables its commits changed.
 READS_CHANNEL = "portal.reads"
 #: Beyond this many entries in one region, the region starts afresh.
@@ -103,7 +110,10 @@ class ReadCache:
 
     def concerns(self, tables: frozenset[str]) -> bool:
         """Whether a change to these tables could drop anything kept (here or elsewhere)."""
-        return ANY_TABLE in tables or not (CATALOG | DIARY | WEBHOOK_ENDPOINTS).isdisjoint(tables)
+        return any(
+            t == ANY_TABLE or t in CATALOG or t in WEBHOOK_ENDPOINTS or t.startswith(APPOINTMENTS)
+            for t in tables
+        )
 
     def listen(self) -> None:
         """This process now hears every other's changes: it may keep reads."""

@@ -9,7 +9,7 @@ from domain.webhook_events import PartnerEvent
 from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
 from resolvers.webhooks.staging import stage_deliveries
-from subscriptions.events import Event
+from subscriptions.events import Event, SlotChanged
 
 
 class UnitOfWork(SqlUnitOfWork):
@@ -45,6 +45,8 @@ class UnitOfWork(SqlUnitOfWork):
         written = await stage_deliveries(
             self, self._events, self._facts, self._deps.now(), self._deps.reads
         )
+        if diaries := {e.practitioner_id for e in self._events if isinstance(e, SlotChanged)}:
+            await self.touches_diaries_of(diaries)
         await super().commit()
         self._facts = []
         if written:

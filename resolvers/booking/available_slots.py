@@ -11,7 +11,7 @@ from domain.policy import require_availability
 from domain.validation import parse_id, require_range
 from resolvers.booking.slot_rules import booking_context, booking_rules, busy_intervals
 from resolvers.deps import Deps
-from resolvers.read_cache import CATALOG, DIARY
+from resolvers.read_cache import CATALOG, diary
 from resolvers.unit_of_work import UnitOfWork
 
 MAX_WINDOW_DAYS = 62
@@ -48,7 +48,7 @@ async def available_slots(
 
     key = ("slots", practitioner_key, service_key, start, end)
     computed = await deps.reads.read(
-        key, CATALOG | DIARY, fill, now=now, good_until=lambda c: c.good_until
+        key, CATALOG | diary(practitioner_key), fill, now=now, good_until=lambda c: c.good_until
     )
     return computed.availability
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from persistence.changes import ANY_TABLE, written_tables
-from resolvers.read_cache import CATALOG, DIARY, ReadCache
+from persistence.changes import ANY_TABLE, diary_table, written_tables
+from resolvers.read_cache import CATALOG, ReadCache, diary
+
+DIARY = diary(7)
 
 NOW = datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC)
 
@@ -46,6 +48,21 @@ async def test_a_change_to_a_table_read_drops_it_and_others_stay() -> None:
     cache.changed(frozenset({"patients", "users"}))
     await cache.read("slots", CATALOG | DIARY, slots)
     assert slots.runs == 2
+
+
+async def test_a_change_to_one_diary_leaves_what_was_read_of_another() -> None:
+    cache = ReadCache()
+    cache.listen()
+    seven, eight = Reads(), Reads()
+    for _ in range(2):
+        await cache.read("seven", CATALOG | diary(7), seven)
+        await cache.read("eight", CATALOG | diary(8), eight)
+        cache.changed(frozenset({diary_table(7)}))
+    assert (seven.runs, eight.runs) == (2, 1)
+    assert cache.concerns(frozenset({diary_table(8)}))
+    cache.changed(frozenset({"appointments"}))  # whose, unknown: every diary
+    await cache.read("eight", CATALOG | diary(8), eight)
+    assert eight.runs == 2
 
 
 async def test_a_read_under_way_while_its_tables_changed_is_not_kept() -> None:
