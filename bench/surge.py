@@ -167,7 +167,7 @@ async def patient(
             return
         tally.gave_up += 1
     except Exception as error:
-        tally.errors[str(error)[:120]] += 1
+        tally.errors[f"{type(error).__name__}: {error}"[:120]] += 1
 
 
 async def watcher(
@@ -176,7 +176,7 @@ async def watcher(
     try:
         await watch(tally, url, variables, ready)
     except Exception as error:
-        tally.errors[f"watcher: {error}"[:120]] += 1
+        tally.errors[f"watcher: {type(error).__name__}: {error}"[:120]] += 1
         ready.put_nowait(None)
 
 
