@@ -300,7 +300,9 @@ async def run(
     raw_dsn: str,
     broadcast: str,
 ) -> None:
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    # Idle connections are let go after 2 s, before the server's 5 s keep-alive ends
+    # them: a request sent on a connection the server is closing fails (ReadError).
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=2.0)
     clients = [httpx.AsyncClient(base_url=s.url, limits=limits, timeout=120) for s in servers]
     floor = await sequential(
         200, lambda _: clients[0].post("/graphql", json={"query": "{ __typename }"})

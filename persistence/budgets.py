@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from redis.asyncio import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -35,11 +36,16 @@ class Spending:
     window: Window
 
 
+#: Redis connections a process's budget charges may hold at once.
+REDIS_CONNECTIONS = 64
+
+
 class CostBudgets:
     """`spend(subject, cost, per_minute)`: atomically, within the budget or not at all."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, pool: BlockingConnectionPool | None = None) -> None:
         self._storage = storage
+        self._pool = pool
         self._limiter = SlidingWindowCounterRateLimiter(storage)
         self._fallback: CostBudgets | None = (
             None if isinstance(storage, MemoryStorage) else CostBudgets(MemoryStorage())
@@ -73,19 +79,30 @@ class CostBudgets:
             client = getattr(connection, "storage", None)
             if client is not None and hasattr(client, "aclose"):
                 await client.aclose()
+        if self._pool is not None:
+            await self._pool.disconnect()
 
 
 def cost_budgets_for(broadcast_url: str, prefix: str) -> CostBudgets:
     """Redis beside a Redis broadcaster, this process's memory beside the in-memory one."""
     if broadcast_url.startswith(("redis://", "rediss://")):
+        # A bounded pool that makes a charge wait its turn (up to 2 s) for a connection:
+        # the default pool refuses outright past its limit, and at a surge's peak the
+        # budgets would fall back to counting in this process only.
+        pool = BlockingConnectionPool.from_url(
+            broadcast_url,
+            max_connections=REDIS_CONNECTIONS,
+            timeout=2,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+        )
         storage = RedisStorage(
             broadcast_url,
             implementation="redispy",
             key_prefix=f"portal:budget:{prefix}",
-            socket_timeout=2,
-            socket_connect_timeout=2,
+            connection_pool=pool,  # type: ignore[arg-type]
         )
-        return CostBudgets(storage)
+        return CostBudgets(storage, pool)
     return CostBudgets(MemoryStorage())
 
 
