@@ -84,10 +84,11 @@ def track_writes(engine: Engine, listeners: list[Listener]) -> None:
 
     @event.listens_for(engine, "checkin")
     def _returned(_dbapi_connection: Any, record: Any) -> None:
+        if record is None:
+            return
         # The same dictionary as the Connection's `info`: the pooled connection's.
-        tables = record.info.pop(_COMMITTED, None) if record is not None else None
-        record.info.pop(_WRITTEN, None) if record is not None else None
-        if tables:
+        record.info.pop(_WRITTEN, None)
+        if tables := record.info.pop(_COMMITTED, None):
             frozen = frozenset(tables)
             for listener in list(listeners):
                 listener(frozen)

@@ -32,12 +32,15 @@ async def follow_reads(deps: Deps) -> None:
 
     def committed(tables: frozenset[str]) -> None:
         reads.changed(tables)
-        if reads.concerns(tables):
-            task = asyncio.get_running_loop().create_task(
-                hub.publish(READS_CHANNEL, reads.announcement(tables))
-            )
-            pending.add(task)
-            task.add_done_callback(_announced(pending))
+        if not reads.concerns(tables):
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a connection returned outside the loop (shutdown)
+            return
+        task = loop.create_task(hub.publish(READS_CHANNEL, reads.announcement(tables)))
+        pending.add(task)
+        task.add_done_callback(_announced(pending))
 
     deps.database.on_commit(committed)
     while True:
@@ -61,7 +64,7 @@ def _announced(pending: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]
     def done(task: asyncio.Task[None]) -> None:
         pending.discard(task)
         if not task.cancelled() and (error := task.exception()) is not None:
-            # Others may now keep what changed: stop caching until heard again.
+            # Others may keep what changed until their entries' age limit (30 s).
             log.warning("Could not announce a change to other processes: %s", error)
 
     return done

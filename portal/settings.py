@@ -117,8 +117,7 @@ class Settings:
             webhook_poll_seconds=float(os.environ.get("WEBHOOK_POLL_SECONDS", "1")),
             webhook_timeout_seconds=float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
             webhook_secret_grace_hours=float(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "24")),
-            webhook_allow_loopback=os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "1").lower()
-            not in ("0", "false", "no", "off"),
+            webhook_allow_loopback=_switch(os.environ.get("WEBHOOK_ALLOW_LOOPBACK"), default=True),
             read_cache=_switch(
                 os.environ.get("READ_CACHE"),
                 default=(os.environ.get("BROADCAST_URL") or "").startswith(("redis", "rediss")),

@@ -44,8 +44,10 @@ def diary(practitioner_id: int) -> frozenset[str]:
 
 #: Where a process announces the tables its commits changed.
 READS_CHANNEL = "portal.reads"
-#: Beyond this many entries in one region, the region starts afresh.
-MAX_ENTRIES = 2000
+#: What all entries may weigh together (an entry weighs its `size`, e.g. its slots, or
+#: 1): past it the cache starts afresh, so windows asked for by the thousand (one
+#: 62-day window of 5-minute slots holds 17,000) cannot fill the process's memory.
+MAX_WEIGHT = 100_000
 #: No entry is kept longer than this, whatever was (or was not) heard.
 MAX_AGE_SECONDS = 30.0
 
@@ -53,8 +55,8 @@ MAX_AGE_SECONDS = 30.0
 @dataclass
 class _Region:
     tables: frozenset[str]
-    #: key -> (value, good until (clinic time), kept until (monotonic))
-    entries: dict[Hashable, tuple[Any, datetime | None, float]] = field(default_factory=dict)
+    #: key -> (value, good until (clinic time), kept until (monotonic), weight)
+    entries: dict[Hashable, tuple[Any, datetime | None, float, int]] = field(default_factory=dict)
     #: Rises with every change to the region's tables.
     generation: int = 0
 
@@ -66,6 +68,8 @@ class ReadCache:
         self._regions: dict[frozenset[str], _Region] = {}
         self.listening = False
         self.hits = 0
+        #: What the kept entries weigh together (see MAX_WEIGHT).
+        self.weight = 0
 
     async def read(
         self,
@@ -75,6 +79,7 @@ class ReadCache:
         *,
         now: datetime | None = None,
         good_until: Callable[[T], datetime | None] | None = None,
+        size: Callable[[T], int] | None = None,
     ) -> T:
         """The kept value for `key`, or `fill()`'s, kept when nothing it was read from
         changed meanwhile."""
@@ -92,20 +97,31 @@ class ReadCache:
         generation = region.generation
         value = await fill()
         if self.listening and region.generation == generation:
-            if len(region.entries) >= MAX_ENTRIES:
-                region.entries.clear()
+            weight = max(1, size(value) if size else 1)
+            if self.weight + weight > MAX_WEIGHT:
+                self._forget_all()
+            if (replaced := region.entries.get(key)) is not None:
+                self.weight -= replaced[3]
             region.entries[key] = (
                 value,
                 good_until(value) if good_until else None,
                 time.monotonic() + MAX_AGE_SECONDS,
+                weight,
             )
+            self.weight += weight
         return value
+
+    def _forget_all(self) -> None:
+        for region in self._regions.values():
+            region.entries.clear()
+        self.weight = 0
 
     def changed(self, tables: frozenset[str]) -> None:
         """Drop what was read from these tables."""
         for region in self._regions.values():
             if ANY_TABLE in tables or not region.tables.isdisjoint(tables):
                 region.generation += 1
+                self.weight -= sum(entry[3] for entry in region.entries.values())
                 region.entries.clear()
 
     def concerns(self, tables: frozenset[str]) -> bool:

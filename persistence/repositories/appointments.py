@@ -83,6 +83,10 @@ _LAPSED_COLUMNS = (
 )
 
 
+def _lapsed(rows: Sequence[Any]) -> list[LapsedHold]:
+    return [LapsedHold(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
 class AppointmentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -114,8 +118,7 @@ class AppointmentRepository:
             "start": row.start_at,
             "end": row.end_at,
         }
-        found = (await self._session.execute(_lapse_overlapping(), values)).all()
-        lapsed = [LapsedHold(r[0], r[1], r[2], r[3], r[4]) for r in found]
+        lapsed = _lapsed((await self._session.execute(_lapse_overlapping(), values)).all())
         self._session.add(row)
         try:
             await self._session.flush()
@@ -180,17 +183,10 @@ class AppointmentRepository:
             update(AppointmentRow)
             .where(*conditions)
             .values(status=LAPSED, client_key=None)
-            .returning(
-                AppointmentRow.id,
-                AppointmentRow.practitioner_id,
-                AppointmentRow.start_at,
-                AppointmentRow.end_at,
-                AppointmentRow.created_by_id,
-            )
+            .returning(*_LAPSED_COLUMNS)
             .execution_options(synchronize_session=False)
         )
-        rows = (await self._session.execute(statement)).all()
-        return [LapsedHold(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return _lapsed((await self._session.execute(statement)).all())
 
     async def any_expired_or_old_holds(self, now: datetime, lapsed_before: datetime) -> bool:
         """Whether a sweep has anything to do (a read, so idle sweeps take no write lock)."""

@@ -9,7 +9,7 @@ from domain.actors import Actor
 from domain.availability import OpenSlot, open_slots, open_until
 from domain.policy import require_availability
 from domain.validation import parse_id, require_range
-from resolvers.booking.slot_rules import booking_context, booking_rules, busy_intervals
+from resolvers.booking.slot_rules import booking_rules, busy_intervals, kept_booking_context
 from resolvers.deps import Deps
 from resolvers.read_cache import CATALOG, diary
 from resolvers.unit_of_work import UnitOfWork
@@ -48,7 +48,12 @@ async def available_slots(
 
     key = ("slots", practitioner_key, service_key, start, end)
     computed = await deps.reads.read(
-        key, CATALOG | diary(practitioner_key), fill, now=now, good_until=lambda c: c.good_until
+        key,
+        CATALOG | diary(practitioner_key),
+        fill,
+        now=now,
+        good_until=lambda c: c.good_until,
+        size=lambda c: len(c.availability.slots),
     )
     return computed.availability
 
@@ -70,7 +75,7 @@ async def _computed(
     now: datetime,
 ) -> Computed:
     async with UnitOfWork(deps, write=False) as uow:
-        context = await booking_context(uow, practitioner_key, service_key)
+        context = await kept_booking_context(deps, uow, practitioner_key, service_key)
         if not context.offer.online:
             return Computed(Availability(practitioner_key, [], None), _next_minute(now))
         busy = await uow.appointments.live_between(practitioner_key, start, end, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from persistence.changes import ANY_TABLE, diary_table, written_tables
-from resolvers.read_cache import CATALOG, ReadCache, diary
+from resolvers.read_cache import CATALOG, MAX_WEIGHT, ReadCache, diary
 
 DIARY = diary(7)
 
@@ -128,3 +128,14 @@ def test_the_tables_a_statement_writes_are_read_off_it() -> None:
     assert written_tables("SELECT * FROM appointments FOR UPDATE") == frozenset()
     assert written_tables("BEGIN IMMEDIATE") == frozenset()
     assert written_tables("WITH gone AS (DELETE FROM outbox RETURNING id) SELECT 1") == {ANY_TABLE}
+
+
+async def test_windows_asked_for_by_the_thousand_never_weigh_more_than_the_bound() -> None:
+    cache = ReadCache()
+    cache.listen()
+    heavy = MAX_WEIGHT // 10
+    for window in range(1_000):
+        await cache.read(("slots", window), DIARY, Reads([0] * heavy), size=len)
+        assert cache.weight <= MAX_WEIGHT
+    cache.changed(frozenset({"appointments"}))
+    assert cache.weight == 0
