@@ -36,7 +36,6 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
-import httpx
 import psycopg
 import websockets
 from redis import asyncio as redis
@@ -45,6 +44,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.lean_http import LeanClient  # noqa: E402
 from persistence.database import Database  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
 from persistence.unit_of_work import SqlUnitOfWork  # noqa: E402
@@ -161,6 +161,17 @@ async def sequential(count: int, one: Callable[[int], Awaitable[None]]) -> list[
         await one(i)
         latencies.append(time.perf_counter() - started)
     return latencies
+
+
+def cpu_seconds(pid: int) -> float:
+    """The user and system CPU time a process has had so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def servers_cpu(servers: list[ServerProcess]) -> float:
+    return sum(cpu_seconds(s.process.pid) for s in servers)
 
 
 async def timed_concurrently(
@@ -417,19 +428,15 @@ async def run(
     broadcast: str,
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(
-        max_connections=CONCURRENCY * 2, max_keepalive_connections=CONCURRENCY * 2
-    )
-    clients = [
-        httpx.AsyncClient(base_url=s.url, headers=headers, limits=limits, timeout=60)
-        for s in servers
-    ]
+    # A client that costs next to nothing per request (`lean_http`): httpx spent as much
+    # CPU per request as the server, on the same two cores.
+    clients = [LeanClient(s.url, headers) for s in servers]
     slots = iter(starts)
     # Each hold from an address of its own, as from many portals (the servers trust
     # 127.0.0.1 to say so): holds are limited per client address.
     addresses = (f"198.18.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
-    async def hold_once(i: int, client: httpx.AsyncClient | None = None) -> None:
+    async def hold_once(i: int, client: LeanClient | None = None) -> None:
         start = next(slots)
         body = {
             "query": HOLD,
@@ -439,19 +446,35 @@ async def run(
                 "start": start.isoformat(),
             },
         }
-        response = await (client or clients[i % 2]).post(
-            "/graphql", json=body, headers={"X-Forwarded-For": next(addresses)}
+        status, answer = await (client or clients[i % 2]).post_json(
+            "/graphql", body, headers={"X-Forwarded-For": next(addresses)}
         )
-        kind = response.json()["data"]["hold"]["__typename"]
-        assert kind == "Hold", response.text
+        kind = answer["data"]["hold"]["__typename"]
+        assert status == 200 and kind == "Hold", answer
 
     for i in range(50):  # warm-up: connections, caches, both processes
         await hold_once(i)
 
     await no_load_rows(servers, clients[0], ordinary, starts, hold_once)
     raw_latencies, raw_wall = await raw_insert_commit(raw_dsn)
+    cpu_before, client_before = servers_cpu(servers), time.process_time()
     with profiled(servers, "holds"):
         hold_latencies, hold_wall = await timed_concurrently(HOLDS, CONCURRENCY, hold_once)
+    hold_cpu = (servers_cpu(servers) - cpu_before) / HOLDS
+    hold_client_cpu = (time.process_time() - client_before) / HOLDS
+
+    async def nothing_once(i: int) -> None:
+        status, answer = await clients[i % 2].post_json(
+            "/graphql", {"query": "{ __typename }"}, headers={"X-Forwarded-For": next(addresses)}
+        )
+        assert status == 200, answer
+
+    # The same clients, servers and concurrency asking for nothing: what the HTTP and
+    # GraphQL stack alone allows per second on this machine, beside the database's rate.
+    cpu_before, client_before = servers_cpu(servers), time.process_time()
+    nothing_latencies, nothing_wall = await timed_concurrently(HOLDS, CONCURRENCY, nothing_once)
+    nothing_cpu = (servers_cpu(servers) - cpu_before) / HOLDS
+    nothing_client_cpu = (time.process_time() - client_before) / HOLDS
     raw_hops = await raw_publish_receive(broadcast)
 
     window = {
@@ -478,9 +501,16 @@ async def run(
     )
     print(
         f"  hold latency        p50 {ms(hold_p50)}   p99 {ms(hold_p99)}   {holds_per_s:8.1f} holds/s"
+        f"   server CPU {ms(hold_cpu)} per hold, client {ms(hold_client_cpu)}"
     )
     print(
         f"  raw INSERT+COMMIT   p50 {ms(raw_p50)}   p99 {ms(raw_p99)}   {commits_per_s:8.1f} commits/s"
+    )
+    print(
+        f"  {{ __typename }}      p50 {ms(pct(nothing_latencies, 50))}   "
+        f"p99 {ms(pct(nothing_latencies, 99))}   {HOLDS / nothing_wall:8.1f} requests/s"
+        f"   server CPU {ms(nothing_cpu)} per request, client {ms(nothing_client_cpu)}"
+        f"   (the stack alone: {holds_per_s / (HOLDS / nothing_wall):.2f} of it is holds/s)"
     )
     row(
         f"holds/s, {CONCURRENCY} concurrent",
@@ -537,7 +567,7 @@ async def run(
 
 async def no_load_rows(
     servers: list[ServerProcess],
-    client: httpx.AsyncClient,
+    client: LeanClient,
     diary: factories.Diary,
     starts: list[datetime],
     hold_once: Callable[..., Awaitable[None]],
@@ -545,8 +575,8 @@ async def no_load_rows(
     """One request at a time with nothing else running, beside `{ __typename }`."""
 
     async def query(body: dict[str, object]) -> None:
-        response = await client.post("/graphql", json=body)
-        assert response.status_code == 200 and "errors" not in response.json(), response.text
+        status, answer = await client.post_json("/graphql", body)
+        assert status == 200 and "errors" not in answer, answer
 
     fortnight = {
         "p": diary.practitioner_id,
@@ -563,8 +593,8 @@ async def no_load_rows(
     # One block each, the floor both first and last: the lower of its two p50s is the
     # floor (the stricter one for the ratios, whichever way the machine drifted).
     timings: dict[str, list[float]] = {}
-    with profiled(servers[:1], "singles"):
-        for name in ("floor", "clinic", "slots", "hold", "floor again"):
+    for name in ("floor", "clinic", "slots", "hold", "floor again"):
+        with profiled(servers[:1], f"single-{name.replace(' ', '-')}"):
             timings[name] = await sequential(SINGLES, kinds[name.split()[0]])
     clinic, slots, one_hold = (timings[k] for k in ("clinic", "slots", "hold"))
     floor = min(timings["floor"], timings["floor again"], key=lambda t: pct(t, 50))
@@ -593,7 +623,7 @@ async def no_load_rows(
 
 async def fan_out(
     servers: list[ServerProcess],
-    clients: list[httpx.AsyncClient],
+    clients: list[LeanClient],
     hold_once: Callable[..., Awaitable[None]],
     window: dict[str, str],
     count: int,

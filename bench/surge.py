@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.holds import (  # noqa: E402
     SUBSCRIBE,
+    cpu_seconds,
     ms,
     pct,
     raise_open_files,
@@ -210,12 +211,6 @@ async def watch(
             elif message["type"] in ("error", "complete"):
                 tally.errors[f"subscription {message['type']}"] += 1
                 return
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
 
 
 async def raw_commits(dsn: str, count: int) -> list[float]:

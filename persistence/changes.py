@@ -32,6 +32,13 @@ _WRITE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE)\b", re.IGNORECASE)
+#: A write clause anywhere in a statement (a WITH's), and the table it names if any;
+#: a row lock (FOR UPDATE) and an upsert's DO UPDATE are not writes of their own.
+_CLAUSE = re.compile(
+    r"\b(FOR\s+(?:NO\s+KEY\s+)?UPDATE|DO\s+UPDATE|INSERT\s+INTO|UPDATE|DELETE\s+FROM"
+    r"|INSERT|DELETE|TRUNCATE)\b(?:\s+(?:ONLY\s+)?(?:\"([^\"]+)\"|(\w+)))?",
+    re.IGNORECASE | re.DOTALL,
+)
 
 Listener = Callable[[frozenset[str]], None]
 
@@ -51,9 +58,27 @@ def written_tables(statement: str) -> frozenset[str]:
             rest = found.group(2).split("RESTART")[0].split("CASCADE")[0]
             tables |= {t.strip().strip('"').lower() for t in rest.split(",") if t.strip()}
         return frozenset(tables)
+    if head.startswith("WITH"):
+        return _clauses_written(statement)
     if _WRITE_WORD.search(statement):
         return frozenset({ANY_TABLE})
     return frozenset()
+
+
+def _clauses_written(statement: str) -> frozenset[str]:
+    """The tables the write clauses of a statement name; `ANY_TABLE` for one that names
+    none this can read."""
+    tables: set[str] = set()
+    for clause in _CLAUSE.finditer(statement):
+        verb = " ".join(clause.group(1).upper().split())
+        table = clause.group(2) or clause.group(3)
+        if verb in ("FOR UPDATE", "FOR NO KEY UPDATE", "DO UPDATE"):
+            continue
+        if verb in ("INSERT INTO", "UPDATE", "DELETE FROM") and table:
+            tables.add(table.lower())
+        else:
+            tables.add(ANY_TABLE)
+    return frozenset(tables)
 
 
 def diary_table(practitioner_id: int) -> str:

@@ -14,7 +14,7 @@ from persistence.repositories.appointments import AppointmentRepository
 from persistence.repositories.catalog import CatalogRepository
 from persistence.repositories.clinic import ClinicRepository
 from persistence.repositories.email_links import EmailLinkRepository
-from persistence.repositories.hold_limits import HoldLimitRepository
+from persistence.repositories.holds import HoldRepository
 from persistence.repositories.invitations import InvitationRepository
 from persistence.repositories.outbox import OutboxRepository
 from persistence.repositories.patients import PatientRepository
@@ -39,7 +39,7 @@ class SqlUnitOfWork:
     verifications: EmailVerificationRepository
     sessions: SessionRepository
     email_links: EmailLinkRepository
-    hold_limits: HoldLimitRepository
+    holds: HoldRepository
     api_clients: ApiClientRepository
 
     webhooks: WebhookRepository
@@ -62,7 +62,7 @@ class SqlUnitOfWork:
         self.verifications = EmailVerificationRepository(session)
         self.sessions = SessionRepository(session)
         self.email_links = EmailLinkRepository(session)
-        self.hold_limits = HoldLimitRepository(session)
+        self.holds = HoldRepository(session, one_statement=not self._database.is_sqlite)
         self.api_clients = ApiClientRepository(session)
 
         self.webhooks = WebhookRepository(session, skip_locked=not self._database.is_sqlite)

@@ -56,7 +56,7 @@ class LapsedHold:
 
 
 @cache
-def _lapse_overlapping() -> Any:
+def lapse_overlapping() -> Any:
     """`lapse_expired` for one slot, built once (a hold's hot path), bound per call."""
     at = AppointmentRow.start_at.type
     return (
@@ -69,12 +69,12 @@ def _lapse_overlapping() -> Any:
             AppointmentRow.end_at > bindparam("start", type_=at),
         )
         .values(status=LAPSED, client_key=None)
-        .returning(*_LAPSED_COLUMNS)
+        .returning(*LAPSED_COLUMNS)
         .execution_options(synchronize_session=False)
     )
 
 
-_LAPSED_COLUMNS = (
+LAPSED_COLUMNS = (
     AppointmentRow.id,
     AppointmentRow.practitioner_id,
     AppointmentRow.start_at,
@@ -83,7 +83,7 @@ _LAPSED_COLUMNS = (
 )
 
 
-def _lapsed(rows: Sequence[Any]) -> list[LapsedHold]:
+def lapsed_holds(rows: Sequence[Any]) -> list[LapsedHold]:
     return [LapsedHold(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
@@ -118,7 +118,7 @@ class AppointmentRepository:
             "start": row.start_at,
             "end": row.end_at,
         }
-        lapsed = _lapsed((await self._session.execute(_lapse_overlapping(), values)).all())
+        lapsed = lapsed_holds((await self._session.execute(lapse_overlapping(), values)).all())
         self._session.add(row)
         try:
             await self._session.flush()
@@ -183,10 +183,10 @@ class AppointmentRepository:
             update(AppointmentRow)
             .where(*conditions)
             .values(status=LAPSED, client_key=None)
-            .returning(*_LAPSED_COLUMNS)
+            .returning(*LAPSED_COLUMNS)
             .execution_options(synchronize_session=False)
         )
-        return _lapsed((await self._session.execute(statement)).all())
+        return lapsed_holds((await self._session.execute(statement)).all())
 
     async def any_expired_or_old_holds(self, now: datetime, lapsed_before: datetime) -> bool:
         """Whether a sweep has anything to do (a read, so idle sweeps take no write lock)."""

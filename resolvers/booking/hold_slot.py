@@ -9,7 +9,7 @@ from domain.appointments import AppointmentStatus
 from domain.availability import OpenSlot, is_open_slot
 from domain.errors import InvalidInput
 from domain.policy import require_room_to_hold, require_signed_in
-from domain.throttling import HOLDS_PER_ADDRESS, hold_origin
+from domain.throttling import HOLDS_PER_ADDRESS, DiaryShare, hold_origin
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.announce import appointment_changed
@@ -52,7 +52,6 @@ async def hold(
         context = await kept_booking_context(deps, uow, practitioner_key, service_key)
         clinic = context.clinic
         slot = _open_slot(context, start, now)
-        await _require_room(uow, clinic, actor, origin, now)
         row = AppointmentRow(
             status=AppointmentStatus.TEMPORARY.value,
             practitioner_id=practitioner_key,
@@ -68,9 +67,11 @@ async def hold(
             client_key=key,
             hold_origin=origin,
         )
-        lapsed = await uow.appointments.place(row, now, TAKEN)
+        placed = await uow.holds.place(row, TAKEN)
+        # The share as it was before this hold; refused, the hold goes with the rollback.
+        await _require_room(uow, clinic, actor, placed.share, now)
         uow.emit(
-            *freed(lapsed),
+            *freed(placed.lapsed),
             SlotChanged(practitioner_key, slot.start, slot.end, SlotState.HELD),
             appointment_changed(row),
         )
@@ -79,13 +80,13 @@ async def hold(
 
 
 async def _require_room(
-    uow: UnitOfWork, clinic: ClinicRow, actor: Actor, origin: str, now: datetime
+    uow: UnitOfWork, clinic: ClinicRow, actor: Actor, share: DiaryShare, now: datetime
 ) -> None:
     """Room for one more hold: the user's share of the diary and their address's.
     Only a self-registered provisional patient must have proved their email (staff
     vouched for everyone else); the actor was read from the database for this request."""
     require_room_to_hold(
-        await uow.hold_limits.share(actor.user_id, origin, now),
+        share,
         verified=actor.kind is not UserKind.PROVISIONAL_PATIENT
         or await uow.verifications.verified_email(actor.user_id) is not None,
         max_live_holds=clinic.max_live_holds,

@@ -161,6 +161,10 @@ async def test_one_user_cannot_hoard_more_holds_than_the_clinic_allows(
     results = [await hold(gql, diary, s, anna.token) for s in starts]
 
     assert [r["__typename"] for r in results] == ["Hold", "Hold", "NotAllowed"]
+    # The refused hold left nothing in the diary: the time is anyone else's to hold.
+    assert starts[2] in await free_starts(gql, diary, starts[2])
+    other = await factories.user(deps)
+    assert (await hold(gql, diary, starts[2], other.token))["__typename"] == "Hold"
 
 
 async def test_a_retry_with_the_same_client_key_returns_the_same_hold(

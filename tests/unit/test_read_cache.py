@@ -127,7 +127,18 @@ def test_the_tables_a_statement_writes_are_read_off_it() -> None:
     }
     assert written_tables("SELECT * FROM appointments FOR UPDATE") == frozenset()
     assert written_tables("BEGIN IMMEDIATE") == frozenset()
-    assert written_tables("WITH gone AS (DELETE FROM outbox RETURNING id) SELECT 1") == {ANY_TABLE}
+    assert written_tables("WITH gone AS (DELETE FROM outbox RETURNING id) SELECT 1") == {"outbox"}
+    placed = (
+        "WITH lapsed AS (UPDATE appointments SET status = $1 RETURNING id), "
+        "placed AS (INSERT INTO appointments (status, updated_at) SELECT $2 RETURNING id) "
+        "SELECT placed.id FROM placed LEFT OUTER JOIN lapsed ON true"
+    )
+    assert written_tables(placed) == {"appointments"}
+    assert written_tables("WITH due AS (SELECT id FROM outbox FOR UPDATE) SELECT 1") == set()
+    upsert = "WITH x AS (SELECT 1) INSERT INTO users SELECT 1 ON CONFLICT DO UPDATE SET a = 1"
+    assert written_tables(upsert) == {"users"}
+    assert written_tables('WITH x AS (SELECT 1) DELETE FROM "odd table"') == {"odd table"}
+    assert written_tables("WITH x AS (SELECT 1) DELETE FROM") == {ANY_TABLE}
 
 
 async def test_windows_asked_for_by_the_thousand_never_weigh_more_than_the_bound() -> None:
