@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event
@@ -43,8 +44,10 @@ _CLAUSE = re.compile(
 Listener = Callable[[frozenset[str]], None]
 
 
+@lru_cache(maxsize=1024)
 def written_tables(statement: str) -> frozenset[str]:
-    """The tables a statement writes; empty for a read; `ANY_TABLE` when unclear."""
+    """The tables a statement writes; empty for a read; `ANY_TABLE` when unclear. Kept
+    per statement text: the hot statements are the same few, built once."""
     head = statement.lstrip()[:10].upper()
     if head.startswith(("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
         return frozenset()

@@ -25,6 +25,7 @@ from schema.accounts.verification import VerificationMutation
 from schema.answers.mutation import AnswersMutation
 from schema.answers.query import AnswersQuery
 from schema.answers.subscription import AnswersSubscription
+from schema.booking.kept_answers import KeptSlotAnswers
 from schema.booking.mutation import BookingMutation
 from schema.booking.query import BookingQuery
 from schema.booking.subscription import BookingSubscription
@@ -143,6 +144,8 @@ def build_schema(
         # Priced, then charged to the sender's budget per minute.
         lambda: cost.QueryCost(cost_budget, meter=budget.charge_client),
         lambda: deadline.OperationTimeout(timeout_seconds),
+        # After the guards and the charge: availableSlots from the answer kept with its list.
+        KeptSlotAnswers,
         faults.MaskUnexpected,
         CallLog,
     ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Hashable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.actors import Actor
 from domain.availability import OpenSlot, open_slots, open_until
@@ -24,6 +26,9 @@ class Availability:
     practitioner_id: int
     slots: list[OpenSlot]
     open_until: datetime | None
+    #: What the schema answered from this very list, by what was asked (kept with the
+    #: list, so it goes when the list does: `schema.booking.kept_answers`).
+    answers: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 async def available_slots(

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.partners import access_token, partner
 from tests.api.test_availability_api import END_SERIES, SESSIONS, insert_appointment
 from tests.apps import client_of
 from tests.support import GraphQL
@@ -69,3 +70,51 @@ async def test_the_staff_ending_a_session_series_empties_the_kept_slots(
         for series in every_series:
             await gql(END_SERIES, {"id": series["id"], "until": until}, desk.token)
         assert await free(gql, diary, day) == []
+
+
+async def test_each_question_of_a_kept_slot_list_gets_its_own_answer(
+    deps: Deps, settings: Settings
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    day = factories.local(factories.days_ahead(3), 0)
+    window = {
+        "p": diary.practitioner_id,
+        "s": diary.service_id,
+        "from": day.isoformat(),
+        "to": (day + timedelta(days=1)).isoformat(),
+    }
+    with_ends = SLOTS.replace("slots { start }", "slots { start end } openUntil")
+    async with client_of(settings, read_cache=True) as gql:
+        starts = (await gql(SLOTS, window))["availableSlots"]
+        assert await gql(SLOTS, window) == {"availableSlots": starts}
+        both = (await gql(with_ends, window))["availableSlots"]
+        named = await gql(SLOTS.replace("availableSlots(", "free: availableSlots("), window)
+        next_day = {**window, "from": window["to"], "to": (day + timedelta(days=2)).isoformat()}
+        later = (await gql(SLOTS, next_day))["availableSlots"]
+
+    assert [s["start"] for s in both["slots"]] == [s["start"] for s in starts["slots"]]
+    assert all(set(s) == {"start", "end"} for s in both["slots"]) and "openUntil" in both
+    assert named == {"free": starts}
+    assert later["slots"] and later["slots"][0]["start"] > starts["slots"][-1]["start"]
+
+
+async def test_a_kept_answer_goes_only_to_callers_who_may_read_availability(
+    deps: Deps, settings: Settings
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    day = factories.local(factories.days_ahead(3), 0)
+    window = {
+        "p": diary.practitioner_id,
+        "s": diary.service_id,
+        "from": day.isoformat(),
+        "to": (day + timedelta(days=1)).isoformat(),
+    }
+    async with client_of(settings, read_cache=True) as gql:
+        hub = await partner(gql, deps, "appointments:read")
+        token = await access_token(gql.client, hub)
+        assert (await gql(SLOTS, window))["availableSlots"]["slots"]
+
+        refused = await gql.raw(SLOTS, window, token=token)
+
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
