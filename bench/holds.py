@@ -3,9 +3,11 @@
 Prints, each beside a raw baseline measured in the same run, and at the end one table
 of every figure with its floor, the ratio and the goal (met or missed):
 - one hold, `{ clinic { name } }` and `availableSlots` over 14 days with no other load,
-  beside `{ __typename }` (the floor of any request);
-- hold latency p50/p99 and holds per second at CONCURRENCY concurrent clients, beside a
-  raw SQL INSERT + COMMIT at the same concurrency;
+  beside `{ __typename }` (the floor of any request), taken in turns; beside them what
+  graphql-core alone takes to complete as many slots in this process;
+- hold latency p50/p99, holds per second and server CPU per hold at CONCURRENCY
+  concurrent clients, beside a raw SQL INSERT + COMMIT at the same concurrency and
+  `{ __typename }` through the same stack at the same concurrency;
 - the time from a hold's HTTP response (its commit is before it) to its SlotChange
   arriving at a websocket subscriber on the *other* process, beside a raw Redis
   PUBLISH -> receive;
