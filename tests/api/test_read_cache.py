@@ -26,14 +26,18 @@ mutation Hold($p: ID!, $s: ID!, $start: DateTime!) {
 """
 
 
-async def free(gql: GraphQL, diary: factories.Diary, day_start: datetime) -> list[datetime]:
-    variables = {
+def day_of(diary: factories.Diary, day_start: datetime) -> dict[str, object]:
+    """SLOTS' variables for one day of the diary."""
+    return {
         "p": diary.practitioner_id,
         "s": diary.service_id,
         "from": day_start.isoformat(),
         "to": (day_start + timedelta(days=1)).isoformat(),
     }
-    found = (await gql(SLOTS, variables))["availableSlots"]["slots"]
+
+
+async def free(gql: GraphQL, diary: factories.Diary, day_start: datetime) -> list[datetime]:
+    found = (await gql(SLOTS, day_of(diary, day_start)))["availableSlots"]["slots"]
     return [datetime.fromisoformat(s["start"]) for s in found]
 
 
@@ -77,19 +81,14 @@ async def test_each_question_of_a_kept_slot_list_gets_its_own_answer(
 ) -> None:
     diary = await factories.online_practitioner(deps)
     day = factories.local(factories.days_ahead(3), 0)
-    window = {
-        "p": diary.practitioner_id,
-        "s": diary.service_id,
-        "from": day.isoformat(),
-        "to": (day + timedelta(days=1)).isoformat(),
-    }
+    window = day_of(diary, day)
     with_ends = SLOTS.replace("slots { start }", "slots { start end } openUntil")
     async with client_of(settings, read_cache=True) as gql:
         starts = (await gql(SLOTS, window))["availableSlots"]
         assert await gql(SLOTS, window) == {"availableSlots": starts}
         both = (await gql(with_ends, window))["availableSlots"]
         named = await gql(SLOTS.replace("availableSlots(", "free: availableSlots("), window)
-        next_day = {**window, "from": window["to"], "to": (day + timedelta(days=2)).isoformat()}
+        next_day = day_of(diary, day + timedelta(days=1))
         later = (await gql(SLOTS, next_day))["availableSlots"]
 
     assert [s["start"] for s in both["slots"]] == [s["start"] for s in starts["slots"]]
@@ -103,12 +102,7 @@ async def test_a_kept_answer_goes_only_to_callers_who_may_read_availability(
 ) -> None:
     diary = await factories.online_practitioner(deps)
     day = factories.local(factories.days_ahead(3), 0)
-    window = {
-        "p": diary.practitioner_id,
-        "s": diary.service_id,
-        "from": day.isoformat(),
-        "to": (day + timedelta(days=1)).isoformat(),
-    }
+    window = day_of(diary, day)
     async with client_of(settings, read_cache=True) as gql:
         hub = await partner(gql, deps, "appointments:read")
         token = await access_token(gql.client, hub)
