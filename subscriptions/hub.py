@@ -140,31 +140,26 @@ class Hub(Broadcast):
         A failure never undoes the change: it is logged, and this process's subscribers
         of those channels are ended as interrupted, so none of them silently misses it.
         """
-        sealed = [(event, _seal(_new_id(), event.to_json())) for event in events]
+        stamped = [(event, _seal(_new_id(), event.to_json())) for event in events]
         messages = [
             (self.wire_channel(channel), message, event)
-            for event, message in sealed
+            for event, message in stamped
             for channel in event.channels()
         ]
-        if isinstance(self._backend, ReconnectingRedisBackend):
-            batches = [messages]
-        else:
-            batches = [[message] for message in messages]
-        for batch in batches:
+        backend = self._backend
+        # Redis takes them all in one pipeline; the in-memory backend one at a time.
+        pipelined = isinstance(backend, ReconnectingRedisBackend)
+        for batch in [messages] if pipelined else [[m] for m in messages]:
             try:
-                await self._publish_batch([(wire, sealed) for wire, sealed, _ in batch])
+                if isinstance(backend, ReconnectingRedisBackend):
+                    await backend.publish_many([(wire, m) for wire, m, _ in batch])
+                else:
+                    await backend.publish(batch[0][0], batch[0][1])
             except Exception:
                 for wire, _, event in batch:
                     log.exception("Could not publish %s on %s", type(event).__name__, wire)
                     for inbox in list(self._queues.get(wire, ())):
                         inbox.end(INTERRUPTED_REASON)
-
-    async def _publish_batch(self, messages: list[tuple[str, str]]) -> None:
-        if isinstance(self._backend, ReconnectingRedisBackend):
-            await self._backend.publish_many(messages)
-        else:
-            for wire, sealed in messages:
-                await self._backend.publish(wire, sealed)
 
     @contextlib.asynccontextmanager
     async def listen(self, channels: Iterable[str]) -> AsyncIterator[Subscriber]:
