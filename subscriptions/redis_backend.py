@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from broadcaster import Event
@@ -78,19 +79,9 @@ class ReconnectingRedisBackend(BroadcastBackend):
                 await self._pubsub.unsubscribe(channel)
 
     async def publish(self, channel: str, message: Any) -> None:
-        """Publish, replacing connections that went stale while Redis was away.
-
-        After a Redis restart every idle pooled connection is dead, and the first command
-        on one fails. That failure is retried once, after dropping the idle connections, on
-        a fresh one. A second failure, and any other error, is raised to the hub. A timeout
-        is not retried: the message may already have gone out.
-        """
-        try:
-            await self._publisher.publish(channel, message)
-        except RedisConnectionError as error:
-            log.info("Publishing again on a fresh Redis connection after: %s", error)
-            await self._publisher.connection_pool.disconnect(inuse_connections=False)
-            await self._publisher.publish(channel, message)
+        """Publish, replacing connections that went stale while Redis was away
+        (`_once_more_if_stale`)."""
+        await self._once_more_if_stale(lambda: self._publisher.publish(channel, message))
 
     async def publish_many(self, messages: list[tuple[str, Any]]) -> None:
         """Publish (channel, message) pairs in order in one round trip (a pipeline, not
@@ -102,6 +93,13 @@ class ReconnectingRedisBackend(BroadcastBackend):
                 pipeline.publish(channel, message)
             await pipeline.execute()
 
+        await self._once_more_if_stale(send)
+
+    async def _once_more_if_stale(self, send: Callable[[], Awaitable[Any]]) -> None:
+        """After a Redis restart every idle pooled connection is dead, and the first command
+        on one fails. That failure is retried once, after dropping the idle connections, on
+        a fresh one. A second failure, and any other error, is raised to the hub. A timeout
+        is not retried: the message may already have gone out."""
         try:
             await send()
         except RedisConnectionError as error:
