@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from portal.settings import Settings
 from resolvers.deps import Deps
+from schema.booking.kept_answers import MAX_ANSWERS_PER_LIST
 from tests import factories
 from tests.api.partners import access_token, partner
 from tests.api.test_availability_api import END_SERIES, SESSIONS, insert_appointment
@@ -112,3 +113,20 @@ async def test_a_kept_answer_goes_only_to_callers_who_may_read_availability(
 
     assert refused["data"] is None
     assert refused["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
+
+
+async def test_questions_past_what_a_list_keeps_are_still_answered_in_full(
+    deps: Deps, settings: Settings
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    window = day_of(diary, factories.local(factories.days_ahead(3), 0))
+    spellings = [
+        SLOTS.replace("availableSlots(", f"a{n}: availableSlots(")
+        for n in range(MAX_ANSWERS_PER_LIST + 4)
+    ]
+    async with client_of(settings, read_cache=True) as gql:
+        expected = (await gql(SLOTS, window))["availableSlots"]
+        answers = [await gql(spelling, window) for spelling in spellings * 2]
+
+    assert expected["slots"]
+    assert answers == [{f"a{n}": expected} for n in range(len(spellings))] * 2
