@@ -31,7 +31,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -42,18 +41,26 @@ import psycopg
 import strawberry
 import websockets
 from redis import asyncio as redis
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import (  # noqa: E402
+    filling_deps,
+    ms,
+    pct,
+    raise_open_files,
+    raw_dsn,
+    require_postgres_and_redis,
+    servers,
+    servers_cpu,
+    throwaway_database,
+)
 from bench.lean_http import LeanClient  # noqa: E402
-from persistence.database import Database  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
 from persistence.unit_of_work import SqlUnitOfWork  # noqa: E402
 from portal.demo import default_clinic  # noqa: E402
 from resolvers.deps import Deps  # noqa: E402
-from subscriptions.hub import Hub  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.support import ServerProcess, free_port  # noqa: E402
 
@@ -78,15 +85,6 @@ SUBSCRIBE = """subscription($p: ID!, $from: DateTime!, $to: DateTime!) {
 
 
 SAMPLE_CHANGE = {"start": "2026-12-01T09:30:00+01:00", "state": "HELD"}
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.2f} ms"
 
 
 #: (row, figure, floor, ratio, goal, met) for the closing table.
@@ -119,14 +117,6 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def raise_open_files() -> None:
-    """Thousands of sockets need as many descriptors, here and in the servers."""
-    import resource
-
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 @contextlib.contextmanager
@@ -164,17 +154,6 @@ async def sequential(count: int, one: Callable[[int], Awaitable[None]]) -> list[
         await one(i)
         latencies.append(time.perf_counter() - started)
     return latencies
-
-
-def cpu_seconds(pid: int) -> float:
-    """The user and system CPU time a process has had so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
-
-
-def servers_cpu(servers: list[ServerProcess]) -> float:
-    return sum(cpu_seconds(s.process.pid) for s in servers)
 
 
 async def timed_concurrently(
@@ -355,70 +334,46 @@ async def next_change(socket: websockets.ClientConnection) -> dict:
 
 async def main() -> None:
     raise_open_files()
-    base = os.environ.get("DATABASE_URL", "")
-    broadcast = os.environ.get("BROADCAST_URL", "")
-    if not base.startswith("postgres") or not broadcast.startswith("redis"):
-        raise SystemExit(
-            "Set DATABASE_URL (PostgreSQL) and BROADCAST_URL (Redis); see the docstring."
-        )
-    admin = make_url(base).set(drivername="postgresql", database="postgres")
-    bench_name = f"{make_url(base).database}_bench"
-    bench_url = make_url(base).set(database=bench_name)
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{bench_name}"')
-    url = bench_url.render_as_string(hide_password=False)
-    await upgrade_async(url)
-    raw_dsn = bench_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    _, broadcast = require_postgres_and_redis()
+    with throwaway_database("bench") as url:
+        await upgrade_async(url)
+        deps = filling_deps(url)
+        diary, ordinary, token = await fill(deps)
+        first_day = datetime.now(UTC).date() + timedelta(days=2)
+        starts = [
+            factories.local(first_day + timedelta(days=d), 0) + timedelta(minutes=5 * i)
+            for d in range(40)
+            for i in range(12 * 23)
+        ]
+        try:
+            with servers(url, broadcast, 2, "holds") as started:
+                await run(started, diary, ordinary, token, starts, raw_dsn(url), broadcast)
+            async with SqlUnitOfWork(deps.database, write=False) as uow:
+                overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
+            print(f"overlapping live appointments after the run: {overlaps}")
+        finally:
+            await deps.database.dispose()
 
-    database = Database(url)
-    deps = Deps(settings=None, database=database, hub=Hub("memory://"))  # type: ignore[arg-type]
+
+async def fill(deps: Deps) -> tuple[factories.Diary, factories.Diary, str]:
+    """A clinic that lets anyone hold anything soon: a 5-minute diary all day for the
+    holds, an ordinary one (30-minute slots, 8:00 to 18:00) for availableSlots, and a
+    signed-in user's token."""
     clinic = default_clinic()
     clinic.minimum_notice_minutes, clinic.booking_horizon_days, clinic.max_live_holds = (
         0,
         400,
         100_000,
     )
-    async with database.writer() as session:
+    async with deps.database.writer() as session:
         session.add(clinic)
         await session.commit()
     diary = await factories.online_practitioner(
         deps, duration_minutes=5, start=clock(0), end=clock(23, 55), valid_from=date(2020, 1, 1)
     )
-    # availableSlots is measured on an ordinary diary: 30-minute slots, 8:00 to 18:00.
     ordinary = await factories.online_practitioner(deps, name="Ordinary Diary")
     user = await factories.user(deps)
-
-    first_day = datetime.now(UTC).date() + timedelta(days=2)
-    starts = [
-        factories.local(first_day + timedelta(days=d), 0) + timedelta(minutes=5 * i)
-        for d in range(40)
-        for i in range(12 * 23)
-    ]
-    env = {
-        "DATABASE_URL": url,
-        "BROADCAST_URL": broadcast,
-        "HOLD_SWEEP_SECONDS": "5",
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": "bench",
-        "TRUSTED_PROXIES": "127.0.0.1",
-    }
-    logs = Path(os.environ.get("BENCH_LOGS", tempfile.gettempdir()))
-    servers = [ServerProcess(env, logs / f"bench-server-{i}.log") for i in range(2)]
-    try:
-        for server in servers:
-            server.wait_ready()
-        await run(servers, diary, ordinary, user.token, starts, raw_dsn, broadcast)
-        async with SqlUnitOfWork(database, write=False) as uow:
-            overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
-        print(f"overlapping live appointments after the run: {overlaps}")
-    finally:
-        for server in servers:
-            server.stop()
-        await database.dispose()
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+    return diary, ordinary, user.token
 
 
 async def run(

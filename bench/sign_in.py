@@ -17,30 +17,23 @@ or on PostgreSQL + Redis (it creates and drops its own database next to DATABASE
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import psycopg
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import filling_deps, ms, pct, servers, throwaway_database  # noqa: E402
 from domain.credentials import verify_password  # noqa: E402
-from persistence.database import Database  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
 from portal.demo import ensure_clinic  # noqa: E402
-from resolvers.deps import Deps  # noqa: E402
-from subscriptions.hub import Hub  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.support import ServerProcess  # noqa: E402
 
 SIGN_INS = int(os.environ.get("BENCH_SIGN_INS", "40"))
 PROBES = int(os.environ.get("BENCH_PROBES", "200"))
@@ -48,15 +41,6 @@ QUERIES = {"{ __typename }": "__typename", "{ clinic { name } }": "clinic"}
 LOGIN = """mutation($email: String!, $password: String!) {
   login(email: $email, password: $password) { __typename }
 }"""
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.2f} ms"
 
 
 def figures(values: list[float]) -> str:
@@ -123,50 +107,17 @@ async def measure(url: str, emails: list[str]) -> None:
     print(f"  one argon2 check alone in this process: {ms(argon2_alone)} (cores: {os.cpu_count()})")
 
 
-@contextlib.contextmanager
-def bench_database() -> Iterator[str]:
-    """A fresh database: PostgreSQL when DATABASE_URL says so, else SQLite in a temp dir."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        return
-    admin = make_url(base).set(drivername="postgresql", database="postgres")
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS portal_bench_sign_in WITH (FORCE)")
-        conn.execute("CREATE DATABASE portal_bench_sign_in")
-    try:
-        yield make_url(base).set(database="portal_bench_sign_in").render_as_string(False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS portal_bench_sign_in WITH (FORCE)")
-
-
 async def main() -> None:
     broadcast = os.environ.get("BROADCAST_URL") or "memory://"
-    with bench_database() as url:
+    with throwaway_database("sign_in") as url:
         await upgrade_async(url)
-        database = Database(url)
-        deps = Deps(settings=None, database=database, hub=Hub("memory://"))  # type: ignore[arg-type]
+        deps = filling_deps(url)
         await ensure_clinic(deps)
         users = [await factories.user(deps) for _ in range(SIGN_INS)]
-        await database.dispose()
-        env = {
-            "DATABASE_URL": url,
-            "BROADCAST_URL": broadcast,
-            "PORTAL_ENV": "production",
-            "SECRET_KEY": "bench",
-            "TRUSTED_PROXIES": "127.0.0.1",
-        }
-        logs = Path(os.environ.get("BENCH_LOGS", tempfile.gettempdir()))
-        server = ServerProcess(env, logs / "bench-sign-in-server.log")
-        try:
-            server.wait_ready()
+        await deps.database.dispose()
+        with servers(url, broadcast, 1, "sign-in") as (server,):
             print(f"one `portal serve` process on {make_url(url).get_backend_name()} + {broadcast}")
             await measure(server.url, [u.user.email for u in users])
-        finally:
-            server.stop()
 
 
 if __name__ == "__main__":

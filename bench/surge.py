@@ -23,10 +23,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -37,26 +35,26 @@ from typing import Any
 import httpx
 import psycopg
 import websockets
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.holds import (  # noqa: E402
-    SUBSCRIBE,
+from bench.common import (  # noqa: E402
     cpu_seconds,
+    filling_deps,
     ms,
     pct,
     raise_open_files,
-    raw_publish_receive,
-    sequential,
+    raw_dsn,
+    require_postgres_and_redis,
+    servers,
+    throwaway_database,
 )
-from persistence.database import Database  # noqa: E402
+from bench.holds import SUBSCRIBE, raw_publish_receive, sequential  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
 from persistence.unit_of_work import SqlUnitOfWork  # noqa: E402
 from portal.demo import default_clinic  # noqa: E402
 from resolvers.deps import Deps  # noqa: E402
-from subscriptions.hub import Hub  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.support import ServerProcess  # noqa: E402
 
@@ -229,24 +227,31 @@ async def raw_commits(dsn: str, count: int) -> list[float]:
 
 async def main(args: argparse.Namespace) -> None:
     raise_open_files()
-    base = os.environ.get("DATABASE_URL", "")
-    broadcast = os.environ.get("BROADCAST_URL", "")
-    if not base.startswith("postgres") or not broadcast.startswith("redis"):
-        raise SystemExit("Set DATABASE_URL (PostgreSQL) and BROADCAST_URL (Redis).")
-    admin = make_url(base).set(drivername="postgresql", database="postgres")
-    name = f"{make_url(base).database}_surge"
-    surge_url = make_url(base).set(database=name)
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = surge_url.render_as_string(hide_password=False)
-    await upgrade_async(url)
-    database = Database(url)
-    deps = Deps(settings=None, database=database, hub=Hub("memory://"))  # type: ignore[arg-type]
+    _, broadcast = require_postgres_and_redis()
+    with throwaway_database("surge") as url:
+        await upgrade_async(url)
+        deps = filling_deps(url)
+        diaries, people = await fill(deps, args.patients)
+        first_day = datetime.now(UTC).date() + timedelta(days=1)
+        days = [factories.local(first_day + timedelta(days=d), 0) for d in range(DAYS)]
+        try:
+            with servers(url, broadcast, 2, "surge") as started:
+                await run(args, started, diaries, days, people, raw_dsn(url), broadcast)
+            async with SqlUnitOfWork(deps.database, write=False) as uow:
+                overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
+            print(f"overlapping live appointments (database): {overlaps} (must be 0)")
+        finally:
+            await deps.database.dispose()
+
+
+async def fill(
+    deps: Deps, patients: int
+) -> tuple[list[factories.Diary], list[tuple[factories.SignedInUser, int]]]:
+    """A clinic with PRACTITIONERS 15-minute diaries (8:00 to 20:00) and `patients`
+    patients with accounts."""
     clinic = default_clinic()
     clinic.minimum_notice_minutes, clinic.booking_horizon_days = 0, 400
-    async with database.writer() as session:
+    async with deps.database.writer() as session:
         session.add(clinic)
         await session.commit()
     diaries = [
@@ -256,34 +261,9 @@ async def main(args: argparse.Namespace) -> None:
         for n in range(PRACTITIONERS)
     ]
     started = time.perf_counter()
-    people = await factories.patients_with_accounts(deps, args.patients)
-    print(f"{args.patients} patients with accounts made in {time.perf_counter() - started:.1f} s")
-    first_day = datetime.now(UTC).date() + timedelta(days=1)
-    days = [factories.local(first_day + timedelta(days=d), 0) for d in range(DAYS)]
-    env = {
-        "DATABASE_URL": url,
-        "BROADCAST_URL": broadcast,
-        "HOLD_SWEEP_SECONDS": "5",
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": "bench",
-        "TRUSTED_PROXIES": "127.0.0.1",
-    }
-    logs = Path(os.environ.get("BENCH_LOGS", tempfile.gettempdir()))
-    servers = [ServerProcess(env, logs / f"surge-server-{i}.log") for i in range(2)]
-    raw_dsn = surge_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        for server in servers:
-            server.wait_ready()
-        await run(args, servers, diaries, days, people, raw_dsn, broadcast)
-        async with SqlUnitOfWork(database, write=False) as uow:
-            overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
-        print(f"overlapping live appointments (database): {overlaps} (must be 0)")
-    finally:
-        for server in servers:
-            server.stop()
-        await database.dispose()
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    people = await factories.patients_with_accounts(deps, patients)
+    print(f"{patients} patients with accounts made in {time.perf_counter() - started:.1f} s")
+    return diaries, people
 
 
 async def run(

@@ -28,12 +28,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import psycopg
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import ms, pct, throwaway_database  # noqa: E402
 from domain.actors import Actor, UserKind  # noqa: E402
 from domain.webhook_events import patient_linked  # noqa: E402
 from persistence.database import Database  # noqa: E402
@@ -79,15 +79,6 @@ async def app(scope, receive, send):
 """
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.1f} ms"
-
-
 @contextlib.contextmanager
 def receiver() -> Iterator[str]:
     """A uvicorn receiver in its own process, answering 204 and noting arrival times."""
@@ -121,25 +112,6 @@ def receiver() -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(10)
-
-
-@contextlib.contextmanager
-def bench_database() -> Iterator[str]:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        return
-    admin = make_url(base).set(drivername="postgresql", database="postgres")
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS portal_bench_webhooks WITH (FORCE)")
-        conn.execute("CREATE DATABASE portal_bench_webhooks")
-    try:
-        yield make_url(base).set(database="portal_bench_webhooks").render_as_string(False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS portal_bench_webhooks WITH (FORCE)")
 
 
 async def arrivals(client: httpx.AsyncClient, reset: bool = False) -> list[tuple[float, str]]:
@@ -189,7 +161,7 @@ async def until_arrived(client: httpx.AsyncClient, count: int) -> list[tuple[flo
 
 
 async def main() -> None:
-    with bench_database() as db_url, receiver() as url:
+    with throwaway_database("webhooks") as db_url, receiver() as url:
         await upgrade_async(db_url)
         settings = Settings(
             database_url=db_url,
