@@ -1,25 +1,21 @@
-"""Webhook endpoints' rules: valid URLs, addresses we never send to, secrets, and when to
-try a delivery again."""
+"""Webhook endpoints' rules: events, descriptions, secrets, and when to try a delivery
+again (URLs and addresses: `domain/webhook_urls.py`)."""
 
 from __future__ import annotations
 
 import base64
-import ipaddress
 import random
 import secrets
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
-from urllib.parse import urlsplit
 
 from domain.errors import InvalidInput
 from domain.throttling import Budget
 from domain.validation import optional_text
 from domain.webhook_events import SUBSCRIBABLE
 
-MAX_URL_LENGTH = 2000
 MAX_DESCRIPTION_LENGTH = 500
 MAX_ENDPOINTS = 50
 SECRET_PREFIX = "whsec_"
@@ -37,115 +33,6 @@ class DeliveryStatus(StrEnum):
     PENDING = "PENDING"
     DELIVERED = "DELIVERED"
     FAILED = "FAILED"
-
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-@dataclass(frozen=True)
-class EndpointUrl:
-    url: str
-    host: str
-    #: The host when it is an address literal, else None (a name, resolved when sending).
-    address: Address | None
-
-
-class UnsafeAddress(Exception):
-    """The endpoint resolves to an address webhooks are never sent to."""
-
-
-def check_url(url: str, *, allow_http: bool, allow_loopback: bool) -> EndpointUrl:
-    """An endpoint URL: https (http only where allowed), a host, no credentials, no
-    fragment, and, when the host is an address, one we may send to."""
-    if not url or len(url) > MAX_URL_LENGTH:
-        raise InvalidInput(f"Give a URL of at most {MAX_URL_LENGTH} characters.", "url")
-    if any(c.isspace() or ord(c) < 0x21 or ord(c) == 0x7F for c in url):
-        raise InvalidInput("A URL has no spaces or control characters.", "url")
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise InvalidInput("This is not a valid URL.", "url") from None
-    schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes:
-        raise InvalidInput("Webhooks are sent to https:// URLs only.", "url")
-    if "@" in parts.netloc:
-        raise InvalidInput("A webhook URL carries no user name or password.", "url")
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise InvalidInput("The URL names no host.", "url")
-    if parts.fragment or url.endswith("#"):
-        raise InvalidInput("A webhook URL has no #fragment.", "url")
-    if port == 0:
-        raise InvalidInput("The URL's port is not valid.", "url")
-    address = address_literal(host)
-    if address is None:
-        _check_host_name(host, allow_loopback=allow_loopback)
-    elif not may_send_to(address, allow_loopback=allow_loopback):
-        raise InvalidInput("Webhooks are never sent to private or local addresses.", "url")
-    return EndpointUrl(url, host, address)
-
-
-def _check_host_name(host: str, *, allow_loopback: bool) -> None:
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise InvalidInput("The URL's host name is not valid.", "url") from None
-    labels = ascii_host.split(".")
-    if len(ascii_host) > 253 or any(not 0 < len(label) <= 63 for label in labels):
-        raise InvalidInput("The URL's host name is not valid.", "url")
-    local = ascii_host.lower() == "localhost" or ascii_host.lower().endswith(".localhost")
-    if local and not allow_loopback:
-        raise InvalidInput("Webhooks are never sent to private or local addresses.", "url")
-
-
-def address_literal(host: str) -> Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
-
-
-def may_send_to(address: Address, *, allow_loopback: bool) -> bool:
-    """Only globally reachable unicast addresses, looking through IPv4 addresses carried
-    in IPv6 ones (mapped, 6to4, Teredo, NAT64); loopback too where allowed (development)."""
-    for inner in _carried(address):
-        if inner.is_loopback and allow_loopback:
-            continue
-        if not inner.is_global or inner.is_multicast or inner.is_unspecified:
-            return False
-        if inner.is_reserved or inner.is_link_local or inner.is_private:
-            return False
-    return True
-
-
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-def _carried(address: Address) -> list[Address]:
-    found: list[Address] = [address]
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            found = [address.ipv4_mapped]
-        if address.sixtofour is not None:
-            found.append(address.sixtofour)
-        if address.teredo is not None:
-            found.extend(address.teredo)
-        if address in _NAT64:
-            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-    return found
-
-
-def check_addresses(addresses: Iterable[Address], *, allow_loopback: bool) -> Address:
-    """The first of a name's addresses, once every one of them is safe: a name that also
-    resolves to a private address is refused whole (no choosing the public one)."""
-    resolved = list(addresses)
-    if not resolved:
-        raise UnsafeAddress("the host resolved to no address")
-    for address in resolved:
-        if not may_send_to(address, allow_loopback=allow_loopback):
-            raise UnsafeAddress(f"the host resolves to a refused address ({address})")
-    return resolved[0]
 
 
 def check_events(events: Sequence[str]) -> list[str]:
@@ -221,6 +108,18 @@ def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(when - now, timedelta(0))
+
+
+MAX_REASON_LENGTH = 500
+
+
+def readable(reason: str | None) -> str | None:
+    """A failed attempt's reason as kept and shown: printable (no NUL, which PostgreSQL
+    refuses, nor other control characters), at most 500 characters."""
+    if not reason:
+        return reason
+    text = "".join(c if c.isprintable() else "?" for c in reason)
+    return text[:MAX_REASON_LENGTH]
 
 
 def gave_up(first_due: datetime, now: datetime) -> bool:

@@ -110,6 +110,7 @@ def webhook_sender_for(deps: Deps) -> HttpSender:
     return HttpSender(
         timeout_seconds=settings.webhook_timeout_seconds,
         allow_loopback=settings.webhooks_reach_loopback,
+        allow_http=settings.webhooks_over_http,
     )
 
 

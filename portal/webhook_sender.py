@@ -1,6 +1,10 @@
 """Sending one webhook: signed per Standard Webhooks, over httpx, only to addresses that
 are safe, and to exactly the address that was checked.
 
+The stored URL is checked again by the rules endpoints were created under
+(`domain.webhook_urls.check_url`, httpx's own parser), so a URL stored before a rule
+was added is refused with its reason rather than failing somewhere inside httpx.
+
 The host is resolved, every address it has is checked (no loopback, private,
 link-local, multicast, reserved or unspecified address, IPv4 inside IPv6 included), and
 the connection goes to that checked address while the request keeps the name for its
@@ -18,7 +22,8 @@ from datetime import UTC, datetime
 import httpx
 from standardwebhooks import Webhook
 
-from domain.webhooks import Address, UnsafeAddress, address_literal, check_addresses
+from domain.errors import InvalidInput
+from domain.webhook_urls import Address, UnsafeAddress, address_literal, check_addresses, check_url
 from resolvers.webhooks.addresses import resolve
 from resolvers.webhooks.deliver import Attempt, Signed
 
@@ -37,7 +42,7 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         self._resolver = resolver
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host
+        host = request.url.raw_host.decode("ascii")  # as connected to (IDNA names in ASCII)
         port = request.url.port or (443 if request.url.scheme == "https" else 80)
         literal = address_literal(host)
         try:
@@ -75,9 +80,16 @@ class HttpSender:
     """Posts signed webhooks; one pooled client per process."""
 
     def __init__(
-        self, *, timeout_seconds: float, allow_loopback: bool, resolver: Resolver = resolve
+        self,
+        *,
+        timeout_seconds: float,
+        allow_loopback: bool,
+        allow_http: bool = True,
+        resolver: Resolver = resolve,
     ) -> None:
         self.timeout_seconds = timeout_seconds
+        self._allow_loopback = allow_loopback
+        self._allow_http = allow_http
         self._client = httpx.AsyncClient(
             transport=PinnedTransport(allow_loopback=allow_loopback, resolver=resolver),
             timeout=httpx.Timeout(timeout_seconds),
@@ -92,9 +104,15 @@ class HttpSender:
         headers = signed_headers(message.secrets, message.message_id, message.payload, at)
         started = time.monotonic()
         try:
+            url = check_url(
+                message.url, allow_http=self._allow_http, allow_loopback=self._allow_loopback
+            ).url
+        except InvalidInput as refused:
+            return Attempt(None, None, f"refused: {refused.message}", _ms(started))
+        try:
             async with asyncio.timeout(self.timeout_seconds):
                 request = self._client.build_request(
-                    "POST", message.url, content=message.payload.encode(), headers=headers
+                    "POST", url, content=message.payload.encode(), headers=headers
                 )
                 response = await self._client.send(request, stream=True)
                 await response.aclose()  # the body is not read: only the status counts
@@ -102,7 +120,7 @@ class HttpSender:
             return Attempt(None, None, f"refused: {refused}", _ms(started))
         except TimeoutError:
             return Attempt(None, None, "timed out", _ms(started))
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
             return Attempt(None, None, f"{type(error).__name__}: {error}", _ms(started))
         retry_after = response.headers.get("retry-after")
         return Attempt(response.status_code, retry_after, None, _ms(started))

@@ -1,13 +1,17 @@
 """The webhook sender every server process runs: claim due deliveries, send them, write
 how each went; failures are tried again with growing waits, and an endpoint failing for
-three days is disabled and the clinic told."""
+three days is disabled and the clinic told. Whatever goes wrong in one delivery's
+attempt is that delivery's failure alone, never its batch's."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import traceback
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from domain import messages
@@ -18,6 +22,7 @@ from domain.webhooks import (
     next_attempt,
     outcome_of,
     parse_retry_after,
+    readable,
     should_disable,
 )
 from persistence.repositories.webhooks import Claimed
@@ -82,11 +87,38 @@ async def deliver_due(deps: Deps, sender: Sender) -> int:
 
     async def attempt(c: Claimed) -> Attempt:
         async with gate:
-            return await sender.send(Signed(c.url, c.message_id, c.payload, c.secrets))
+            return await _isolated(sender, c)
 
     attempts = await asyncio.gather(*(attempt(c) for c in claimed))
     await _record(deps, list(zip(claimed, attempts, strict=True)), claim)
     return len(claimed)
+
+
+async def _isolated(sender: Sender, claimed: Claimed) -> Attempt:
+    """One delivery's attempt, whatever happens in it: an unexpected fault is that
+    delivery's failed attempt (tried again by the usual rules), never the batch's."""
+    started = time.monotonic()
+    try:
+        return await sender.send(
+            Signed(claimed.url, claimed.message_id, claimed.payload, claimed.secrets)
+        )
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:
+        # One line, with where it was raised but not what it said (it may carry the URL).
+        kind = f"{type(error).__module__}.{type(error).__qualname__}".removeprefix("builtins.")
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        log.error(
+            "Webhook %s (delivery %s) to endpoint %s not sent: unexpected %s at %s:%s",
+            claimed.message_id,
+            claimed.delivery_id,
+            claimed.endpoint_id,
+            kind,
+            Path(where.filename).name,
+            where.lineno,
+        )
+        duration = int((time.monotonic() - started) * 1000)
+        return Attempt(None, None, f"not sent: unexpected {kind}", duration)
 
 
 async def _record(deps: Deps, results: list[tuple[Claimed, Attempt]], claim: datetime) -> None:
@@ -112,7 +144,7 @@ async def _record(deps: Deps, results: list[tuple[Claimed, Attempt]], claim: dat
                     claimed.message_id,
                     claimed.endpoint_id,
                     claimed.attempts,
-                    attempt.error or attempt.status_code,
+                    readable(attempt.error) or attempt.status_code,
                 )
             await uow.webhooks.record_attempt(
                 claimed.delivery_id,
@@ -122,7 +154,7 @@ async def _record(deps: Deps, results: list[tuple[Claimed, Attempt]], claim: dat
                 next_attempt_at=retry_at,
                 status_code=attempt.status_code,
                 duration_ms=attempt.duration_ms,
-                error=attempt.error,
+                error=readable(attempt.error),
             )
         await uow.webhooks.note_success(succeeded)
         for endpoint_id in failed - set(succeeded):

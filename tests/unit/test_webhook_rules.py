@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from standardwebhooks import Webhook
 
@@ -20,19 +21,18 @@ from domain.errors import InvalidInput
 from domain.policy import may_manage_webhook_endpoint, may_manage_webhooks
 from domain.webhook_events import CATALOGUE, EventType, appointment_events
 from domain.webhook_events import EventType as E
+from domain.webhook_urls import UnsafeAddress, check_addresses, check_url, may_send_to
 from domain.webhooks import (
     LONGEST_RETRY_AFTER,
     Outcome,
-    UnsafeAddress,
-    check_addresses,
-    check_url,
-    may_send_to,
     new_secret,
     next_attempt,
     outcome_of,
     parse_retry_after,
+    readable,
 )
-from portal.webhook_sender import signed_headers
+from portal.webhook_sender import HttpSender, signed_headers
+from resolvers.webhooks.deliver import Signed
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -104,6 +104,19 @@ def test_a_change_of_an_appointment_is_the_event_partners_expect(
         "64:ff9b::a00:1",
         "2002:a00:1::",
         "2001:db8::1",
+        "fec0::1",  # site-local: is_global says yes on some Pythons
+        "feff::1",
+        "::127.0.0.1",  # IPv4-compatible
+        "64:ff9b:1::1",
+        "100::1",
+        "2001:20::1",
+        "3fff::1",
+        "5f00::1",
+        "4000::1",  # outside global unicast (2000::/3)
+        "192.88.99.1",
+        "198.18.0.1",
+        "198.51.100.7",
+        "203.0.113.7",
     ],
 )
 def test_no_webhook_goes_to_a_local_private_or_reserved_address(address: str) -> None:
@@ -156,8 +169,91 @@ def test_good_urls_pass() -> None:
     checked = check_url(
         "https://partner.example:8443/hooks?x=1", allow_http=False, allow_loopback=False
     )
-    assert (checked.host, checked.address) == ("partner.example", None)
+    assert (checked.host, checked.port, checked.address) == ("partner.example", 8443, None)
     assert check_url("http://127.0.0.1:9/h", allow_http=True, allow_loopback=True).address
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("https://0135.0270.0330.042/hook", "four decimal numbers"),  # octal
+        ("https://0177.0.0.1/", "four decimal numbers"),
+        ("https://93.184.216.034/", "four decimal numbers"),  # a leading zero
+        ("https://0x5d.0xb8.0xd8.0x22/", "four decimal numbers"),  # hex
+        ("https://0x5db8d822/", "four decimal numbers"),
+        ("https://1572395042/", "four decimal numbers"),  # one decimal number
+        ("https://93.184.55330/", "four decimal numbers"),  # shortened
+        ("https://127.1/", "four decimal numbers"),
+        ("https://1.2.3.4.5/", "four decimal numbers"),
+        ("https://partner.123/", "four decimal numbers"),  # ends in a number (WHATWG)
+        ("https://%31%32%37.0.0.1/", "four decimal numbers"),
+        ("https://[fec0::1]/hooks", "private or local"),  # site-local
+        ("https://[fe80::1%25eth0]/", "private or local"),  # a zone
+        ("https://[::127.0.0.1]/", "private or local"),
+        ("https://ⓟrobe-public.test/hooks", "host name is not valid"),  # IDNA 2008 refuses
+        (
+            "https://\uff11\uff12\uff17.\uff10.\uff10.\uff11/",
+            "host name is not valid",
+        ),  # full-width digits
+        ("https://xn--zz.example/", "host name is not valid"),  # a false A-label
+        ("https://xn--ls8h.example/", "host name is not valid"),  # an emoji's A-label
+        ("https://-partner.example/", "host name is not valid"),
+        ("https://part!ner.example/", "host name is not valid"),
+        ("https://a..example/", "host name is not valid"),
+        ("https://partner.example:99999/", "port is not valid"),
+        ("https://partner.example\\@evil.example/", "user name or password"),
+    ],
+)
+def test_non_canonical_or_non_public_hosts_are_refused_even_in_development(
+    url: str, says: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        check_url(url, allow_http=True, allow_loopback=True)
+    assert refused.value.field == "url"
+    assert says in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("url", "kept", "host"),
+    [
+        ("https://Bücher.Example/hooks", "https://xn--bcher-kva.example/hooks", None),
+        ("https://xn--bcher-kva.example/hooks", "https://xn--bcher-kva.example/hooks", None),
+        ("https://faß.example/", "https://xn--fa-hia.example/", None),  # IDNA 2008: no "ss"
+        ("HTTPS://PARTNER.EXAMPLE:443/A?b=C", "https://partner.example/A?b=C", None),
+        ("https://partner.example./hooks", "https://partner.example/hooks", None),
+        ("https://partner.example/ü?q=ä", "https://partner.example/%C3%BC?q=%C3%A4", None),
+        ("https://93.184.216.34./h", "https://93.184.216.34/h", "93.184.216.34"),
+        ("https://93。184。216。34/h", "https://93.184.216.34/h", "93.184.216.34"),
+        (
+            "https://[2606:2800:0220:0001:0:0:0:1]:8443/h",
+            "https://[2606:2800:220:1::1]:8443/h",
+            "2606:2800:220:1::1",
+        ),
+    ],
+)
+def test_urls_are_kept_as_the_sender_requests_them(url: str, kept: str, host: str | None) -> None:
+    checked = check_url(url, allow_http=False, allow_loopback=False)
+    assert checked.url == kept
+    assert str(httpx.URL(kept)) == kept  # the sender's parser reads it back unchanged
+    assert check_url(kept, allow_http=False, allow_loopback=False) == checked
+    assert (str(checked.address) if checked.address else None) == host
+
+
+async def test_a_stored_url_the_rules_refuse_is_a_failed_attempt_not_an_exception() -> None:
+    """Nothing is connected to: the sender refuses it before httpx is asked."""
+    sender = HttpSender(timeout_seconds=5, allow_loopback=True)
+    try:
+        for url in ("http://0177.0.0.1:9/h", "http://ⓛocalhost:9/h", "http://[fec0::1]:9/h"):
+            attempt = await sender.send(Signed(url, "msg_1", "{}", (new_secret(),)))
+            assert attempt.status_code is None
+            assert (attempt.error or "").startswith("refused: "), attempt.error
+    finally:
+        await sender.aclose()
+
+
+def test_a_reason_is_kept_printable_and_short() -> None:
+    assert readable("bad\x00host\n" + "x" * 600) == "bad?host?" + "x" * 491
+    assert readable(None) is None
 
 
 def test_retries_back_off_with_jitter_and_honour_retry_after() -> None:
