@@ -35,6 +35,7 @@ from portal.background import (
     webhook_sender_for,
 )
 from portal.bearer import InvalidCredentials, identify_request, unauthenticated
+from portal.fault_barrier import FaultBarrier
 from portal.graphql_http import GraphQLOverHTTP
 from portal.http_limits import BodyLimits, decode_bounded_json
 from portal.ide import graphiql_assets, graphiql_page
@@ -181,7 +182,8 @@ def _trusting(proxies: tuple[str, ...]) -> list[Middleware]:
 
 def _cross_origin(origins: tuple[str, ...]) -> list[Middleware]:
     """Pages of these origins may call the API from a browser. Bearer tokens only, so no
-    credentials (cookies) are allowed; the 401's challenge may be read."""
+    credentials (cookies) are allowed; the 401's challenge and a 429's or 503's
+    Retry-After may be read."""
     if not origins:
         return []
     return [
@@ -191,7 +193,7 @@ def _cross_origin(origins: tuple[str, ...]) -> list[Middleware]:
             allow_credentials=False,
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["authorization", "content-type", "accept"],
-            expose_headers=["www-authenticate"],
+            expose_headers=["www-authenticate", "retry-after"],
             max_age=600,
         )
     ]
@@ -286,11 +288,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         # Outermost first. CORS sits outside the body limits and around the exception
         # handlers, so a 401 or 413 still tells an allowed page what happened; security
-        # headers go on every answer, preflights included.
+        # headers go on every answer, preflights included. Any fault escaping a route
+        # (the database or Redis away) is answered, coded, inside both.
         middleware=[
             *_trusting(settings.trusted_proxies),
             Middleware(SecurityHeaders, production=settings.production),
             *_cross_origin(settings.cors_origins),
+            Middleware(FaultBarrier),
             Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
         ],
         exception_handlers={InvalidCredentials: unauthenticated},
