@@ -37,6 +37,7 @@ from portal.background import (
 from portal.bearer import InvalidCredentials, identify_request, unauthenticated
 from portal.fault_barrier import FaultBarrier
 from portal.graphql_http import GraphQLOverHTTP
+from portal.health import health_endpoint
 from portal.http_limits import BodyLimits, decode_bounded_json
 from portal.ide import graphiql_assets, graphiql_page
 from portal.live_sessions import (
@@ -231,23 +232,6 @@ def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[
     return tasks
 
 
-def _health(hub: Hub, feeds: SharedFeeds) -> Callable[[Request], Awaitable[JSONResponse]]:
-    async def health(_request: Request) -> JSONResponse:
-        """Up, with this process's live subscriptions: those open now, and those started
-        since it began (each counted once subscribed at the broadcaster, directly or
-        through a shared feed that is)."""
-        return JSONResponse(
-            {
-                "status": "ok",
-                "subscriptions": hub.subscriber_count() + feeds.members(),
-                "subscriptionsStarted": hub.subscriptions_started + feeds.counted,
-                "sharedFeeds": len(feeds),
-            }
-        )
-
-    return health
-
-
 def create_app(settings: Settings | None = None) -> Starlette:
     """The whole service, on a database already migrated (`portal migrate`)."""
     settings = settings or Settings.from_env()
@@ -278,7 +262,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/", _front_door(settings.production)),
-            Route("/health", _health(hub, graphql.feeds)),
+            Route("/health", health_endpoint(deps, hub, graphql.feeds)),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
