@@ -5,6 +5,7 @@ lookup, a write, a sign-in), GraphQL's own media type, GET, and a token request.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,7 +124,9 @@ class Asker:
     async def everything(self) -> dict[str, httpx.Response]:
         """One of each kind of request, each answered before the next is sent."""
         post = self.client.post
-        login = {"query": LOGIN, "variables": {"email": "a@example.com", "password": "x" * 12}}
+        # An address of its own each time: sign-in attempts are counted per address.
+        email = f"asker-{uuid.uuid4().hex[:12]}@example.com"
+        login = {"query": LOGIN, "variables": {"email": email, "password": "x" * 12}}
         return {
             "anonymous availableSlots": await post("/graphql", json=self.slots()),
             "anonymous clinic": await post("/graphql", json={"query": CLINIC}),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -48,8 +49,9 @@ async def test_a_database_that_cannot_be_reached_is_answered_unavailable_until_i
             settings,
             database_url=url,
             environment=environment,
-            # Nothing read from the database at start-up: it is not there.
-            channel_prefix=f"away-{environment}",
+            # Nothing read from the database at start-up: it is not there. A prefix of
+            # this run's own, so no earlier run's sign-in tallies in Redis count here.
+            channel_prefix=f"away-{environment}-{uuid.uuid4().hex[:12]}",
             cors_origins=(ORIGIN,),
             webhook_poll_seconds=0,
         ) as api,
