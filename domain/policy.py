@@ -79,6 +79,12 @@ def is_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.is_staff
 
 
+def may_see_process_detail(actor: Actor | None, *, production: bool) -> bool:
+    """What a server process holds (its live subscriptions and feeds): anyone's to read
+    in development, only staff's in production, where others learn only up or down."""
+    return not production or is_staff(actor)
+
+
 def require_staff(actor: Actor | None) -> Actor:
     actor = require_signed_in(actor)
     if not actor.is_staff:

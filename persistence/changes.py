@@ -107,6 +107,10 @@ def track_writes(engine: Engine, listeners: list[Listener]) -> None:
 
     @event.listens_for(engine, "rollback")
     def _rolled_back(conn: Any) -> None:
+        if conn.invalidated:
+            # Lost mid-transaction: what it noted goes with it (a new connection starts
+            # with nothing), and asking for it would fail the session's close.
+            return
         conn.info.pop(_WRITTEN, None)
         conn.info.pop(DIARIES, None)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from persistence.changes import track_writes
+from persistence.outages import discards_connection
 
 
 def async_url(url: str) -> str:
@@ -39,8 +40,9 @@ class Database:
     one round trip (no BEGIN and ROLLBACK around it: under READ COMMITTED each statement
     has its own snapshot anyway). Connections are not pinged on checkout (a round trip
     each): a connection the server dropped is noticed without one (`_drop_dead_connections`)
-    and replaced before use. On SQLite, writers open with BEGIN IMMEDIATE so the
-    write lock is taken before the first read of a check-then-write use case (no lost
+    and replaced before use, and one that fails as lost, ended or read-only is never used
+    again (`_discard_failed_connections`). On SQLite, writers open with BEGIN IMMEDIATE so
+    the write lock is taken before the first read of a check-then-write use case (no lost
     update, no late `database is locked`), while readers keep SQLite's deferred BEGIN and
     run beside a writer under WAL.
     """
@@ -78,6 +80,7 @@ class Database:
                 pool_recycle=RECYCLE_SECONDS,
             )
             _drop_dead_connections(engine)
+            _discard_failed_connections(engine)
             return engine
         engine = create_async_engine(self.url, echo=echo, connect_args={"timeout": 30})
         _configure_sqlite(engine, immediate=immediate)
@@ -113,6 +116,25 @@ def _drop_dead_connections(engine: AsyncEngine) -> None:
         poller.register(pgconn.socket, select.POLLIN)
         if poller.poll(0):
             raise DisconnectionError("the server closed the connection")
+
+
+def _discard_failed_connections(engine: AsyncEngine) -> None:
+    """A connection whose statement failed because it was lost or ended, or because the
+    database refused a write as read-only, is discarded, and with it every connection the
+    pool made before (each is replaced on its next checkout).
+
+    SQLAlchemy does so by itself for the disconnects its dialect recognises; this adds
+    the server's own codes for a connection it ended (SQLSTATE class 08, 57P01-57P05)
+    and read-only transactions (25006). A read-only setting (`ALTER DATABASE … SET
+    default_transaction_read_only`, a standby) is read when a connection starts, so
+    once the database is writable again only new connections can write: without this,
+    pooled connections went on failing every write until the process restarted.
+    """
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        if not context.is_disconnect and discards_connection(context.original_exception):
+            context.is_disconnect = True
 
 
 def _configure_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:

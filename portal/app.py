@@ -35,7 +35,9 @@ from portal.background import (
     webhook_sender_for,
 )
 from portal.bearer import InvalidCredentials, identify_request, unauthenticated
+from portal.fault_barrier import FaultBarrier
 from portal.graphql_http import GraphQLOverHTTP
+from portal.health import health_endpoint
 from portal.http_limits import BodyLimits, decode_bounded_json
 from portal.ide import graphiql_assets, graphiql_page
 from portal.live_sessions import (
@@ -181,7 +183,8 @@ def _trusting(proxies: tuple[str, ...]) -> list[Middleware]:
 
 def _cross_origin(origins: tuple[str, ...]) -> list[Middleware]:
     """Pages of these origins may call the API from a browser. Bearer tokens only, so no
-    credentials (cookies) are allowed; the 401's challenge may be read."""
+    credentials (cookies) are allowed; the 401's challenge and a 429's or 503's
+    Retry-After may be read."""
     if not origins:
         return []
     return [
@@ -191,7 +194,7 @@ def _cross_origin(origins: tuple[str, ...]) -> list[Middleware]:
             allow_credentials=False,
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["authorization", "content-type", "accept"],
-            expose_headers=["www-authenticate"],
+            expose_headers=["www-authenticate", "retry-after"],
             max_age=600,
         )
     ]
@@ -229,23 +232,6 @@ def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[
     return tasks
 
 
-def _health(hub: Hub, feeds: SharedFeeds) -> Callable[[Request], Awaitable[JSONResponse]]:
-    async def health(_request: Request) -> JSONResponse:
-        """Up, with this process's live subscriptions: those open now, and those started
-        since it began (each counted once subscribed at the broadcaster, directly or
-        through a shared feed that is)."""
-        return JSONResponse(
-            {
-                "status": "ok",
-                "subscriptions": hub.subscriber_count() + feeds.members(),
-                "subscriptionsStarted": hub.subscriptions_started + feeds.counted,
-                "sharedFeeds": len(feeds),
-            }
-        )
-
-    return health
-
-
 def create_app(settings: Settings | None = None) -> Starlette:
     """The whole service, on a database already migrated (`portal migrate`)."""
     settings = settings or Settings.from_env()
@@ -276,7 +262,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/", _front_door(settings.production)),
-            Route("/health", _health(hub, graphql.feeds)),
+            Route("/health", health_endpoint(deps, hub, graphql.feeds)),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
@@ -286,11 +272,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         # Outermost first. CORS sits outside the body limits and around the exception
         # handlers, so a 401 or 413 still tells an allowed page what happened; security
-        # headers go on every answer, preflights included.
+        # headers go on every answer, preflights included. Any fault escaping a route
+        # (the database or Redis away) is answered, coded, inside both.
         middleware=[
             *_trusting(settings.trusted_proxies),
             Middleware(SecurityHeaders, production=settings.production),
             *_cross_origin(settings.cors_origins),
+            Middleware(FaultBarrier),
             Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
         ],
         exception_handlers={InvalidCredentials: unauthenticated},

@@ -3,6 +3,9 @@ cost and time), checked input, and masking of unexpected errors."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -15,7 +18,8 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from schema.accounts.clinic_users import ClinicUsersMutation
 from schema.accounts.mutation import AccountsMutation
@@ -53,6 +57,32 @@ class PortalSchema(strawberry.Schema):
     ) -> None:
         """Log unexpected faults with the operation and path, never variables or payloads."""
         faults.log_unexpected(errors, execution_context)
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """As Strawberry's, with the answer's errors masked once more: a fault raised in
+        an extension before execution (a read of the kept slot answers, a budget's
+        Redis) ends Strawberry's extensions, masking included, and would reach the
+        client as the driver's own words."""
+        result = await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        result.errors = faults.mask_result(result.errors, context_value)
+        return result
 
     # Strawberry calls this for every error when field suggestions are off (production);
     # its own version drops only the suggestions of field names.

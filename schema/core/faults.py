@@ -1,28 +1,45 @@
 """Unexpected faults: masked for every client in every mode, logged in one line each.
 
 Expected outcomes (domain errors, malformed operations, refusals such as a query that
-costs too much) keep their message and code. Anything else — a bug, a database that
-went away, SQL that failed — reaches the client as "Unexpected error." with the code
-INTERNAL and its path, never its message (which may carry SQL or personal data) nor a
-traceback. The log gets one line per fault: operation, path and error class; the
-traceback only when the logger is at DEBUG.
+costs too much) keep their message and code. Anything else reaches the client masked,
+with its path, never its message (which may carry SQL or personal data) nor a
+traceback: "Unexpected error." with the code INTERNAL for a bug (SQL that failed, a
+table gone missing), and a request to try again with the code UNAVAILABLE and
+`retryAfterSeconds` when the database or Redis is away (`persistence.outages`); over
+HTTP the latter is answered 503 with `Retry-After`. The log gets one line per fault:
+operation, path and error class; the traceback only when the logger is at DEBUG.
+
+Errors of resolvers are masked by `MaskUnexpected`; a fault raised before execution
+reaches a resolver (a schema extension's read, a budget's Redis) escapes Strawberry's
+extensions, so the schema masks its result once more (`mask_result`).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from graphql import GraphQLError
+from starlette.responses import Response
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from domain.errors import DomainError
+from persistence.outages import is_outage, kind
 from subscriptions.hub import SubscriptionEnded
 
 log = logging.getLogger("portal.errors")
 
 MASKED = "Unexpected error."
 INTERNAL = "INTERNAL"
+UNAVAILABLE = "UNAVAILABLE"
+UNAVAILABLE_MESSAGE = "The service is briefly unavailable; try again in a few seconds."
+#: What an UNAVAILABLE answer asks the client to wait before trying again.
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable_extensions() -> dict[str, Any]:
+    return {"code": UNAVAILABLE, "retryAfterSeconds": RETRY_AFTER_SECONDS}
 
 
 def is_expected(error: GraphQLError) -> bool:
@@ -36,6 +53,22 @@ def is_expected(error: GraphQLError) -> bool:
     )
 
 
+def masked(error: GraphQLError) -> GraphQLError:
+    """The error as the client may see it: itself when expected, else masked and coded
+    (idempotent: a masked error has no original error, so it counts as expected)."""
+    if is_expected(error):
+        return error
+    outage = error.original_error is not None and is_outage(error.original_error)
+    return GraphQLError(
+        UNAVAILABLE_MESSAGE if outage else MASKED,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=unavailable_extensions() if outage else {"code": INTERNAL},
+    )
+
+
 class MaskUnexpected(MaskErrors):
     """Strawberry's MaskErrors for unexpected faults only, with a code to tell them by."""
 
@@ -43,9 +76,21 @@ class MaskUnexpected(MaskErrors):
         super().__init__(should_mask_error=lambda error: not is_expected(error))
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": INTERNAL}
-        return masked
+        return masked(error)
+
+
+def mask_result(errors: list[GraphQLError] | None, context: object) -> list[GraphQLError] | None:
+    """The errors of a result, masked; over HTTP, an outage among them makes the answer
+    a 503 with `Retry-After`."""
+    if not errors:
+        return errors
+    answered = [masked(error) for error in errors]
+    if any((error.extensions or {}).get("code") == UNAVAILABLE for error in answered):
+        response = getattr(context, "response", None)
+        if isinstance(response, Response):
+            response.status_code = 503
+            response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+    return answered
 
 
 def log_unexpected(errors: list[GraphQLError], context: ExecutionContext | None) -> None:
@@ -56,12 +101,23 @@ def log_unexpected(errors: list[GraphQLError], context: ExecutionContext | None)
         if is_expected(error):
             continue
         cause = error.original_error
-        kind = type(cause)
+        assert cause is not None
+        path = ".".join(str(p) for p in error.path or []) or "<operation>"
+        if is_outage(cause):
+            log.warning(
+                "Unavailable: %s in operation %s at %s",
+                kind(cause),
+                operation,
+                path,
+                exc_info=cause if with_traceback else None,
+            )
+            continue
+        cls = type(cause)
         log.error(
             "Unexpected %s.%s in operation %s at %s",
-            kind.__module__,
-            kind.__qualname__,
+            cls.__module__,
+            cls.__qualname__,
             operation,
-            ".".join(str(p) for p in error.path or []) or "<operation>",
+            path,
             exc_info=cause if with_traceback else None,
         )

@@ -10,8 +10,11 @@ import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from persistence.database import Database
+from persistence.outages import is_outage
+from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
 from tests import factories
 from tests.support import GraphQL, eventually
@@ -93,3 +96,29 @@ async def test_connections_are_checked_out_in_a_process_with_thousands_of_descri
         for descriptor in held:
             os.close(descriptor)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+async def test_a_connection_ended_mid_transaction_fails_as_itself_and_goes_back_to_the_pool(
+    deps: Deps,
+) -> None:
+    if deps.database.is_sqlite:
+        pytest.skip("SQLite has no server to end a connection")
+    database = Database(deps.database.url)
+    try:
+        for write in (False, True):
+            # Given a unit of work that has read once
+            with pytest.raises(OperationalError) as ended:
+                async with SqlUnitOfWork(database, write=write) as uow:
+                    await uow.clinic.get()
+                    # When the server ends its connection
+                    await _terminate(database.url, await _backends(database))
+                    # Then its next statement fails as a lost connection (an outage),
+                    await uow.clinic.get()
+            assert is_outage(ended.value)
+            # and leaving it raises nothing else and gives the connection back
+            assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        # and the next unit of work works
+        async with SqlUnitOfWork(database, write=True) as uow:
+            assert (await uow.clinic.get()).name
+    finally:
+        await database.dispose()

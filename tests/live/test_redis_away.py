@@ -1,0 +1,137 @@
+"""Redis away: a real server answers every request in time, whole or coded (a budget per
+minute and sign-in attempts are counted in Redis, live updates go through it), never
+with Redis's words, and with the security and CORS headers."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from portal.settings import Settings
+from resolvers.deps import Deps
+from tests import factories
+from tests.api.partners import partner
+from tests.conftest import running_servers
+from tests.live.test_redis_restart import ThrowawayRedis, redis_of_our_own
+from tests.support import GraphQL, ServerProcess, free_port, household
+from tests.unavailable import (
+    ORIGIN,
+    Asker,
+    assert_headed,
+    assert_no_leak,
+    assert_unavailable,
+    headers_of,
+)
+
+__all__ = ["redis_of_our_own"]  # the fixture, used here
+
+#: Long enough for anything that waits its turn with a deadline; a hang fails.
+ANSWERED_WITHIN_SECONDS = 15
+
+
+@pytest.fixture
+def server_on_redis_with_origin(
+    settings: Settings, run_dir: Path, redis_of_our_own: ThrowawayRedis
+) -> Iterator[ServerProcess]:
+    with running_servers(
+        settings, run_dir, 1, BROADCAST_URL=redis_of_our_own.url, CORS_ORIGINS=ORIGIN
+    ) as servers:
+        yield servers[0]
+
+
+def assert_whole_or_coded(kind: str, response: httpx.Response) -> None:
+    """A whole answer, or an error with a code and, when it asks to wait, Retry-After;
+    the headers either way, and nothing of Redis's or a driver's words."""
+    assert_no_leak(response)
+    assert_headed(response)
+    body = response.json()
+    if response.status_code == 200 and not body.get("errors"):
+        return
+    if kind == "token request":
+        assert body.get("error"), body
+    else:
+        assert all(e.get("extensions", {}).get("code") for e in body["errors"]), body
+        assert "INTERNAL" not in {e["extensions"]["code"] for e in body["errors"]}, body
+    if response.status_code in (429, 503):
+        assert response.headers.get("retry-after", "").isdigit(), response.headers
+
+
+async def test_while_redis_is_away_every_request_is_answered_in_time_and_coded(
+    server_on_redis_with_origin: ServerProcess, redis_of_our_own: ThrowawayRedis, deps: Deps
+) -> None:
+    server = server_on_redis_with_origin
+    diary = await factories.online_practitioner(deps)
+    patient = await factories.user(deps)
+    async with httpx.AsyncClient(
+        base_url=server.url,
+        headers=headers_of(ORIGIN, household()),
+        timeout=ANSWERED_WITHIN_SECONDS,
+    ) as client:
+        made = await partner(GraphQL(client), deps, "availability:read")
+        asker = Asker(
+            client,
+            diary.practitioner_id,
+            diary.service_id,
+            user_token=patient.token,
+            client_id=made.client_id,
+            client_secret=made.secret,
+        )
+        # When Redis goes away
+        redis_of_our_own.stop()
+        # Then each kind of request is answered in time (a hang fails with a timeout),
+        # whole or coded, twice
+        for _ in range(2):
+            for kind, response in (await asker.everything()).items():
+                assert_whole_or_coded(kind, response)
+
+
+def redis_cli(redis: ThrowawayRedis, *command: str) -> str:
+    return subprocess.run(
+        ["redis-cli", "-p", str(redis.port), *command], capture_output=True, check=True, text=True
+    ).stdout.strip()
+
+
+async def test_a_redis_turned_replica_is_answered_unavailable_until_it_takes_writes_again(
+    server_on_redis_with_origin: ServerProcess, redis_of_our_own: ThrowawayRedis, deps: Deps
+) -> None:
+    """A failover can leave a process on a Redis that became a replica: it answers, but
+    refuses every write (READONLY), which no fallback expects."""
+    server = server_on_redis_with_origin
+    diary = await factories.online_practitioner(deps)
+    patient = await factories.user(deps)
+    async with httpx.AsyncClient(
+        base_url=server.url,
+        headers=headers_of(ORIGIN, household()),
+        timeout=ANSWERED_WITHIN_SECONDS,
+    ) as client:
+        made = await partner(GraphQL(client), deps, "availability:read")
+        asker = Asker(
+            client,
+            diary.practitioner_id,
+            diary.service_id,
+            user_token=patient.token,
+            client_id=made.client_id,
+            client_secret=made.secret,
+        )
+        # When Redis becomes a replica (of a loopback port where nothing listens)
+        assert redis_cli(redis_of_our_own, "REPLICAOF", "127.0.0.1", str(free_port())) == "OK"
+        answers = await asker.everything()
+
+        # Then what needs a write to Redis is answered coded, in time, and headed
+        for kind, response in answers.items():
+            assert_whole_or_coded(kind, response)
+        assert_unavailable(answers["token request"], oauth=True)
+        assert answers["sign-in"].status_code in (429, 503), answers["sign-in"].text
+
+        # When it takes writes again, token requests and sign-ins are answered again
+        assert redis_cli(redis_of_our_own, "REPLICAOF", "NO", "ONE") == "OK"
+        token = await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=httpx.BasicAuth(made.client_id, made.secret),
+        )
+        assert token.status_code == 200, token.text
