@@ -1,0 +1,51 @@
+"""SQLAlchemy 2 models of the clinic's diary and its online users, one module per
+capability. A new capability adds its own module and one import line here, so that
+Alembic and the tests see its tables in `Base.metadata`."""
+
+from persistence.models.accounts import (
+    AuthTokenRow,
+    EmailLinkRow,
+    EmailVerificationRow,
+    InvitationRow,
+    UserRow,
+    user_patients,
+)
+from persistence.models.base import NAMING, Base
+from persistence.models.clients import ApiClientCallRow, ApiClientRow, ApiClientTokenRow
+from persistence.models.outbox import OutboxRow
+from persistence.models.setup import (
+    ClinicRow,
+    LocationRow,
+    PatientRow,
+    PractitionerRow,
+    ServiceRow,
+    SessionSeriesRow,
+    practitioner_services,
+)
+from persistence.models.visits import AppointmentRow
+from persistence.models.webhooks import WebhookDeliveryRow, WebhookEndpointRow
+
+__all__ = [
+    "NAMING",
+    "ApiClientCallRow",
+    "ApiClientRow",
+    "ApiClientTokenRow",
+    "AppointmentRow",
+    "AuthTokenRow",
+    "Base",
+    "ClinicRow",
+    "EmailLinkRow",
+    "EmailVerificationRow",
+    "InvitationRow",
+    "LocationRow",
+    "OutboxRow",
+    "PatientRow",
+    "PractitionerRow",
+    "ServiceRow",
+    "SessionSeriesRow",
+    "UserRow",
+    "WebhookDeliveryRow",
+    "WebhookEndpointRow",
+    "practitioner_services",
+    "user_patients",
+]

@@ -1,0 +1,53 @@
+"""Appointments: holds, requests and visits, one row each through their life."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from persistence.models.base import Base
+from persistence.types import UTCDateTime
+
+
+class AppointmentRow(Base):
+    """A diary entry. Live ones of a practitioner never overlap (see the migration)."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("created_by_id", "client_key", name="uq_appointments_client_key"),
+        Index("ix_appointments_practitioner_start", "practitioner_id", "start_at"),
+        Index("ix_appointments_status_hold", "status", "hold_expires_at"),
+        Index("ix_appointments_hold_origin", "hold_origin"),
+        # Keyset paging: appointments by start, pending requests by age.
+        Index("ix_appointments_start", "start_at", "id"),
+        Index("ix_appointments_status_created", "status", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    patient_response: Mapped[str] = mapped_column(String(24), default="NONE")
+    created_online: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    client_key: Mapped[str | None] = mapped_column(String(100))
+    #: A hold's client address as a keyed digest (domain.throttling.hold_origin).
+    hold_origin: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
