@@ -45,6 +45,12 @@ class SlotUnavailable(DomainError):
     code = "SLOT_UNAVAILABLE"
 
 
+class TimeTaken(Exception):
+    """The diary refused a live appointment: another live one of the practitioner
+    overlaps it (the database's guarantee). Raised by persistence without words; the use
+    case says what it means to its caller, usually as `SlotUnavailable`."""
+
+
 class HoldExpired(DomainError):
     code = "HOLD_EXPIRED"
 

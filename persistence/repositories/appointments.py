@@ -21,7 +21,7 @@ from domain.appointments import (
     AppointmentFilter,
     AppointmentStatus,
 )
-from domain.errors import SlotUnavailable
+from domain.errors import TimeTaken
 from domain.paging import APPOINTMENTS, PENDING_REQUESTS, Page, PageRequest
 from domain.policy import AppointmentScope
 from persistence import keyset
@@ -103,8 +103,8 @@ class AppointmentRepository:
     async def refresh(self, row: AppointmentRow) -> None:
         await self._session.refresh(row)
 
-    async def place(self, row: AppointmentRow, now: datetime, taken: str) -> list[LapsedHold]:
-        """Put a live appointment into the diary, or raise SlotUnavailable(taken).
+    async def place(self, row: AppointmentRow, now: datetime) -> list[LapsedHold]:
+        """Put a live appointment into the diary, or raise TimeTaken.
 
         The one place that meets the no-overlap rule, in two statements: expired holds
         overlapping it are lapsed first (the database cannot read the clock), then the
@@ -124,16 +124,16 @@ class AppointmentRepository:
             await self._session.flush()
         except IntegrityError as error:
             if is_overlap_violation(error):
-                raise SlotUnavailable(taken) from None
+                raise TimeTaken from None
             raise
         return lapsed
 
     async def swap_status(
-        self, appointment_id: int, expected: Iterable[str], taken: str, **values: object
+        self, appointment_id: int, expected: Iterable[str], **values: object
     ) -> bool:
         """Compare-and-swap: change the row only while its status is one of `expected`.
 
-        False when someone changed it first; SlotUnavailable(taken) when the change would
+        False when someone changed it first; TimeTaken when the change would
         make it overlap a live appointment.
         """
         statement = (
@@ -146,7 +146,7 @@ class AppointmentRepository:
             result = await self._session.execute(statement)
         except IntegrityError as error:
             if is_overlap_violation(error):
-                raise SlotUnavailable(taken) from None
+                raise TimeTaken from None
             raise
         return getattr(result, "rowcount", 0) == 1
 

@@ -11,7 +11,7 @@ from sqlalchemy import Integer, Select, String, bindparam, func, insert, select,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import SlotUnavailable
+from domain.errors import TimeTaken
 from domain.throttling import DiaryShare
 from persistence.database import is_overlap_violation
 from persistence.models import AppointmentRow
@@ -58,8 +58,8 @@ class HoldRepository:
         self._session = session
         self._one_statement = one_statement
 
-    async def place(self, row: AppointmentRow, taken: str) -> PlacedHold:
-        """Put the hold `row` in the diary, or raise SlotUnavailable(taken); `row` gets
+    async def place(self, row: AppointmentRow) -> PlacedHold:
+        """Put the hold `row` in the diary, or raise TimeTaken; `row` gets
         its id. Expired holds overlapping it are lapsed first (the database cannot read
         the clock), then the insert, which the exclusion constraint (or trigger) refuses
         when a live appointment overlaps, whether it was there before or raced in. The
@@ -81,7 +81,7 @@ class HoldRepository:
                 placed = await self._in_three_statements(values)
         except IntegrityError as error:
             if is_overlap_violation(error):
-                raise SlotUnavailable(taken) from None
+                raise TimeTaken from None
             raise
         row.id = placed.id
         return placed

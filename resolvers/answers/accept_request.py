@@ -64,7 +64,7 @@ async def accept(
             patient, confirmed = await _admit_requester(uow, row, clinic, chosen, create_patient)
             patient_ref = patient.id
         swapped = await uow.appointments.swap_status(
-            row.id, [expected], "", status=AppointmentStatus.BOOKED.value, patient_id=patient_ref
+            row.id, [expected], status=AppointmentStatus.BOOKED.value, patient_id=patient_ref
         )
         if not swapped:
             await uow.rollback()

@@ -38,7 +38,6 @@ async def reject(
         swapped = await uow.appointments.swap_status(
             row.id,
             [row.status],
-            "",
             status=AppointmentStatus.REJECTED.value,
             rejection_reason=reason,
         )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from domain.actors import Actor, UserKind
 from domain.appointments import AppointmentStatus
 from domain.availability import OpenSlot, is_open_slot
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, SlotUnavailable, TimeTaken
 from domain.policy import require_room_to_hold, require_signed_in
 from domain.throttling import HOLDS_PER_ADDRESS, DiaryShare, hold_origin
 from domain.validation import optional_text, parse_id, require_instant
@@ -67,7 +67,10 @@ async def hold(
             client_key=key,
             hold_origin=origin,
         )
-        placed = await uow.holds.place(row, TAKEN)
+        try:
+            placed = await uow.holds.place(row)
+        except TimeTaken:
+            raise SlotUnavailable(TAKEN) from None
         # The share as it was before this hold; refused, the hold goes with the rollback.
         await _require_room(uow, clinic, actor, placed.share, now)
         uow.emit(

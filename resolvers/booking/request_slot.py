@@ -13,7 +13,7 @@ from domain.appointments import (
     is_expired_hold,
     status_after_request,
 )
-from domain.errors import HoldExpired, NotFound, SlotUnavailable, found
+from domain.errors import HoldExpired, NotFound, SlotUnavailable, TimeTaken, found
 from domain.policy import may_request_hold, require_patient_access, require_signed_in
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow, ClinicRow
@@ -93,7 +93,6 @@ async def _book(
         swapped = await uow.appointments.swap_status(
             row.id,
             HOLD_STATUSES,
-            "The hold lapsed and someone else has taken the slot.",
             status=status.value,
             patient_id=patient_id,
             note=note,
@@ -101,8 +100,8 @@ async def _book(
             client_key=None,
             created_at=now,
         )
-    except SlotUnavailable as taken:
-        raise HoldExpired(taken.message) from None
+    except TimeTaken:
+        raise HoldExpired("The hold lapsed and someone else has taken the slot.") from None
     if not swapped:
         raise SlotUnavailable("This hold changed while you booked it; hold the slot again.")
     await uow.appointments.refresh(row)

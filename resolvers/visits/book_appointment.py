@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, SlotUnavailable, TimeTaken
 from domain.policy import require_appointments_write
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow
@@ -60,7 +60,10 @@ async def book_appointment(
             raise InvalidInput("No such service.", "serviceId")
         row.location_id = await _location(uow, practitioner_key, location_key)
         row.end_at = start + timedelta(minutes=service.duration_minutes)
-        lapsed = await uow.appointments.place(row, now, TAKEN)
+        try:
+            lapsed = await uow.appointments.place(row, now)
+        except TimeTaken:
+            raise SlotUnavailable(TAKEN) from None
         uow.emit(
             *freed(lapsed),
             SlotChanged(practitioner_key, start, row.end_at, SlotState.BOOKED),
