@@ -156,6 +156,12 @@ def check_patient_response(status: AppointmentStatus, start: datetime, now: date
         raise InvalidInput("This visit has already started.", "appointmentId")
 
 
+def patient_may_ask(response: PatientResponse, *, cancel_online: bool) -> bool:
+    """A patient may confirm, or take back an answer, always; ask to cancel only where the
+    clinic takes cancellations online (`patientCancelEnabled`)."""
+    return response is not PatientResponse.CANCEL_REQUESTED or cancel_online
+
+
 def check_staff_outcome(
     status: AppointmentStatus, *, completing: bool, start: datetime, now: datetime
 ) -> None:

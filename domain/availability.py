@@ -205,3 +205,9 @@ def _last_run(rule: SessionRule, until: date) -> date | None:
     back = (until.isoweekday() - rule.weekday) % 7
     day = until - timedelta(days=back)
     return day if day >= rule.valid_from else None
+
+
+def offered_online(*, practitioner_online: bool, service_online: bool, offered: bool) -> bool:
+    """A practitioner's service is bookable online when the practitioner has online
+    access, the service is bookable online, and the practitioner offers it."""
+    return practitioner_online and service_online and offered

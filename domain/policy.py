@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from domain.actors import Actor
+from domain.actors import Actor, UserKind
 from domain.errors import NotAllowed
 from domain.scopes import (
     APPOINTMENTS_READ,
@@ -272,6 +272,12 @@ def may_manage_session(actor: Actor | None, session_user_id: int) -> bool:
 UNVERIFIED_SLOTS = 1
 
 
+def must_prove_email(actor: Actor) -> bool:
+    """Only a self-registered provisional patient must have proved their email to hold
+    more than one slot: staff vouched for everyone else."""
+    return actor.kind is UserKind.PROVISIONAL_PATIENT
+
+
 def require_room_to_hold(
     share: DiaryShare,
     *,
@@ -306,6 +312,14 @@ def require_webhook_manager(actor: Actor | None) -> Actor:
 def webhook_owner(actor: Actor) -> int | None:
     """Whose a new endpoint is: the API client's that creates it, else the clinic's (None)."""
     return actor.client_id
+
+
+def visible_webhook_owner(actor: Actor) -> tuple[int | None, bool]:
+    """Which endpoints a webhook manager lists: `(owner client, every)`. An API client
+    its own only; staff every one."""
+    if actor.client_id is not None:
+        return actor.client_id, False
+    return None, True
 
 
 def may_manage_webhook_endpoint(actor: Actor | None, owner_client_id: int | None) -> bool:

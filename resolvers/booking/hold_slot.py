@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.actors import Actor, UserKind
+from domain.actors import Actor
 from domain.appointments import AppointmentStatus
 from domain.availability import OpenSlot, is_open_slot
 from domain.errors import InvalidInput, SlotUnavailable, TimeTaken
-from domain.policy import require_room_to_hold, require_signed_in
+from domain.policy import must_prove_email, require_room_to_hold, require_signed_in
 from domain.throttling import HOLDS_PER_ADDRESS, DiaryShare, hold_origin
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
@@ -86,11 +86,10 @@ async def _require_room(
     uow: UnitOfWork, clinic: ClinicRow, actor: Actor, share: DiaryShare, now: datetime
 ) -> None:
     """Room for one more hold: the user's share of the diary and their address's.
-    Only a self-registered provisional patient must have proved their email (staff
-    vouched for everyone else); the actor was read from the database for this request."""
+    The actor was read from the database for this request."""
     require_room_to_hold(
         share,
-        verified=actor.kind is not UserKind.PROVISIONAL_PATIENT
+        verified=not must_prove_email(actor)
         or await uow.verifications.verified_email(actor.user_id) is not None,
         max_live_holds=clinic.max_live_holds,
         max_live_holds_per_address=clinic.max_live_holds_per_address,

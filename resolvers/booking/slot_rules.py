@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from domain.availability import BookingRules, Interval, SessionRule
+from domain.availability import BookingRules, Interval, SessionRule, offered_online
 from domain.errors import found
 from persistence.models import (
     AppointmentRow,
@@ -82,10 +82,10 @@ async def booking_context(
     if found_all is None:
         await offer(uow, practitioner_id, service_id)  # raises NotFound, naming which
         raise LookupError("the clinic row is missing; run `portal migrate`")
-    online = (
-        found_all.practitioner.online_access
-        and found_all.service.bookable_online
-        and found_all.offered
+    online = offered_online(
+        practitioner_online=found_all.practitioner.online_access,
+        service_online=found_all.service.bookable_online,
+        offered=found_all.offered,
     )
     return BookingContext(
         found_all.clinic,
@@ -115,5 +115,9 @@ async def offer(uow: SqlUnitOfWork, practitioner_id: int, service_id: int) -> Of
     )
     practitioner = found(practitioner, "No such practitioner.")
     service = found(service, "No such service.")
-    online = practitioner.online_access and service.bookable_online and offered
+    online = offered_online(
+        practitioner_online=practitioner.online_access,
+        service_online=service.bookable_online,
+        offered=offered,
+    )
     return Offer(practitioner, service, online)

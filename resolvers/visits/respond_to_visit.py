@@ -7,7 +7,12 @@ from datetime import datetime
 
 from domain import messages
 from domain.actors import Actor
-from domain.appointments import AppointmentStatus, PatientResponse, check_patient_response
+from domain.appointments import (
+    AppointmentStatus,
+    PatientResponse,
+    check_patient_response,
+    patient_may_ask,
+)
 from domain.errors import NotAllowed, NotFound
 from domain.policy import may_manage_patient, require_signed_in
 from domain.validation import parse_id
@@ -61,7 +66,7 @@ async def _respond(
         if row is None or not may_manage_patient(actor, row.patient_id):
             raise NotFound("No such visit.")
         clinic = await uow.clinic.get()
-        if response is PatientResponse.CANCEL_REQUESTED and not clinic.patient_cancel_enabled:
+        if not patient_may_ask(response, cancel_online=clinic.patient_cancel_enabled):
             raise NotAllowed(PHONE_ONLY)
         previous = PatientResponse(row.patient_response)
         check_patient_response(AppointmentStatus(row.status), row.start_at, now)

@@ -10,7 +10,12 @@ from datetime import timedelta
 
 from domain.actors import Actor
 from domain.errors import NotAllowed, NotFound
-from domain.policy import may_manage_webhook_endpoint, require_webhook_manager, webhook_owner
+from domain.policy import (
+    may_manage_webhook_endpoint,
+    require_webhook_manager,
+    visible_webhook_owner,
+    webhook_owner,
+)
 from domain.validation import parse_id
 from domain.webhooks import (
     MAX_ENDPOINTS,
@@ -143,7 +148,6 @@ async def rotate_webhook_secret(
 async def webhook_endpoints(deps: Deps, actor: Actor | None) -> Sequence[WebhookEndpointRow]:
     """Staff see every endpoint; an API client its own."""
     actor = require_webhook_manager(actor)
+    owner, every = visible_webhook_owner(actor)
     async with UnitOfWork(deps, write=False) as uow:
-        if actor.client_id is not None:
-            return await uow.webhooks.endpoints(owner_client_id=actor.client_id, every=False)
-        return await uow.webhooks.endpoints(owner_client_id=None, every=True)
+        return await uow.webhooks.endpoints(owner_client_id=owner, every=every)

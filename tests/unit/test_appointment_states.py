@@ -25,6 +25,7 @@ from domain.appointments import (
     is_expired_hold,
     is_live,
     is_shown,
+    patient_may_ask,
     status_after_admission,
     status_after_request,
     status_as_told,
@@ -140,6 +141,13 @@ def test_patients_answer_only_booked_visits_still_to_come() -> None:
         check_patient_response(S.BOOKED, EARLIER, NOW)
     with pytest.raises(InvalidInput):
         check_patient_response(S.REQUESTED, LATER, NOW)
+
+
+def test_a_patient_asks_to_cancel_online_only_where_the_clinic_takes_it() -> None:
+    assert patient_may_ask(R.CANCEL_REQUESTED, cancel_online=True)
+    assert not patient_may_ask(R.CANCEL_REQUESTED, cancel_online=False)
+    assert patient_may_ask(R.CONFIRMED, cancel_online=False)
+    assert patient_may_ask(R.NONE, cancel_online=False)
 
 
 def test_a_visit_is_completed_only_once_it_started_and_cancelled_only_while_live() -> None:

@@ -120,3 +120,16 @@ def test_a_client_reaches_what_its_scopes_grant_and_users_are_unchanged() -> Non
     with pytest.raises(NotAllowed):
         policy.require_appointments_write(client("appointments:read"))
     assert policy.require_appointments_write(STAFF) is STAFF
+
+
+def test_only_a_self_registered_provisional_patient_must_prove_their_email() -> None:
+    provisional = Actor(user_id=5, kind=UserKind.PROVISIONAL_PATIENT)
+    assert policy.must_prove_email(provisional)
+    for vouched in (STAFF, PARENT, PRACTITIONER):
+        assert not policy.must_prove_email(vouched)
+
+
+def test_staff_list_every_webhook_endpoint_a_client_its_own() -> None:
+    client = Actor(user_id=NO_USER, kind=ClientKind.API_CLIENT, client_id=9)
+    assert policy.visible_webhook_owner(STAFF) == (None, True)
+    assert policy.visible_webhook_owner(client) == (9, False)

@@ -12,6 +12,7 @@ from domain.availability import (
     Interval,
     SessionRule,
     is_open_slot,
+    offered_online,
     open_slots,
     open_until,
 )
@@ -175,3 +176,12 @@ def test_open_until_is_the_horizon_or_the_end_of_the_last_session() -> None:
         )
         is None
     )
+
+
+def test_bookable_online_only_when_practitioner_service_and_offer_all_say_so() -> None:
+    assert offered_online(practitioner_online=True, service_online=True, offered=True)
+    for flags in ((False, True, True), (True, False, True), (True, True, False)):
+        practitioner, service, offered = flags
+        assert not offered_online(
+            practitioner_online=practitioner, service_online=service, offered=offered
+        )
