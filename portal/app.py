@@ -25,7 +25,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from persistence.attempts import AttemptStore, attempt_store_for
 from persistence.budgets import CostBudgets, cost_budgets_for
 from persistence.database import Database
-from persistence.identity import database_identity
+from persistence.database_identity import database_identity
 from portal.background import (
     follow_reads,
     mailer_for,

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 
 from persistence.database import Database
-from persistence.identity import database_identity
+from persistence.database_identity import database_identity
 from persistence.migrate import upgrade_async
 from portal.settings import Settings
 from resolvers.deps import Deps
