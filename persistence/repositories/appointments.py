@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import Any
 
-from sqlalchemy import Integer, Select, and_, bindparam, delete, false, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
 
 from domain.appointments import (
-    HIDDEN_STATUSES,
-    LIVE_STATUSES,
-    PENDING_STATUSES,
     AppointmentFilter,
-    AppointmentStatus,
 )
 from domain.errors import TimeTaken
 from domain.paging import APPOINTMENTS, PENDING_REQUESTS, Page, PageRequest
@@ -27,64 +19,19 @@ from domain.policy import AppointmentScope
 from persistence import keyset
 from persistence.database import is_overlap_violation
 from persistence.models import AppointmentRow
-
-LIVE = tuple(sorted(s.value for s in LIVE_STATUSES))
-HIDDEN = tuple(sorted(s.value for s in HIDDEN_STATUSES))
-TEMPORARY = AppointmentStatus.TEMPORARY.value
-LAPSED = AppointmentStatus.LAPSED.value
-
-
-def live_condition(
-    now: datetime | ColumnElement[Any], row: Any = AppointmentRow
-) -> ColumnElement[bool]:
-    """SQL form of domain.appointments.is_live: expired holds are never live."""
-    return and_(row.status.in_(LIVE), or_(row.status != TEMPORARY, row.hold_expires_at > now))
-
-
-def shown() -> ColumnElement[bool]:
-    """SQL form of domain.appointments.is_shown: lapsed holds are never shown."""
-    return AppointmentRow.status.not_in(HIDDEN)
-
-
-@dataclass(frozen=True)
-class LapsedHold:
-    id: int
-    practitioner_id: int
-    start_at: datetime
-    end_at: datetime
-    created_by_id: int | None
-
-
-@cache
-def lapse_overlapping() -> Any:
-    """`lapse_expired` for one slot, built once (a hold's hot path), bound per call."""
-    at = AppointmentRow.start_at.type
-    return (
-        update(AppointmentRow)
-        .where(
-            AppointmentRow.status == TEMPORARY,
-            AppointmentRow.hold_expires_at <= bindparam("now", type_=at),
-            AppointmentRow.practitioner_id == bindparam("of_practitioner", type_=Integer),
-            AppointmentRow.start_at < bindparam("end", type_=at),
-            AppointmentRow.end_at > bindparam("start", type_=at),
-        )
-        .values(status=LAPSED, client_key=None)
-        .returning(*LAPSED_COLUMNS)
-        .execution_options(synchronize_session=False)
-    )
-
-
-LAPSED_COLUMNS = (
-    AppointmentRow.id,
-    AppointmentRow.practitioner_id,
-    AppointmentRow.start_at,
-    AppointmentRow.end_at,
-    AppointmentRow.created_by_id,
+from persistence.repositories.appointment_sql import (
+    HIDDEN,
+    LAPSED,
+    LAPSED_COLUMNS,
+    TEMPORARY,
+    LapsedHold,
+    lapse_overlapping,
+    lapsed_holds,
+    listed_query,
+    live_condition,
+    pending_query,
+    shown,
 )
-
-
-def lapsed_holds(rows: Sequence[Any]) -> list[LapsedHold]:
-    return [LapsedHold(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 class AppointmentRepository:
@@ -277,19 +224,21 @@ class AppointmentRepository:
     ) -> Page[AppointmentRow]:
         """A page of the appointments `scope` admits, narrowed, by start then id."""
         keys = (AppointmentRow.start_at, AppointmentRow.id)
-        query = _listed(scope, narrowed)
+        query = listed_query(scope, narrowed)
         return await keyset.read_page(self._session, query, keys, APPOINTMENTS, request)
 
     async def count(self, scope: AppointmentScope, narrowed: AppointmentFilter) -> int:
-        return await keyset.count(self._session, _listed(scope, narrowed))
+        return await keyset.count(self._session, listed_query(scope, narrowed))
 
     async def pending_page(self, request: PageRequest) -> Page[AppointmentRow]:
         """A page of requests waiting for an answer, oldest request first."""
         keys = (AppointmentRow.created_at, AppointmentRow.id)
-        return await keyset.read_page(self._session, _pending(), keys, PENDING_REQUESTS, request)
+        return await keyset.read_page(
+            self._session, pending_query(), keys, PENDING_REQUESTS, request
+        )
 
     async def pending_count(self) -> int:
-        return await keyset.count(self._session, _pending())
+        return await keyset.count(self._session, pending_query())
 
     async def of_patient_with_status(
         self, patient_id: int, status: str
@@ -325,39 +274,3 @@ class AppointmentRepository:
             .where(live_condition(now, first), live_condition(now, second))
         )
         return int((await self._session.execute(query)).scalar_one())
-
-
-def _pending() -> Select[Any]:
-    return select(AppointmentRow).where(
-        AppointmentRow.status.in_(sorted(s.value for s in PENDING_STATUSES))
-    )
-
-
-def _listed(scope: AppointmentScope, narrowed: AppointmentFilter) -> Select[Any]:
-    """The shown appointments the scope admits (the policy's answer as SQL), narrowed."""
-    query = select(AppointmentRow).where(shown(), _admitted(scope))
-    if narrowed.practitioner_id is not None:
-        query = query.where(AppointmentRow.practitioner_id == narrowed.practitioner_id)
-    if narrowed.patient_id is not None:
-        query = query.where(AppointmentRow.patient_id == narrowed.patient_id)
-    if narrowed.statuses:
-        query = query.where(AppointmentRow.status.in_(sorted(s.value for s in narrowed.statuses)))
-    if narrowed.start is not None:
-        query = query.where(AppointmentRow.end_at > narrowed.start)
-    if narrowed.end is not None:
-        query = query.where(AppointmentRow.start_at < narrowed.end)
-    return query
-
-
-def _admitted(scope: AppointmentScope) -> ColumnElement[bool]:
-    """SQL form of AppointmentScope.admits."""
-    if scope.everything:
-        return AppointmentRow.id.is_not(None)
-    conditions: list[ColumnElement[bool]] = []
-    if scope.practitioner_id is not None:
-        conditions.append(AppointmentRow.practitioner_id == scope.practitioner_id)
-    if scope.created_by_id is not None:
-        conditions.append(AppointmentRow.created_by_id == scope.created_by_id)
-    if scope.patient_ids:
-        conditions.append(AppointmentRow.patient_id.in_(sorted(scope.patient_ids)))
-    return or_(*conditions) if conditions else false()

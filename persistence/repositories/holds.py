@@ -15,7 +15,7 @@ from domain.errors import TimeTaken
 from domain.throttling import DiaryShare
 from persistence.database import is_overlap_violation
 from persistence.models import AppointmentRow
-from persistence.repositories.appointments import (
+from persistence.repositories.appointment_sql import (
     LAPSED_COLUMNS,
     TEMPORARY,
     LapsedHold,

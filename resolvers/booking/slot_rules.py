@@ -16,7 +16,7 @@ from persistence.models import (
     ServiceRow,
     SessionSeriesRow,
 )
-from persistence.repositories.appointments import LapsedHold
+from persistence.repositories.appointment_sql import LapsedHold
 from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
 from resolvers.read_cache import CATALOG
