@@ -7,13 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -38,6 +36,7 @@ from schema.core import budget, cost, deadline, faults, suggestions
 from schema.core.call_log import CallLog
 from schema.core.descriptions import describe
 from schema.core.input_guard import SCALAR_OVERRIDES, InputGuard
+from schema.core.selection_limits import selection_limits
 from schema.setup.mutation import SetupMutation
 from schema.setup.query import SetupQuery
 from schema.visits.mutation import VisitsMutation
@@ -89,16 +88,14 @@ class PortalSchema(strawberry.Schema):
     remove_field_suggestion = staticmethod(suggestions.without_suggestions)
 
 
-# The limits' validation rules, made once: Strawberry's limiters make a new rule class per
-# instance, which would make every request's rule set new and ValidationCache never hit.
-LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
+# The limits' validation rule, made once so every request's rule set is the same and
+# ValidationCache hits. Ours, not Strawberry's QueryDepthLimiter and MaxAliasesLimiter,
+# which walk a fragment again at every spread (see schema/core/selection_limits.py).
+LIMIT_RULES: list[type[ASTValidationRule]] = [selection_limits(MAX_DEPTH, MAX_ALIASES)]
 
 
 class QueryLimits(AddValidationRules):
-    """Depth and alias limits, with rule classes shared by every request."""
+    """Depth, alias and expanded-size limits, with a rule class shared by every request."""
 
     def __init__(self) -> None:
         super().__init__(LIMIT_RULES)

@@ -1,14 +1,18 @@
-"""Fixtures of the api tier: a clock the test moves, and clients from given addresses."""
+"""Fixtures of the api tier: a clock the test moves, clients from given addresses, and a
+client of an app built as production builds it."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
+from portal.app import create_app
+from portal.settings import Settings
 from resolvers.deps import Deps
 from tests.support import GraphQL
 
@@ -50,3 +54,13 @@ async def from_address(
             return GraphQL(http)
 
         yield client
+
+
+@pytest.fixture
+async def production_gql(settings: Settings, deps: Deps) -> AsyncIterator[GraphQL]:
+    """A client of an app built as production builds it, on the test's database."""
+    app = create_app(dataclasses.replace(settings, environment="production"))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
+            yield GraphQL(client)

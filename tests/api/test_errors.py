@@ -4,17 +4,13 @@ oversized operations are refused."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import delete
 
 from persistence.models import ClinicRow
-from portal.app import create_app
 from portal.settings import Settings
 from resolvers.deps import Deps
 from schema.build import MAX_ALIASES, MAX_DEPTH
@@ -25,16 +21,6 @@ from tests.support import GraphQL
 
 MASKED = "Unexpected error."
 CLINIC = "{ clinic { name timeZone } }"
-
-
-@pytest.fixture
-async def production_gql(settings: Settings, deps: Deps) -> AsyncIterator[GraphQL]:
-    """A client of an app built as production builds it, on the test's database."""
-    app = create_app(dataclasses.replace(settings, environment="production"))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
-            yield GraphQL(client)
 
 
 async def remove_the_clinic_row(deps: Deps) -> None:

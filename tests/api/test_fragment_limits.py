@@ -1,0 +1,151 @@
+"""Fragments that multiply: a short document whose fragments double at every level is
+validated and priced in time linear in its text, over HTTP and over a websocket, and is
+refused before any resolver runs. Measured as the server process's CPU time."""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from schema.build import MAX_DEPTH
+from schema.core.selection_limits import MAX_NESTING
+from tests.support import GraphQL, LiveSocket, ServerProcess
+
+#: The most server CPU one such document may cost, validation and pricing included.
+CPU_LIMIT_SECONDS = 0.050
+LEVELS = (22, 25, 30)
+_names = itertools.count()
+
+
+def doubling_fragments(levels: int) -> str:
+    """`query { ...F0 } fragment F0 on Query { ...F1 ...F1 } … fragment Fn { __typename }`:
+    2^levels `__typename` fields once expanded, in under 2 KB."""
+    fragments = " ".join(
+        f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)
+    )
+    return (
+        f"query Doubling{next(_names)} {{ ...F0 }} {fragments} "
+        f"fragment F{levels} on Query {{ __typename }}"
+    )
+
+
+def nested_inline_fragments(levels: int) -> str:
+    """The same depth of nesting from inline fragments, two of them at every level."""
+    body = "__typename"
+    for _ in range(levels):
+        body = f"__typename ... on Query {{ {body} }} ... on Query {{ __typename }}"
+    return f"query Inline{next(_names)} {{ {body} }}"
+
+
+def doubling_inline_fragments(levels: int) -> str:
+    """Two copies of the level below at every level, written out: as many levels as the
+    token limit lets through."""
+    body = "__typename"
+    for _ in range(levels):
+        body = f"... on Query {{ {body} }} ... on Query {{ {body} }}"
+    return f"query InlineDoubling{next(_names)} {{ {body} }}"
+
+
+def process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def assert_answered_or_refused(answer: dict) -> None:
+    """Answered in full, or refused as a whole with a limit's code (the fragments that
+    double are refused; inline fragments that merely nest are answered)."""
+    if answer.get("errors"):
+        assert answer.get("data") is None, answer
+        codes = {e["extensions"]["code"] for e in answer["errors"]}
+        assert codes <= {"QUERY_TOO_COSTLY", "QUERY_TOO_DEEP"}, answer
+    else:
+        assert answer["data"]["__typename"] == "Query", answer
+
+
+DOCUMENTS = [
+    *(pytest.param(doubling_fragments(n), id=f"fragments-{n}") for n in LEVELS),
+    *(pytest.param(nested_inline_fragments(n), id=f"inline-{n}") for n in LEVELS),
+    pytest.param(doubling_inline_fragments(8), id="inline-doubling-8"),
+]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+async def test_a_multiplying_document_costs_little_over_http(
+    production_gql: GraphQL, document: str
+) -> None:
+    await production_gql.raw("{ __typename }")  # a new app's first answer costs more
+    gc.collect()  # earlier tests' garbage is not this document's cost
+    began = time.process_time()
+    answer = await production_gql.raw(document)
+    spent = time.process_time() - began
+
+    assert spent < CPU_LIMIT_SECONDS, f"{spent * 1000:.1f} ms of CPU"
+    assert_answered_or_refused(answer)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+async def test_a_multiplying_document_costs_the_server_little_over_a_websocket(
+    server: ServerProcess, document: str
+) -> None:
+    async with LiveSocket(server.ws_url) as socket:
+        await socket.send({"id": "0", "type": "subscribe", "payload": {"query": "{ __typename }"}})
+        assert (await socket.receive(timeout=10))["type"] == "next"
+        assert (await socket.receive(timeout=10))["type"] == "complete"
+        began = process_cpu(server.process.pid)
+        await socket.send({"id": "1", "type": "subscribe", "payload": {"query": document}})
+        answer = await socket.receive(timeout=10)
+        spent = process_cpu(server.process.pid) - began
+
+    assert spent < CPU_LIMIT_SECONDS, f"{spent * 1000:.1f} ms of server CPU"
+    if answer["type"] == "error":
+        assert_answered_or_refused({"data": None, "errors": answer["payload"]})
+    else:
+        assert_answered_or_refused(answer["payload"])
+
+
+async def test_fragments_within_the_limits_still_answer(production_gql: GraphQL) -> None:
+    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(8))
+    document = f"query Fine {{ ...F0 }} {fragments} fragment F8 on Query {{ clinic {{ name }} }}"
+
+    answer = await production_gql.raw(document)
+
+    assert "errors" not in answer, answer
+    assert answer["data"]["clinic"]["name"]
+
+
+async def test_depth_through_fragments_is_counted_as_written_out(
+    production_gql: GraphQL,
+) -> None:
+    chain = " ".join(
+        f"fragment P{i} on Practitioner {{ sessions {{ practitioner {{ ...P{i + 1} }} }} }}"
+        for i in range(MAX_DEPTH)
+    )
+    document = (
+        f"query Deep {{ practitioners {{ ...P0 }} }} {chain} fragment P{MAX_DEPTH} on "
+        "Practitioner { name }"
+    )
+
+    answer = await production_gql.raw(document)
+
+    assert answer.get("data") is None
+    (error,) = answer["errors"]
+    assert "exceeds maximum operation depth" in error["message"]
+    assert error["extensions"]["code"] == "QUERY_TOO_DEEP"
+
+
+async def test_selections_nested_past_any_limit_are_refused_whatever_they_select(
+    production_gql: GraphQL,
+) -> None:
+    body = "__typename"
+    for _ in range(MAX_NESTING + 1):
+        body = f"... on Query {{ {body} }}"
+
+    answer = await production_gql.raw(f"query Nested {{ {body} }}")
+
+    assert answer.get("data") is None
+    assert answer["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
