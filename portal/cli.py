@@ -89,13 +89,29 @@ def print_schema() -> None:
     print(build_schema(production=False).as_str())
 
 
+#: Demo data publishes its sign-ins (the README's staff password among them): never on a
+#: live clinic.
+NO_DEMO_IN_PRODUCTION = (
+    "Demo data is never loaded in production (PORTAL_ENV=production): its sign-ins are "
+    "published. Create staff with `portal create-staff`, or unset PORTAL_ENV to try the demo."
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="portal", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="migrate, then serve GraphQL on /graphql")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
-    serve_cmd.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    demo = serve_cmd.add_mutually_exclusive_group()
+    demo.add_argument(
+        "--demo",
+        dest="demo",
+        action="store_true",
+        default=None,
+        help="load the demo data into an empty database (development only; the default there)",
+    )
+    demo.add_argument("--no-demo", dest="demo", action="store_false", help="do not load demo data")
     commands.add_parser("migrate", help="bring the database to the newest schema")
     staff = commands.add_parser("create-staff", help="add a staff sign-in")
     staff.add_argument("--email", required=True)
@@ -111,9 +127,14 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = Settings.from_env()
+    wants_demo = args.command == "demo-data" or (args.command == "serve" and args.demo)
+    if settings.production and wants_demo:
+        print(NO_DEMO_IN_PRODUCTION, file=sys.stderr)
+        return 2
 
     if args.command == "serve":
-        serve(settings, args.host, args.port, demo=not args.no_demo)
+        demo_data = not settings.production if args.demo is None else args.demo
+        serve(settings, args.host, args.port, demo=demo_data)
     elif args.command == "migrate":
         migrate(settings)
         print("Database is at the newest schema.")

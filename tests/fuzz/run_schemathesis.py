@@ -140,10 +140,12 @@ def main(argv: list[str] | None = None) -> int:
             # would meet RATE_LIMITED instead of the operation they were made for.
             "COST_BUDGET_PER_MINUTE": "0",
         }
+        # The demo's sign-ins are loaded as development does (production refuses them);
+        # the server then runs as production does.
         subprocess.run(
             [sys.executable, "-m", "portal.cli", "demo-data"],
             cwd=ROOT,
-            env={**os.environ, **env},
+            env={**os.environ, **env, "PORTAL_ENV": "development"},
             check=True,
             stdout=subprocess.DEVNULL,
         )

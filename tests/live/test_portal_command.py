@@ -4,6 +4,7 @@ schema` prints the schema a code generator needs, with every name of the contrac
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +94,50 @@ def test_production_serve_without_demo_names_graphql_and_no_sign_ins(tmp_path: P
     assert "sign-ins" not in printed.lower() and "password" not in printed
     assert front.status_code == 200
     assert front.json() == {"service": "Clinic portal booking API", "graphql": "/graphql"}
+
+
+def test_production_serve_loads_no_demo_even_unasked_and_the_demo_sign_ins_fail(
+    tmp_path: Path,
+) -> None:
+    # `demo=True` passes neither flag: what an operator who forgot `--no-demo` starts.
+    server = serving(tmp_path, demo=True, PORTAL_ENV="production", SECRET_KEY="a-secret-key")
+    try:
+        printed = (tmp_path / "serve.out").read_text()
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            signed_in = client.post(
+                "/graphql",
+                json={
+                    "query": SIGN_IN,
+                    "variables": {"email": STAFF_EMAIL, "password": STAFF_PASSWORD},
+                },
+            ).json()
+            practitioners = client.post("/graphql", json={"query": "{ practitioners { id } }"})
+    finally:
+        server.stop()
+
+    assert signed_in["data"]["login"]["__typename"] != "SignIn", signed_in
+    assert practitioners.json()["data"]["practitioners"] == []
+    assert "password" not in printed
+
+
+def test_demo_data_in_production_is_refused_with_a_reason(tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'portal.db'}",
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": "a-secret-key",
+    }
+    for command in (["serve", "--demo"], ["demo-data"]):
+        refused = subprocess.run(
+            [sys.executable, "-m", "portal.cli", *command],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert refused.returncode == 2, refused
+        assert "never loaded in production" in refused.stderr
+    assert not (tmp_path / "portal.db").exists()
 
 
 def test_portal_schema_prints_every_name_of_the_contract() -> None:
