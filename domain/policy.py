@@ -75,6 +75,13 @@ def may_see_patient_of_appointment(actor: Actor | None) -> bool:
     return actor is None or not actor.is_client or may_use(actor, PATIENTS_READ)
 
 
+def may_read_appointment_note(actor: Actor | None) -> bool:
+    """`Appointment.note`, the patient's own words: whoever the appointment's guard let
+    through (staff, its practitioner, its patient's users); an API client also needs
+    `patients:read`, as for the patient it names."""
+    return actor is None or not actor.is_client or may_use(actor, PATIENTS_READ)
+
+
 def is_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.is_staff
 

@@ -48,9 +48,6 @@ class Appointment:
     created_online: bool = strawberry.field(
         description="True when an online user created it; createdBy is then that user."
     )
-    note: str | None = strawberry.field(
-        description="The note given with the request or booking; null when none."
-    )
     rejection_reason: str | None = strawberry.field(
         description="The reason staff gave when rejecting the request; null when none."
     )
@@ -70,7 +67,6 @@ class Appointment:
             patient_response=PatientResponse(response),
             visit_status=VisitStatus(visit_status(status, response)),
             created_online=row.created_online,
-            note=row.note,
             rejection_reason=row.rejection_reason,
             row=row,
         )
@@ -98,6 +94,14 @@ class Appointment:
     )
     async def patient(self, info: Info) -> Patient | None:
         return await load_patient(info, self.row.patient_id)
+
+    @strawberry.field(
+        description="The note given with the request or booking (the patient's own words); "
+        "null when none, and for an API client without the patients:read scope.",
+        extensions=guarded(lambda actor, _: policy.may_read_appointment_note(actor)),
+    )
+    def note(self) -> str | None:
+        return self.row.note
 
     @strawberry.field(description="The practitioner whose diary it is in.")
     async def practitioner(self, info: Info) -> Practitioner:

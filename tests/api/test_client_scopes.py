@@ -15,8 +15,8 @@ from tests.api.partners import access_token, partner
 from tests.support import GraphQL
 
 BOOK = """
-mutation Book($patientId: ID!, $practitionerId: ID!, $serviceId: ID!, $start: DateTime!) {
-  bookAppointment(patientId: $patientId, practitionerId: $practitionerId, serviceId: $serviceId, start: $start) {
+mutation Book($patientId: ID!, $practitionerId: ID!, $serviceId: ID!, $start: DateTime!, $note: String) {
+  bookAppointment(patientId: $patientId, practitionerId: $practitionerId, serviceId: $serviceId, start: $start, note: $note) {
     __typename ... on Appointment { id createdBy { id } } ... on Problem { code }
   }
 }
@@ -41,6 +41,7 @@ PROBES: dict[str, str] = {
     "patients": "query { patients { id name } }",
     "Appointment.patient": "query($a: ID!) { appointment(id: $a) { patient { name } } }",
     "Appointment.createdBy": "query($a: ID!) { appointment(id: $a) { createdBy { id } } }",
+    "Appointment.note": "query($a: ID!) { appointment(id: $a) { note } }",
     "Patient.users": "query { patients { users { id } } }",
     "pendingRequests": "query { pendingRequests { id } }",
     "invitations": "query { invitations { id } }",
@@ -75,6 +76,7 @@ GRANTS: dict[tuple[str, ...], set[str]] = {
         "visits",
         "patients",
         "Appointment.patient",
+        "Appointment.note",
         "appointments",
         "pendingRequestsConnection",
         "patientsConnection",
@@ -116,9 +118,13 @@ async def test_a_client_reaches_exactly_what_its_scopes_grant(
         "practitionerId": diary.practitioner_id,
         "serviceId": diary.service_id,
     }
-    desk_made = (await gql(BOOK, {**booking, "start": start.isoformat()}, token=hub.staff_token))[
-        "bookAppointment"
-    ]
+    desk_made = (
+        await gql(
+            BOOK,
+            {**booking, "start": start.isoformat(), "note": "Knee pain since the fall"},
+            token=hub.staff_token,
+        )
+    )["bookAppointment"]
     now = datetime.now(UTC)
     variables = {
         "p": diary.practitioner_id,
