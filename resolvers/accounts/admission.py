@@ -36,16 +36,19 @@ async def merge_into(
     target: PatientRow,
     clinic: ClinicRow,
     keep: int | None = None,
+    *,
+    target_field: str,
 ) -> None:
     """Fold a provisional profile into an existing patient: users, appointments,
     invitations and missing contact details move over; the provisional row is deleted.
-    Stages the events of the appointments that became real (all but `keep`)."""
+    Stages the events of the appointments that became real (all but `keep`). A refused
+    target names `target_field`, the caller's own argument that named it."""
     if target.provisional:
         raise InvalidInput(
-            "Merge into an existing patient, not another registration.", "intoPatientId"
+            "Merge into an existing patient, not another registration.", target_field
         )
     if target.id == provisional.id:
-        raise InvalidInput("A registration cannot be merged into itself.", "intoPatientId")
+        raise InvalidInput("A registration cannot be merged into itself.", target_field)
     for field in CONTACT_FIELDS:
         if getattr(target, field) is None and getattr(provisional, field) is not None:
             setattr(target, field, getattr(provisional, field))

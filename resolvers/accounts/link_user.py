@@ -34,7 +34,7 @@ async def link(deps: Deps, actor: Actor | None, *, user_id: str, patient_id: str
         if user.kind == UserKind.PROVISIONAL_PATIENT.value:
             clinic = await uow.clinic.get()
             for provisional in await uow.patients.provisional_of_user(user_key):
-                await merge_into(uow, provisional, patient, clinic)
+                await merge_into(uow, provisional, patient, clinic, target_field="patientId")
         await uow.users.link(user_key, patient_key)
         user.kind = UserKind.PATIENT.value
         uow.tell_partners(patient_linked(patient_key, user_key, uow.now()))

@@ -46,7 +46,9 @@ async def merge(
     async with UnitOfWork(deps) as uow:
         provisional = await provisional_patient(uow, source_key)
         target = found(await uow.patients.get(target_key), "No such patient to merge into.")
-        await merge_into(uow, provisional, target, await uow.clinic.get())
+        await merge_into(
+            uow, provisional, target, await uow.clinic.get(), target_field="intoPatientId"
+        )
         await uow.commit()
     return target
 

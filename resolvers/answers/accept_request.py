@@ -93,7 +93,7 @@ async def _admit_requester(
             raise InvalidInput("No such patient to merge the requester into.", "patientId")
         proved_emails = await uow.verifications.verified_emails_of_patient(provisional.id)
         confirmed = proved(target.email, proved_emails)  # before the merge fills it in
-        await merge_into(uow, provisional, target, clinic, keep=row.id)
+        await merge_into(uow, provisional, target, clinic, keep=row.id, target_field="patientId")
         return target, confirmed
     if create_patient:
         await admit(uow, provisional, clinic, keep=row.id)
@@ -102,7 +102,7 @@ async def _admit_requester(
     certain = choose_automatically([f.match for f in found])
     if certain is not None:
         target = next(f.patient for f in found if f.match.patient_id == certain.patient_id)
-        await merge_into(uow, provisional, target, clinic, keep=row.id)
+        await merge_into(uow, provisional, target, clinic, keep=row.id, target_field="patientId")
         return target, True
     if found:
         raise PatientChoiceRequired(CHOOSE, found)

@@ -331,3 +331,21 @@ async def test_no_match_asks_staff_to_create_the_patient(gql: GraphQL, deps: Dep
     ]
     assert admitted["status"] == "BOOKED"
     assert admitted["patient"] == {"id": provisional_id, "name": "Brand New", "provisional": False}
+
+
+async def test_accept_names_its_own_argument_when_the_chosen_patient_is_a_registration(
+    gql: GraphQL, deps: Deps
+) -> None:
+    desk = await factories.staff(deps)
+    _, other_registration, _ = await provisional_request(
+        gql, deps, name="Other Newcomer", birth=date(1999, 2, 2), email="other@example.com"
+    )
+    _, provisional_id, appointment_id = await provisional_request(
+        gql, deps, name="Brand New", birth=date(2001, 7, 7), email="new@example.com"
+    )
+
+    for chosen in (other_registration, provisional_id):
+        refused = (
+            await gql(ACCEPT, {"id": appointment_id, "patientId": chosen}, token=desk.token)
+        )["accept"]
+        assert (refused["__typename"], refused["field"]) == ("InvalidInput", "patientId")
