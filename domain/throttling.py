@@ -144,6 +144,12 @@ CLIENT_AUTH_PER_CLIENT = Budget(
 CLIENT_AUTH_PER_ADDRESS = Budget(
     "client-auth-address", "token requests", 30, 15.0, 15 * 60.0, forget_after=3600.0
 )
+#: Every token request of a client, successful ones too (each costs an argon2 check and
+#: a token row): ten in a burst, then 30 s, 1 min … up to 5 min apart. Five quiet minutes
+#: forget them, so a client asking once per token lifetime (15 min) never waits.
+TOKEN_REQUESTS_PER_CLIENT = Budget(
+    "token-requests-client", "token requests", 10, 30.0, 5 * 60.0, forget_after=5 * 60.0
+)
 
 
 def address_subject(address: str | None) -> str:

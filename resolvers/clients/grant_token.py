@@ -3,7 +3,9 @@ checked), and the token once the protocol (Authlib, at `portal.oauth_token`) sai
 
 Each token request that names a client counts as a failure against that client id and
 the address before its secret is checked, as sign-in does; a success clears the client's
-tally and takes its own count back from the address's.
+tally and takes its own count back from the address's. It also counts toward the
+client's token requests, successful or not, which bound how fast even a client with the
+right secret may have tokens made.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from datetime import timedelta
 from domain.credentials import new_token, token_digest, verify_password
 from domain.errors import NotAllowed
 from domain.scopes import scope_text, scopes_of
-from domain.throttling import CLIENT_AUTH_PER_ADDRESS, CLIENT_AUTH_PER_CLIENT, Charge
+from domain.throttling import (
+    CLIENT_AUTH_PER_ADDRESS,
+    CLIENT_AUTH_PER_CLIENT,
+    TOKEN_REQUESTS_PER_CLIENT,
+    Charge,
+)
 from domain.validation import id_value
 from persistence.models import ApiClientTokenRow
 from resolvers.attempts import limit, per_address
@@ -50,12 +57,16 @@ class Attempt:
 
 
 async def count_attempt(deps: Deps, client_id: str, client_address: str | None) -> Attempt:
-    """Count the attempt, or TooManyAttempts when the client id or address must wait."""
+    """Count the attempt, or TooManyAttempts when the client id or address must wait:
+    before the secret is checked, so a refused request costs no argon2 check. Every
+    request also counts toward the client's token requests, which a success does not
+    clear."""
+    subject = client_id[:MAX_SUBJECT]
     attempt = Attempt(
-        Charge(CLIENT_AUTH_PER_CLIENT, client_id[:MAX_SUBJECT]),
+        Charge(CLIENT_AUTH_PER_CLIENT, subject),
         per_address(CLIENT_AUTH_PER_ADDRESS, client_address),
     )
-    await limit(deps, attempt.client, attempt.address)
+    await limit(deps, attempt.client, attempt.address, Charge(TOKEN_REQUESTS_PER_CLIENT, subject))
     return attempt
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 
 import httpx
+from sqlalchemy import func, select
 
+from persistence.models import ApiClientTokenRow
 from resolvers.deps import Deps
 from tests import factories
 from tests.api.conftest import Clock
@@ -241,3 +243,30 @@ async def test_staff_see_clients_and_each_call_without_its_variables(
         ("Clinic", "query", True),
     ]
     assert "clientSecret" not in str(listed)
+
+
+async def test_successful_token_requests_are_limited_per_client_too(
+    gql: GraphQL, deps: Deps, clock: Clock
+) -> None:
+    hub = await partner(gql, deps, "availability:read")
+    other = await partner(gql, deps, "availability:read", name="Other Hub")
+    issued = [await access_token(gql.client, hub) for _ in range(10)]
+
+    refused = await token_request(gql.client, hub)
+    async with deps.database.reader() as session:
+        tokens = await session.scalar(select(func.count()).select_from(ApiClientTokenRow))
+
+    assert len(set(issued)) == 10
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "too_many_requests"
+    assert int(refused.headers["retry-after"]) == 30
+    assert refused.headers["cache-control"] == "no-store"
+    assert tokens == 10  # the refused request made no token
+    # Each of the ten still works; another client is not held back.
+    assert await graphql_status(gql, issued[0]) == 200
+    assert (await token_request(gql.client, other)).status_code == 200
+    # After the wait one more; after five quiet minutes, a burst again.
+    clock.advance(30)
+    assert (await token_request(gql.client, hub)).status_code == 200
+    clock.advance(5 * 60)
+    assert all([(await token_request(gql.client, hub)).status_code == 200 for _ in range(10)])
