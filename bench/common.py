@@ -106,6 +106,9 @@ def servers(url: str, broadcast: str, count: int, name: str) -> Iterator[list[Se
         "PORTAL_ENV": "production",
         "SECRET_KEY": "bench",
         "TRUSTED_PROXIES": "127.0.0.1",
+        # Thousands of the bench's sockets come from this one address.
+        "MAX_SOCKETS_PER_ADDRESS": "0",
+        "MAX_SOCKETS_PER_USER": "0",
     }
     logs = Path(os.environ.get("BENCH_LOGS", tempfile.gettempdir()))
     started = [ServerProcess(env, logs / f"bench-{name}-{i}.log") for i in range(count)]

@@ -4,8 +4,10 @@ same budget), else in this process's memory (the embedded default is one process
 
 Keys hold the subject only as a digest and start with the deployment's channel prefix,
 so deployments sharing one Redis never share a budget (user ids repeat across them).
-While Redis cannot be reached, this process counts in its own memory (logged) rather
-than refusing every operation or counting none.
+A budget never falls back to counting in one process (that would widen it by the number
+of processes, under attack most of all): a charge waits its turn for a Redis connection
+up to 2 s, and while Redis cannot be reached or is that slow the Redis error goes up,
+which the schema answers UNAVAILABLE with Retry-After (the client tries again).
 """
 
 from __future__ import annotations
@@ -47,31 +49,20 @@ class CostBudgets:
         self._storage = storage
         self._pool = pool
         self._limiter = SlidingWindowCounterRateLimiter(storage)
-        self._fallback: CostBudgets | None = (
-            None if isinstance(storage, MemoryStorage) else CostBudgets(MemoryStorage())
-        )
 
     async def spend(self, subject: str, cost: int, per_minute: int) -> Spending:
         item = RateLimitItemPerMinute(per_minute)
         key = hashlib.sha256(subject.encode()).hexdigest()[:32]
-        try:
-            spent = await self._limiter.hit(item, key, cost=cost)
-            counts = await self._storage.get_sliding_window(  # type: ignore[attr-defined]
-                item.key_for(key), item.get_expiry()
-            )
-        except _UNREACHABLE as error:
-            if self._fallback is None:
-                raise
-            log.warning("Cost budgets counted in this process only; Redis: %s", error)
-            return await self._fallback.spend(subject, cost, per_minute)
+        spent = await self._limiter.hit(item, key, cost=cost)
+        counts = await self._storage.get_sliding_window(  # type: ignore[attr-defined]
+            item.key_for(key), item.get_expiry()
+        )
         previous, previous_ttl, current, current_ttl = counts
         window = Window(int(previous), float(previous_ttl), int(current), float(current_ttl))
         return Spending(spent=spent, window=window)
 
     async def forget_all(self) -> None:
         await self._storage.reset()
-        if self._fallback is not None:
-            await self._fallback.forget_all()
 
     async def close(self) -> None:
         if isinstance(self._storage, RedisStorage):

@@ -22,6 +22,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from domain.socket_limits import SocketLimits
 from persistence.attempts import AttemptStore, attempt_store_for
 from persistence.budgets import CostBudgets, cost_budgets_for
 from persistence.database import Database
@@ -88,6 +89,9 @@ class PortalGraphQL(GraphQLOverHTTP):
         )
         self.deps = deps
         self.sockets = SocketRegistry()
+        self.socket_limits = SocketLimits.of(
+            deps.settings.max_sockets_per_address, deps.settings.max_sockets_per_user
+        )
         self.feeds = SharedFeeds(self.schema, self._feed_context)
 
     def _feed_context(self) -> Context:

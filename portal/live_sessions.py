@@ -32,6 +32,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from domain.credentials import token_digest
+from domain.socket_limits import TOO_MANY_SOCKETS_CODE, TOO_MANY_SOCKETS_REASON, SocketLimits
+from domain.throttling import address_subject
 from portal.shared_feeds import Done, FeedKey, Next, RunAlone, SharedFeeds
 from resolvers.accounts.live_sessions import live_digests, session_expiry
 from resolvers.deps import Deps
@@ -156,6 +158,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
 
     digest: str | None = None
     _ended = False
+    _caller: str | None = None
 
     @property
     def _deps(self) -> Deps:
@@ -165,15 +168,33 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
     def _registry(self) -> SocketRegistry:
         return self.view.sockets  # type: ignore[attr-defined]
 
+    @property
+    def _limits(self) -> SocketLimits:
+        return self.view.socket_limits  # type: ignore[attr-defined]
+
     async def handle(self) -> None:
+        """Serve the socket, unless its address already holds as many as it may."""
+        address = address_subject(self.context.client_address)
+        if not self._limits.addresses.admit(address):
+            await self._refuse_one_too_many()
+            return
         try:
             await super().handle()
         finally:
+            self._limits.addresses.release(address)
+            if self._caller is not None:
+                self._limits.callers.release(self._caller)
             if self.digest is not None:
                 self._registry.remove(self.digest, self)
 
+    async def _refuse_one_too_many(self) -> None:
+        with contextlib.suppress(Exception):  # the client may have gone already
+            await self.websocket.close(code=TOO_MANY_SOCKETS_CODE, reason=TOO_MANY_SOCKETS_REASON)
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
+        if not await self._admit_caller():
+            return
         token = getattr(self.context, "token", None)
         if not self.connection_acknowledged or not token or self.digest is not None:
             return
@@ -186,6 +207,19 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
             await self.end_session()
         else:
             self._registry.set_expiry(self, expires_at)
+
+    async def _admit_caller(self) -> bool:
+        """Count the signed-in user (or API client) the socket is for; close it when they
+        already hold as many as they may. Anonymous sockets count per address only."""
+        actor = self.context.actor
+        if not self.connection_acknowledged or actor is None or self._caller is not None:
+            return True
+        caller = f"client:{actor.client_id}" if actor.is_client else f"user:{actor.user_id}"
+        if not self._limits.callers.admit(caller):
+            await self._refuse_one_too_many()
+            return False
+        self._caller = caller
+        return True
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.digest is not None and (

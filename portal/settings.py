@@ -9,6 +9,8 @@ from pathlib import Path
 from strawberry.http.websocket_origin import normalize_allowed_origins
 
 from domain.budgets import DEFAULT_PER_MINUTE
+from domain.socket_limits import DEFAULT_PER_ADDRESS as DEFAULT_SOCKETS_PER_ADDRESS
+from domain.socket_limits import DEFAULT_PER_USER as DEFAULT_SOCKETS_PER_USER
 from portal.http_limits import DEFAULT_MAX_BODY_BYTES
 from schema.core.cost import DEFAULT_BUDGET
 from schema.core.deadline import DEFAULT_SECONDS
@@ -48,6 +50,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     #: How long an API client's access token lives (client-credentials grant).
     client_token_seconds: int = 15 * 60
+    #: Websockets one client address, and one signed-in user or API client, may hold
+    #: open in one process; 0 admits any number.
+    max_sockets_per_address: int = DEFAULT_SOCKETS_PER_ADDRESS
+    max_sockets_per_user: int = DEFAULT_SOCKETS_PER_USER
 
     #: How often this process looks for webhook deliveries due; 0 turns its sender off.
     webhook_poll_seconds: float = 1.0
@@ -111,6 +117,12 @@ class Settings:
             ),
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
             client_token_seconds=int(os.environ.get("CLIENT_TOKEN_SECONDS", 15 * 60)),
+            max_sockets_per_address=int(
+                os.environ.get("MAX_SOCKETS_PER_ADDRESS", DEFAULT_SOCKETS_PER_ADDRESS)
+            ),
+            max_sockets_per_user=int(
+                os.environ.get("MAX_SOCKETS_PER_USER", DEFAULT_SOCKETS_PER_USER)
+            ),
             trusted_proxies=tuple(
                 p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
