@@ -20,6 +20,8 @@ from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from redis.asyncio import BlockingConnectionPool
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -86,6 +88,10 @@ def cost_budgets_for(broadcast_url: str, prefix: str) -> CostBudgets:
             timeout=2,
             socket_timeout=2,
             socket_connect_timeout=2,
+            # A pooled connection that Redis dropped (a restart, an idle timeout) is
+            # replaced once, so only an outage, never a stale connection, is UNAVAILABLE.
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
         )
         storage = RedisStorage(
             broadcast_url,

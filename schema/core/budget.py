@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSchema, parse
+from graphql import FieldNode, GraphQLError, GraphQLSchema, get_operation_ast, parse
 from starlette.responses import Response
 from strawberry.types import ExecutionContext
 
@@ -22,6 +22,7 @@ from domain.budgets import (
     seconds_until_room,
     state,
 )
+from persistence.outages import is_outage
 from schema.core.context import Context
 from schema.core.cost import Unpriceable, estimate_cost
 
@@ -34,12 +35,32 @@ def told(budget: BudgetState) -> dict[str, int]:
     }
 
 
+#: Ending one's own sessions is never refused for want of a budget count: while Redis
+#: cannot be reached, an operation of only these root fields runs uncharged (each ends
+#: access, none can be used to spend the server). Everything else is told UNAVAILABLE.
+UNCHARGED_IN_OUTAGE = frozenset({"logout", "endSession", "endOtherSessions"})
+
+
 async def charge_client(execution: ExecutionContext, cost: int) -> dict[str, Any]:
     """Spend the operation's cost from its sender's budget, or refuse it."""
     context = execution.context
     if not isinstance(context, Context):
         return {}
-    return await charge(context, cost)
+    try:
+        return await charge(context, cost)
+    except Exception as error:
+        if is_outage(error) and _only_ends_sessions(execution):
+            return {}
+        raise
+
+
+def _only_ends_sessions(execution: ExecutionContext) -> bool:
+    document = execution.graphql_document
+    operation = get_operation_ast(document, execution.operation_name) if document else None
+    if operation is None:
+        return False
+    fields = operation.selection_set.selections
+    return all(isinstance(f, FieldNode) and f.name.value in UNCHARGED_IN_OUTAGE for f in fields)
 
 
 async def charge_shared(
