@@ -26,7 +26,23 @@ from persistence.attempts import AttemptStore, attempt_store_for
 from persistence.budgets import CostBudgets, cost_budgets_for
 from persistence.database import Database
 from persistence.identity import database_identity
-from portal.background import (
+from portal.http.bearer import InvalidCredentials, identify_request, unauthenticated
+from portal.http.graphql_http import GraphQLOverHTTP
+from portal.http.health import health_endpoint
+from portal.http.ide import graphiql_assets, graphiql_page
+from portal.http.oauth_token import token_endpoint
+from portal.live.live_sessions import (
+    SessionBoundHandler,
+    SocketRegistry,
+    close_expired_sessions,
+    follow_ended_sessions,
+)
+from portal.live.shared_feeds import SharedFeeds
+from portal.middleware.fault_barrier import FaultBarrier
+from portal.middleware.http_limits import BodyLimits, decode_bounded_json
+from portal.middleware.security_headers import SecurityHeaders
+from portal.settings import Settings
+from portal.workers.background import (
     follow_reads,
     mailer_for,
     send_mail_forever,
@@ -34,22 +50,6 @@ from portal.background import (
     sweep_forever,
     webhook_sender_for,
 )
-from portal.bearer import InvalidCredentials, identify_request, unauthenticated
-from portal.fault_barrier import FaultBarrier
-from portal.graphql_http import GraphQLOverHTTP
-from portal.health import health_endpoint
-from portal.http_limits import BodyLimits, decode_bounded_json
-from portal.ide import graphiql_assets, graphiql_page
-from portal.live_sessions import (
-    SessionBoundHandler,
-    SocketRegistry,
-    close_expired_sessions,
-    follow_ended_sessions,
-)
-from portal.oauth_token import token_endpoint
-from portal.security_headers import SecurityHeaders
-from portal.settings import Settings
-from portal.shared_feeds import SharedFeeds
 from resolvers.accounts.identity import bearer_token, identify
 from resolvers.deps import Deps
 from schema.build import build_schema

@@ -9,7 +9,7 @@ from pathlib import Path
 from strawberry.http.websocket_origin import normalize_allowed_origins
 
 from domain.budgets import DEFAULT_PER_MINUTE
-from portal.http_limits import DEFAULT_MAX_BODY_BYTES
+from portal.middleware.http_limits import DEFAULT_MAX_BODY_BYTES
 from schema.core.cost import DEFAULT_BUDGET
 from schema.core.deadline import DEFAULT_SECONDS
 

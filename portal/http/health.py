@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from domain.policy import may_see_process_detail
-from portal.bearer import identify_request
-from portal.shared_feeds import SharedFeeds
+from portal.http.bearer import identify_request
+from portal.live.shared_feeds import SharedFeeds
 from resolvers.deps import Deps
 from subscriptions.hub import Hub
 

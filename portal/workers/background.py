@@ -9,8 +9,8 @@ import logging
 import secrets
 from collections.abc import Callable
 
-from portal.mailer import FolderMailer, SmtpMailer
-from portal.webhook_sender import HttpSender
+from portal.workers.mailer import FolderMailer, SmtpMailer
+from portal.workers.webhook_sender import HttpSender
 from resolvers.booking.sweep_holds import sweep_lapsed_holds
 from resolvers.deps import Deps
 from resolvers.mail.deliver import Mailer, deliver_due

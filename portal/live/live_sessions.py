@@ -32,8 +32,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from domain.credentials import token_digest
-from portal.shared_feeds import Done, FeedKey, Next, RunAlone, SharedFeeds
-from resolvers.accounts.live_sessions import live_digests, session_expiry
+from portal.live.shared_feeds import Done, FeedKey, Next, RunAlone, SharedFeeds
+from resolvers.accounts.session_checks import live_digests, session_expiry
 from resolvers.deps import Deps
 from schema.core.budget import charge_shared
 from subscriptions.events import SESSIONS_CHANNEL, SessionsEnded
@@ -197,7 +197,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
 
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         """A subscription every socket would answer alike joins this process's shared
-        feed for it (`portal.shared_feeds`); anything else runs for this socket."""
+        feed for it (`portal.live.shared_feeds`); anything else runs for this socket."""
         feeds: SharedFeeds = self.view.feeds  # type: ignore[attr-defined]
         key = feeds.key_for(
             operation.query,
