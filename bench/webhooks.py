@@ -39,7 +39,7 @@ from domain.webhook_events import patient_linked  # noqa: E402
 from persistence.database import Database  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
 from portal.settings import Settings  # noqa: E402
-from portal.workers.background import send_webhooks_forever  # noqa: E402
+from portal.workers.webhook_outbox import send_webhooks_forever  # noqa: E402
 from portal.workers.webhook_sender import HttpSender  # noqa: E402
 from resolvers.deps import Deps  # noqa: E402
 from resolvers.unit_of_work import UnitOfWork  # noqa: E402

@@ -22,7 +22,7 @@ from domain.errors import NotAllowed, NotFound
 from domain.webhook_events import patient_linked
 from persistence.models import WebhookDeliveryRow, WebhookEndpointRow
 from portal.settings import Settings
-from portal.workers.background import send_webhooks_forever
+from portal.workers.webhook_outbox import send_webhooks_forever
 from portal.workers.webhook_sender import HttpSender
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
