@@ -38,9 +38,9 @@ from domain.actors import Actor, UserKind  # noqa: E402
 from domain.webhook_events import patient_linked  # noqa: E402
 from persistence.database import Database  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
-from portal.background import send_webhooks_forever  # noqa: E402
 from portal.settings import Settings  # noqa: E402
-from portal.webhook_sender import HttpSender  # noqa: E402
+from portal.workers.webhook_outbox import send_webhooks_forever  # noqa: E402
+from portal.workers.webhook_sender import HttpSender  # noqa: E402
 from resolvers.deps import Deps  # noqa: E402
 from resolvers.unit_of_work import UnitOfWork  # noqa: E402
 from resolvers.webhooks.endpoints import create_webhook_endpoint  # noqa: E402

@@ -27,30 +27,18 @@ from persistence.attempts import AttemptStore, attempt_store_for
 from persistence.budgets import CostBudgets, cost_budgets_for
 from persistence.database import Database
 from persistence.database_identity import database_identity
-from portal.background import (
-    follow_reads,
-    mailer_for,
-    send_mail_forever,
-    send_webhooks_forever,
-    sweep_forever,
-    webhook_sender_for,
-)
-from portal.bearer import InvalidCredentials, identify_request, unauthenticated
-from portal.fault_barrier import FaultBarrier
-from portal.graphql_http import GraphQLOverHTTP
-from portal.health import health_endpoint
-from portal.http_limits import BodyLimits, decode_bounded_json
-from portal.ide import graphiql_assets, graphiql_page
-from portal.live_sessions import (
-    SessionBoundHandler,
-    SocketRegistry,
-    close_expired_sessions,
-    follow_ended_sessions,
-)
-from portal.oauth_token import token_endpoint
-from portal.security_headers import SecurityHeaders
-from portal.settings import Settings
-from portal.shared_feeds import SharedFeeds
+from portal.http.bearer import InvalidCredentials, identify_request, unauthenticated
+from portal.http.graphql_http import GraphQLOverHTTP
+from portal.http.health import health_endpoint
+from portal.http.ide import graphiql_assets, graphiql_page
+from portal.http.oauth_token import token_endpoint
+from portal.live.live_sessions import SessionBoundHandler, SocketRegistry
+from portal.live.shared_feeds import SharedFeeds
+from portal.middleware.fault_barrier import FaultBarrier
+from portal.middleware.http_limits import BodyLimits, decode_bounded_json
+from portal.middleware.security_headers import SecurityHeaders
+from portal.settings import Settings, settings_of
+from portal.workers import WORKERS, worker
 from resolvers.accounts.identity import bearer_token, identify
 from resolvers.deps import Deps
 from schema.build import build_schema
@@ -71,13 +59,14 @@ class PortalGraphQL(GraphQLOverHTTP):
     graphql_transport_ws_handler_class = SessionBoundHandler
 
     def __init__(self, deps: Deps) -> None:
+        settings = settings_of(deps)
         super().__init__(
             build_schema(
-                production=deps.settings.production,
-                cost_budget=deps.settings.query_cost_budget,
-                timeout_seconds=deps.settings.operation_timeout_seconds,
+                production=settings.production,
+                cost_budget=settings.query_cost_budget,
+                timeout_seconds=settings.operation_timeout_seconds,
             ),
-            graphql_ide=None if deps.settings.production else "graphiql",
+            graphql_ide=None if settings.production else "graphiql",
             keep_alive=True,
             keep_alive_interval=15,
             # graphql-transport-ws only: the legacy protocol has no connection_init to sign in on.
@@ -85,12 +74,12 @@ class PortalGraphQL(GraphQLOverHTTP):
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
             # Pages of these origins may open a websocket, as they may call over HTTP (CORS).
-            allowed_origins=deps.settings.cors_origins,
+            allowed_origins=settings.cors_origins,
         )
         self.deps = deps
         self.sockets = SocketRegistry()
         self.socket_limits = SocketLimits.of(
-            deps.settings.max_sockets_per_address, deps.settings.max_sockets_per_user
+            settings.max_sockets_per_address, settings.max_sockets_per_user
         )
         self.feeds = SharedFeeds(self.schema, self._feed_context)
 
@@ -163,13 +152,9 @@ async def _shut_down(
     attempts: AttemptStore,
     budgets: CostBudgets,
 ) -> None:
-    """Stop background tasks, the hub, the engines, the attempt store and the budgets; a
-    step that hangs is logged and left behind, so a shutdown always ends."""
-    for task in tasks:
-        task.cancel()
-    _, stuck = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
-    if stuck:
-        log.warning("Background tasks did not stop in time: %s", [t.get_name() for t in stuck])
+    """Stop the workers, the hub, the engines, the attempt store and the budgets; a step
+    that hangs is logged and left behind, so a shutdown always ends."""
+    await worker.stop(tasks)
     for step in (hub.disconnect(), database.dispose(), attempts.close(), budgets.close()):
         try:
             await asyncio.wait_for(step, SHUTDOWN_SECONDS)
@@ -217,52 +202,50 @@ def _front_door(production: bool) -> Callable[[Request], Awaitable[Response]]:
     return front_door
 
 
-def _background_tasks(deps: Deps, sockets: SocketRegistry) -> list[asyncio.Task[None]]:
-    """What every process runs beside the API: the mail sender, the closing of sockets
-    whose sessions ended or expired, and (unless turned off) the hold sweeper and the
-    webhook sender."""
-    tasks = [
-        asyncio.create_task(send_mail_forever(deps, mailer_for(deps)), name="mailer"),
-        asyncio.create_task(follow_ended_sessions(deps, sockets), name="sessions"),
-        asyncio.create_task(close_expired_sessions(deps, sockets), name="expiry"),
-    ]
-    if deps.settings.sweep_seconds > 0:
-        tasks.append(asyncio.create_task(sweep_forever(deps), name="hold-sweeper"))
-    if deps.settings.read_cache:
-        tasks.append(asyncio.create_task(follow_reads(deps), name="read-cache"))
-    if deps.settings.webhook_poll_seconds > 0:
-        sender = webhook_sender_for(deps)
-        tasks.append(asyncio.create_task(send_webhooks_forever(deps, sender), name="webhooks"))
-    return tasks
-
-
-def create_app(settings: Settings | None = None) -> Starlette:
-    """The whole service, on a database already migrated (`portal migrate`)."""
-    settings = settings or Settings.from_env()
-    database = Database(settings.database_url)
-    hub = Hub(settings.broadcast_url)
-    deps = Deps(
-        settings=settings,
-        database=database,
-        hub=hub,
-    )
-    graphql = PortalGraphQL(deps)
+def _lifespan(
+    deps: Deps, sockets: SocketRegistry
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """Shared resources and every worker (`portal/workers/`), from start to shutdown."""
+    settings, hub = settings_of(deps), deps.hub
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        hub.prefix = settings.channel_prefix or prefix_for(await database_identity(database))
+        hub.prefix = settings.channel_prefix or prefix_for(await database_identity(deps.database))
         log.info("Live update channels start with %s:", hub.prefix)
         # Attempt tallies and budgets are kept per deployment: user ids and addresses'
         # counts of one deployment are not another's.
         deps.attempts = attempt_store_for(settings.broadcast_url, hub.prefix)
         deps.budgets = cost_budgets_for(settings.broadcast_url, hub.prefix)
         await hub.connect()
-        tasks = _background_tasks(deps, graphql.sockets)
+        tasks = worker.start(WORKERS, worker.WorkerDeps(deps, settings, sockets))
         try:
             yield
         finally:
-            await _shut_down(tasks, hub, database, deps.attempts, deps.budgets)
+            await _shut_down(tasks, hub, deps.database, deps.attempts, deps.budgets)
 
+    return lifespan
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first. CORS sits outside the body limits and around the exception
+    handlers, so a 401 or 413 still tells an allowed page what happened; security headers
+    go on every answer, preflights included. Any fault escaping a route (the database or
+    Redis away) is answered, coded, inside both."""
+    return [
+        *_trusting(settings.trusted_proxies),
+        Middleware(SecurityHeaders, production=settings.production),
+        *_cross_origin(settings.cors_origins),
+        Middleware(FaultBarrier),
+        Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The whole service, on a database already migrated (`portal migrate`)."""
+    settings = settings or Settings.from_env()
+    hub = Hub(settings.broadcast_url)
+    deps = Deps(settings=settings, database=Database(settings.database_url), hub=hub)
+    graphql = PortalGraphQL(deps)
     app = Starlette(
         routes=[
             Route("/", _front_door(settings.production)),
@@ -273,18 +256,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *([] if settings.production else [graphiql_assets()]),
             *web_pages(),
         ],
-        lifespan=lifespan,
-        # Outermost first. CORS sits outside the body limits and around the exception
-        # handlers, so a 401 or 413 still tells an allowed page what happened; security
-        # headers go on every answer, preflights included. Any fault escaping a route
-        # (the database or Redis away) is answered, coded, inside both.
-        middleware=[
-            *_trusting(settings.trusted_proxies),
-            Middleware(SecurityHeaders, production=settings.production),
-            *_cross_origin(settings.cors_origins),
-            Middleware(FaultBarrier),
-            Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
-        ],
+        lifespan=_lifespan(deps, graphql.sockets),
+        middleware=_middleware(settings),
         exception_handlers={InvalidCredentials: unauthenticated},
     )
     app.state.deps = deps

@@ -11,7 +11,8 @@ from strawberry.http.websocket_origin import normalize_allowed_origins
 from domain.budgets import DEFAULT_PER_MINUTE
 from domain.socket_limits import DEFAULT_PER_ADDRESS as DEFAULT_SOCKETS_PER_ADDRESS
 from domain.socket_limits import DEFAULT_PER_USER as DEFAULT_SOCKETS_PER_USER
-from portal.http_limits import DEFAULT_MAX_BODY_BYTES
+from portal.middleware.http_limits import DEFAULT_MAX_BODY_BYTES
+from resolvers.deps import Deps
 from schema.core.cost import DEFAULT_BUDGET
 from schema.core.deadline import DEFAULT_SECONDS
 
@@ -157,3 +158,11 @@ def cors_origins(setting: str | None, default: tuple[str, ...]) -> tuple[str, ..
         return tuple(sorted(normalize_allowed_origins(origins)))
     except ValueError as error:
         raise SystemExit(f"CORS_ORIGINS: {error}") from None
+
+
+def settings_of(deps: Deps) -> Settings:
+    """The portal's own settings, which use cases see only as `UseCaseSettings`: the
+    portal put them in `deps` (`create_app`, the `portal` command)."""
+    if not isinstance(deps.settings, Settings):
+        raise TypeError("The portal needs its Settings in Deps")
+    return deps.settings

@@ -1,5 +1,5 @@
-"""What every use case is handed: the database, the hub, settings, the clock, the
-attempt tallies and the cost budgets.
+"""What every use case is handed: the database, the hub, settings (what use cases read of
+them, `resolvers/settings.py`), the clock, the attempt tallies and the cost budgets.
 
 Named `Deps` so it is never mistaken for the clinic's services (massage, assessment …).
 """
@@ -16,8 +16,9 @@ from limits.aio.storage import MemoryStorage
 from persistence.attempts import AttemptStore, MemoryAttempts
 from persistence.budgets import CostBudgets
 from persistence.database import Database
-from portal.settings import Settings
 from resolvers.read_cache import ReadCache
+from resolvers.session_uses import SessionUses
+from resolvers.settings import UseCaseSettings
 from subscriptions.hub import Hub
 
 
@@ -27,7 +28,7 @@ def utc_now() -> datetime:
 
 @dataclass
 class Deps:
-    settings: Settings
+    settings: UseCaseSettings
     database: Database
     hub: Hub
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -39,6 +40,8 @@ class Deps:
     budgets: CostBudgets = field(default_factory=lambda: CostBudgets(MemoryStorage()))
     #: Reads kept in this process while it hears every other's changes.
     reads: ReadCache = field(default_factory=ReadCache)
+    #: Sessions' uses noted beside requests, written by the portal's last-used worker.
+    session_uses: SessionUses = field(default_factory=SessionUses)
 
     def now(self) -> datetime:
         return self.clock()

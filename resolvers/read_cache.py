@@ -5,7 +5,7 @@ At nine o'clock every portal asks for the same practitioner's slots, and every h
 reads the same clinic rules and offer. Each process keeps what it read, by the tables it
 was read from, and drops it when a commit changes one of those tables: its own commits
 at once (`Database.on_commit`, after the commit landed), other processes' through the
-broadcaster (`READS_CHANNEL`, followed by `portal.background.follow_reads`). It keeps
+broadcaster (`READS_CHANNEL`, followed by `portal.workers.read_cache.follow_reads`). It keeps
 nothing while it does not hear the other processes (before it listens, and after its
 broadcaster connection failed until it listens again).
 

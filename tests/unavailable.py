@@ -12,7 +12,7 @@ from typing import Any
 import h11
 import httpx
 
-from portal.media_types import GRAPHQL_RESPONSE
+from portal.http.media_types import GRAPHQL_RESPONSE
 from tests import factories
 from tests.api.test_holds import HOLD, SLOTS
 from tests.api.test_sign_in import LOGIN

@@ -9,7 +9,7 @@ from domain.credentials import token_digest
 from domain.errors import NotAllowed
 from domain.scopes import scopes_of
 from persistence.models import UserRow
-from resolvers.accounts.live_sessions import note_use
+from resolvers.accounts.session_checks import note_use
 from resolvers.clients.grant_token import CLIENT_TOKEN_PREFIX
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork

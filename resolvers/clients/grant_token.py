@@ -1,5 +1,5 @@
 """The client-credentials grant's use cases: who asks (counted before the secret is
-checked), and the token once the protocol (Authlib, at `portal.oauth_token`) said yes.
+checked), and the token once the protocol (Authlib, at `portal.http.oauth_token`) said yes.
 
 Each token request that names a client counts as a failure against that client id and
 the address before its secret is checked, as sign-in does; a success clears the client's

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import websockets
 
-from portal.http_limits import DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH
+from portal.middleware.http_limits import DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH
 from portal.settings import Settings
 from resolvers.deps import Deps
 from tests.apps import client_of

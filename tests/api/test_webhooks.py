@@ -21,9 +21,9 @@ from domain.actors import Actor, ClientKind, UserKind
 from domain.errors import NotAllowed, NotFound
 from domain.webhook_events import patient_linked
 from persistence.models import WebhookDeliveryRow, WebhookEndpointRow
-from portal.background import send_webhooks_forever
 from portal.settings import Settings
-from portal.webhook_sender import HttpSender
+from portal.workers.webhook_outbox import send_webhooks_forever
+from portal.workers.webhook_sender import HttpSender
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.webhooks import deliveries, endpoints

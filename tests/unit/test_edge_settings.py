@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.media_types import GRAPHQL_RESPONSE, JSON, answer_type
+from portal.http.media_types import GRAPHQL_RESPONSE, JSON, answer_type
 from portal.settings import DEV_CORS_ORIGINS, cors_origins
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from portal.http_limits import MAX_JSON_DEPTH, TooDeep, decode_bounded_json, json_depth
+from portal.middleware.http_limits import MAX_JSON_DEPTH, TooDeep, decode_bounded_json, json_depth
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ what was asked."""
 from __future__ import annotations
 
 from domain.actors import Actor, ClientKind, UserKind
-from portal.shared_feeds import feed_key
+from portal.live.shared_feeds import feed_key
 
 SLOTS = "subscription($p: ID!) { slotChanges(practitionerId: $p, from: $f, to: $t) { start } }"
 STAFF = "subscription { staffNotifications { kind } }"

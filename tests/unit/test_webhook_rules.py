@@ -31,7 +31,7 @@ from domain.webhooks import (
     parse_retry_after,
     readable,
 )
-from portal.webhook_sender import HttpSender, signed_headers
+from portal.workers.webhook_sender import HttpSender, signed_headers
 from resolvers.webhooks.deliver import Signed
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from portal.security_headers import graphiql_policy
+from portal.middleware.security_headers import graphiql_policy
 
-GRAPHIQL = Path(__file__).resolve().parent / "graphiql"
+GRAPHIQL = Path(__file__).resolve().parent.parent / "graphiql"
 #: What `npm run build` writes, committed: graphiql.js and graphiql.css.
 ASSETS = GRAPHIQL / "static"
 ASSETS_PATH = "/graphiql"

@@ -16,7 +16,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from portal.media_types import GRAPHQL_RESPONSE, answer_type
+from portal.http.media_types import GRAPHQL_RESPONSE, answer_type
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 #: GraphQL requests nest a few levels (variables holding input objects); 64 is plenty.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from portal.http_limits import refusal
+from portal.middleware.http_limits import refusal
 from resolvers.accounts.identity import Identity, bearer_token, identify
 from resolvers.deps import Deps
 

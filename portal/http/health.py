@@ -8,8 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from domain.policy import may_see_process_detail
-from portal.bearer import identify_request
-from portal.shared_feeds import SharedFeeds
+from portal.http.bearer import identify_request
+from portal.live.shared_feeds import SharedFeeds
+from portal.settings import settings_of
 from resolvers.deps import Deps
 from subscriptions.hub import Hub
 
@@ -25,7 +26,7 @@ def health_endpoint(
         and those started since it began (each counted once subscribed at the
         broadcaster, directly or through a shared feed that is). A probe sends no token
         and needs no database; a wrong token is answered 401 as everywhere."""
-        production = deps.settings.production
+        production = settings_of(deps).production
         actor = None
         if production:
             _token, identity = await identify_request(deps, request.headers.get("authorization"))

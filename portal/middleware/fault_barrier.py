@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from persistence.outages import is_outage, kind
-from portal.http_limits import refusal
+from portal.middleware.http_limits import refusal
 from schema.core.faults import (
     INTERNAL,
     MASKED,

@@ -4,7 +4,8 @@ Each process keeps a registry of its open sockets by the SHA-256 digest of the t
 signed in with. A session that ends anywhere (logout, password change or reset, another
 device ending it, a disabled user) is announced on the hub's sessions channel, and every
 process closes the matching sockets with code 4401. Expiry needs no announcement: the
-registry knows when each socket's session expires and a one-second tick closes it then.
+registry knows when each socket's session expires and a one-second tick closes it then
+(both done by workers, `portal/workers/socket_sessions.py`).
 Announcements are best-effort, so after every (re)subscription to the channel and every
 half minute each process also asks the database which of its sockets' sessions are still
 live and closes the rest; a subscribe on a socket whose session ended is refused the same
@@ -34,22 +35,16 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from domain.credentials import token_digest
 from domain.socket_limits import TOO_MANY_SOCKETS_CODE, TOO_MANY_SOCKETS_REASON, SocketLimits
 from domain.throttling import address_subject
-from portal.shared_feeds import Done, FeedKey, Next, RunAlone, SharedFeeds
-from resolvers.accounts.live_sessions import live_digests, session_expiry
+from portal.live.shared_feeds import Done, FeedKey, Next, RunAlone, SharedFeeds
+from resolvers.accounts.session_checks import session_expiry
 from resolvers.deps import Deps
 from schema.core.budget import charge_shared
-from subscriptions.events import SESSIONS_CHANNEL, SessionsEnded
-from subscriptions.hub import SubscriptionEnded
 
 log = logging.getLogger(__name__)
 
 #: The close code a client acts on by signing in again (graphql-ws's "Unauthorized").
 SESSION_ENDED_CODE = 4401
 SESSION_ENDED_REASON = "Session ended; sign in again"
-EXPIRY_TICK_SECONDS = 1.0
-RECHECK_SECONDS = 30.0
-RETRY_SECONDS = 0.5
-MAX_RETRY_SECONDS = 5.0
 CLOSE_SECONDS = 5.0
 
 
@@ -98,59 +93,6 @@ class SocketRegistry:
         for socket in doomed:
             await socket.end_session()
         return len(doomed)
-
-
-async def recheck(deps: Deps, registry: SocketRegistry) -> int:
-    """Close the sockets whose sessions the database no longer holds live."""
-    open_digests = registry.digests()
-    if not open_digests:
-        return 0
-    ended = open_digests - await live_digests(deps, open_digests)
-    return await registry.end(ended)
-
-
-async def _follow_announcements(deps: Deps, registry: SocketRegistry) -> None:
-    async with deps.hub.listen([SESSIONS_CHANNEL]) as subscriber:
-        # Anything announced while this process was not listening is caught here.
-        await recheck(deps, registry)
-        async for message in subscriber:
-            await registry.end(SessionsEnded.from_json(message.message).token_digests)
-
-
-async def follow_ended_sessions(deps: Deps, registry: SocketRegistry) -> None:
-    """Close sockets whose session was ended on any process, as it is announced."""
-    pause = RETRY_SECONDS
-    while True:
-        started = asyncio.get_running_loop().time()
-        try:
-            await _follow_announcements(deps, registry)
-        except asyncio.CancelledError:
-            raise
-        except SubscriptionEnded as ended:
-            log.warning("Listening for ended sessions stopped (%s); listening again", ended)
-        except Exception:
-            log.exception("Listening for ended sessions failed; listening again")
-        if asyncio.get_running_loop().time() - started > MAX_RETRY_SECONDS:
-            pause = RETRY_SECONDS  # it had been listening: not a run of failures
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, MAX_RETRY_SECONDS)
-
-
-async def close_expired_sessions(deps: Deps, registry: SocketRegistry) -> None:
-    """Close sockets at their session's expiry; every half minute, re-check them all."""
-    ticks_per_recheck = max(1, round(RECHECK_SECONDS / EXPIRY_TICK_SECONDS))
-    tick = 0
-    while True:
-        tick += 1
-        try:
-            await registry.end_expired(deps.now())
-            if tick % ticks_per_recheck == 0:
-                await recheck(deps, registry)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("Checking open sockets' sessions failed; trying again")
-        await asyncio.sleep(EXPIRY_TICK_SECONDS)
 
 
 class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
@@ -231,7 +173,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
 
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         """A subscription every socket would answer alike joins this process's shared
-        feed for it (`portal.shared_feeds`); anything else runs for this socket."""
+        feed for it (`portal.live.shared_feeds`); anything else runs for this socket."""
         feeds: SharedFeeds = self.view.feeds  # type: ignore[attr-defined]
         key = feeds.key_for(
             operation.query,

@@ -22,8 +22,8 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from portal.http_limits import refusal
-from portal.media_types import GRAPHQL_RESPONSE, JSON, answer_type, is_request_error
+from portal.http.media_types import GRAPHQL_RESPONSE, JSON, answer_type, is_request_error
+from portal.middleware.http_limits import refusal
 from schema.core.context import Context
 
 #: Codes for the requests Strawberry's view refuses itself.
