@@ -13,8 +13,8 @@ from domain.socket_limits import DEFAULT_PER_ADDRESS as DEFAULT_SOCKETS_PER_ADDR
 from domain.socket_limits import DEFAULT_PER_USER as DEFAULT_SOCKETS_PER_USER
 from portal.middleware.http_limits import DEFAULT_MAX_BODY_BYTES
 from resolvers.deps import Deps
-from schema.core.cost import DEFAULT_BUDGET
-from schema.core.deadline import DEFAULT_SECONDS
+from schema.guards.cost import DEFAULT_BUDGET
+from schema.guards.deadline import DEFAULT_SECONDS
 
 DEV_SECRET = "development-only-secret-change-me"
 #: Origins whose pages may call the API from a browser in development, unless CORS_ORIGINS
