@@ -118,12 +118,8 @@ class Settings:
             ),
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
             client_token_seconds=int(os.environ.get("CLIENT_TOKEN_SECONDS", 15 * 60)),
-            max_sockets_per_address=int(
-                os.environ.get("MAX_SOCKETS_PER_ADDRESS", DEFAULT_SOCKETS_PER_ADDRESS)
-            ),
-            max_sockets_per_user=int(
-                os.environ.get("MAX_SOCKETS_PER_USER", DEFAULT_SOCKETS_PER_USER)
-            ),
+            max_sockets_per_address=_count("MAX_SOCKETS_PER_ADDRESS", DEFAULT_SOCKETS_PER_ADDRESS),
+            max_sockets_per_user=_count("MAX_SOCKETS_PER_USER", DEFAULT_SOCKETS_PER_USER),
             trusted_proxies=tuple(
                 p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
@@ -140,6 +136,10 @@ class Settings:
                 default=() if environment == "production" else DEV_CORS_ORIGINS,
             ),
         )
+
+
+def _count(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
 
 
 def _switch(setting: str | None, *, default: bool) -> bool:

@@ -32,9 +32,10 @@ from schema.booking.query import BookingQuery
 from schema.booking.subscription import BookingSubscription
 from schema.clients.operations import ClientsMutation, ClientsQuery
 from schema.core.descriptions import describe
+from schema.core.scalars import SCALAR_OVERRIDES
 from schema.guards import budget, cost, deadline, faults, suggestions
 from schema.guards.call_log import CallLog
-from schema.guards.input_guard import SCALAR_OVERRIDES, InputGuard
+from schema.guards.input_guard import InputGuard
 from schema.guards.kept_answers import KeptSlotAnswers
 from schema.guards.selection_limits import selection_limits
 from schema.setup.mutation import SetupMutation
