@@ -234,7 +234,7 @@ class WebhookRepository:
             .where(WebhookDeliveryRow.id.in_(ids))
             .order_by(WebhookDeliveryRow.id)
         )
-        return [_claimed(d, e, now) for d, e in await self._session.execute(query)]
+        return [_claimed_delivery(d, e, now) for d, e in await self._session.execute(query)]
 
     async def record_attempt(
         self,
@@ -277,7 +277,9 @@ def _owned_by(owner_client_id: int | None) -> ColumnElement[bool]:
     return WebhookEndpointRow.owner_client_id == owner_client_id
 
 
-def _claimed(delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow, now: datetime) -> Claimed:
+def _claimed_delivery(
+    delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow, now: datetime
+) -> Claimed:
     """A claimed delivery with the secrets that sign it: the endpoint's, and its previous
     one while a rotation's grace lasts."""
     signing = [endpoint.secret]
