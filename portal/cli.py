@@ -97,7 +97,7 @@ NO_DEMO_IN_PRODUCTION = (
 )
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="migrate, then serve GraphQL on /graphql")
@@ -119,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--name", required=True)
     commands.add_parser("demo-data", help="load demo data into an empty database")
     commands.add_parser("schema", help="print the served schema (SDL) for code generators")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.command == "schema":  # needs no settings, database or secret
         print_schema()
         return 0

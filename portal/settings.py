@@ -13,8 +13,8 @@ from domain.socket_limits import DEFAULT_PER_ADDRESS as DEFAULT_SOCKETS_PER_ADDR
 from domain.socket_limits import DEFAULT_PER_USER as DEFAULT_SOCKETS_PER_USER
 from portal.middleware.http_limits import DEFAULT_MAX_BODY_BYTES
 from resolvers.deps import Deps
-from schema.core.cost import DEFAULT_BUDGET
-from schema.core.deadline import DEFAULT_SECONDS
+from schema.guards.cost import DEFAULT_BUDGET
+from schema.guards.deadline import DEFAULT_SECONDS
 
 DEV_SECRET = "development-only-secret-change-me"
 #: Origins whose pages may call the API from a browser in development, unless CORS_ORIGINS
@@ -118,12 +118,8 @@ class Settings:
             ),
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
             client_token_seconds=int(os.environ.get("CLIENT_TOKEN_SECONDS", 15 * 60)),
-            max_sockets_per_address=int(
-                os.environ.get("MAX_SOCKETS_PER_ADDRESS", DEFAULT_SOCKETS_PER_ADDRESS)
-            ),
-            max_sockets_per_user=int(
-                os.environ.get("MAX_SOCKETS_PER_USER", DEFAULT_SOCKETS_PER_USER)
-            ),
+            max_sockets_per_address=_count("MAX_SOCKETS_PER_ADDRESS", DEFAULT_SOCKETS_PER_ADDRESS),
+            max_sockets_per_user=_count("MAX_SOCKETS_PER_USER", DEFAULT_SOCKETS_PER_USER),
             trusted_proxies=tuple(
                 p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
@@ -140,6 +136,10 @@ class Settings:
                 default=() if environment == "production" else DEV_CORS_ORIGINS,
             ),
         )
+
+
+def _count(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
 
 
 def _switch(setting: str | None, *, default: bool) -> bool:

@@ -27,16 +27,17 @@ from schema.accounts.verification import VerificationMutation
 from schema.answers.mutation import AnswersMutation
 from schema.answers.query import AnswersQuery
 from schema.answers.subscription import AnswersSubscription
-from schema.booking.kept_answers import KeptSlotAnswers
 from schema.booking.mutation import BookingMutation
 from schema.booking.query import BookingQuery
 from schema.booking.subscription import BookingSubscription
 from schema.clients.operations import ClientsMutation, ClientsQuery
-from schema.core import budget, cost, deadline, faults, suggestions
-from schema.core.call_log import CallLog
 from schema.core.descriptions import describe
-from schema.core.input_guard import SCALAR_OVERRIDES, InputGuard
-from schema.core.selection_limits import selection_limits
+from schema.core.scalars import SCALAR_OVERRIDES
+from schema.guards import budget, cost, deadline, faults, suggestions
+from schema.guards.call_log import CallLog
+from schema.guards.input_guard import InputGuard
+from schema.guards.kept_answers import KeptSlotAnswers
+from schema.guards.selection_limits import selection_limits
 from schema.setup.mutation import SetupMutation
 from schema.setup.query import SetupQuery
 from schema.visits.mutation import VisitsMutation
@@ -90,7 +91,7 @@ class PortalSchema(strawberry.Schema):
 
 # The limits' validation rule, made once so every request's rule set is the same and
 # ValidationCache hits. Ours, not Strawberry's QueryDepthLimiter and MaxAliasesLimiter,
-# which walk a fragment again at every spread (see schema/core/selection_limits.py).
+# which walk a fragment again at every spread (see schema/guards/selection_limits.py).
 LIMIT_RULES: list[type[ASTValidationRule]] = [selection_limits(MAX_DEPTH, MAX_ALIASES)]
 
 

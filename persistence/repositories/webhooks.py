@@ -234,26 +234,7 @@ class WebhookRepository:
             .where(WebhookDeliveryRow.id.in_(ids))
             .order_by(WebhookDeliveryRow.id)
         )
-        found = []
-        for delivery, endpoint in await self._session.execute(query):
-            signing = [endpoint.secret]
-            expires = endpoint.previous_secret_expires_at
-            if endpoint.previous_secret and expires is not None and expires > now:
-                signing.append(endpoint.previous_secret)
-            found.append(
-                Claimed(
-                    delivery.id,
-                    endpoint.id,
-                    delivery.message_id,
-                    delivery.event_type,
-                    delivery.payload,
-                    endpoint.url,
-                    tuple(signing),
-                    delivery.attempts,
-                    delivery.created_at,
-                )
-            )
-        return found
+        return [_claimed_delivery(d, e, now) for d, e in await self._session.execute(query)]
 
     async def record_attempt(
         self,
@@ -294,3 +275,25 @@ def _owned_by(owner_client_id: int | None) -> ColumnElement[bool]:
     if owner_client_id is None:
         return WebhookEndpointRow.owner_client_id.is_(None)
     return WebhookEndpointRow.owner_client_id == owner_client_id
+
+
+def _claimed_delivery(
+    delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow, now: datetime
+) -> Claimed:
+    """A claimed delivery with the secrets that sign it: the endpoint's, and its previous
+    one while a rotation's grace lasts."""
+    signing = [endpoint.secret]
+    expires = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret and expires is not None and expires > now:
+        signing.append(endpoint.previous_secret)
+    return Claimed(
+        delivery.id,
+        endpoint.id,
+        delivery.message_id,
+        delivery.event_type,
+        delivery.payload,
+        endpoint.url,
+        tuple(signing),
+        delivery.attempts,
+        delivery.created_at,
+    )

@@ -38,7 +38,7 @@ from domain.throttling import address_subject
 from portal.live.shared_feeds import Done, FeedKey, Next, RunAlone, SharedFeeds
 from resolvers.accounts.session_checks import session_expiry
 from resolvers.deps import Deps
-from schema.core.budget import charge_shared
+from schema.guards.budget import charge_shared
 
 log = logging.getLogger(__name__)
 

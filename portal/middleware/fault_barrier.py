@@ -1,7 +1,7 @@
 """Faults that escape every route are answered here, coded and masked, never as the
 server's plain-text 500.
 
-GraphQL masks what fails while an operation runs (`schema.core.faults`), but some work
+GraphQL masks what fails while an operation runs (`schema.guards.faults`), but some work
 comes before it: the token lookup of any request with an Authorization header, the
 request's context, `/oauth/token` and `/health`. A fault there (the database or Redis
 away, or a bug) escapes the route, and this middleware answers it in the shape the
@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from persistence.outages import is_outage, kind
 from portal.middleware.http_limits import refusal
-from schema.core.faults import (
+from schema.guards.faults import (
     INTERNAL,
     MASKED,
     RETRY_AFTER_SECONDS,

@@ -27,7 +27,7 @@ class Availability:
     slots: list[OpenSlot]
     open_until: datetime | None
     #: What the schema answered from this very list, by what was asked (kept with the
-    #: list, so it goes when the list does: `schema.booking.kept_answers`).
+    #: list, so it goes when the list does: `schema.guards.kept_answers`).
     answers: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -12,6 +12,7 @@ from domain.policy import must_prove_email, require_room_to_hold, require_signed
 from domain.throttling import HOLDS_PER_ADDRESS, DiaryShare, hold_origin
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
+from persistence.repositories.holds import PlacedHold
 from resolvers.announce import appointment_changed
 from resolvers.attempts import limit_per_address
 from resolvers.booking.slot_rules import (
@@ -67,10 +68,7 @@ async def hold(
             client_key=key,
             hold_origin=origin,
         )
-        try:
-            placed = await uow.holds.place(row)
-        except TimeTaken:
-            raise SlotUnavailable(TAKEN) from None
+        placed = await _placed(uow, row)
         # The share as it was before this hold; refused, the hold goes with the rollback.
         await _require_room(uow, clinic, actor, placed.share, now)
         uow.emit(
@@ -80,6 +78,14 @@ async def hold(
         )
         await uow.commit()
     return row
+
+
+async def _placed(uow: UnitOfWork, row: AppointmentRow) -> PlacedHold:
+    """The hold in the diary, or SlotUnavailable when its time was just taken."""
+    try:
+        return await uow.holds.place(row)
+    except TimeTaken:
+        raise SlotUnavailable(TAKEN) from None
 
 
 async def _require_room(

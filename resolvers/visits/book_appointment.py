@@ -10,6 +10,7 @@ from domain.errors import InvalidInput, SlotUnavailable, TimeTaken
 from domain.policy import require_appointments_write
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow
+from persistence.repositories.appointment_sql import LapsedHold
 from resolvers.announce import appointment_changed
 from resolvers.booking.slot_rules import freed
 from resolvers.deps import Deps
@@ -60,10 +61,7 @@ async def book_appointment(
             raise InvalidInput("No such service.", "serviceId")
         row.location_id = await _location(uow, practitioner_key, location_key)
         row.end_at = start + timedelta(minutes=service.duration_minutes)
-        try:
-            lapsed = await uow.appointments.place(row, now)
-        except TimeTaken:
-            raise SlotUnavailable(TAKEN) from None
+        lapsed = await _placed(uow, row, now)
         uow.emit(
             *freed(lapsed),
             SlotChanged(practitioner_key, start, row.end_at, SlotState.BOOKED),
@@ -83,3 +81,12 @@ async def _location(uow: UnitOfWork, practitioner_id: int, location_id: int | No
     if usual is None:
         raise InvalidInput("Name a location: this clinic has none set up.", "locationId")
     return usual
+
+
+async def _placed(uow: UnitOfWork, row: AppointmentRow, now: datetime) -> list[LapsedHold]:
+    """The appointment in the diary (and the holds that lapsed for it), or
+    SlotUnavailable when its time is taken."""
+    try:
+        return await uow.appointments.place(row, now)
+    except TimeTaken:
+        raise SlotUnavailable(TAKEN) from None

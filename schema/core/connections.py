@@ -4,7 +4,7 @@ whole list's `totalCount` when asked for.
 `Connection[Patient]` is served as `PatientConnection` with `PatientEdge`s; every
 connection field takes the same four paging arguments (`PAGING`). Cursors and the
 checks of the arguments are `domain.paging`'s; the cost estimate multiplies what a
-connection's `edges` select by `first` or `last` (`schema.core.cost_table`).
+connection's `edges` select by `first` or `last` (`schema.guards.cost_table`).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import pytest
 
 from portal.settings import Settings
 from schema.build import MAX_DEPTH
-from schema.core.selection_limits import MAX_NESTING
+from schema.guards.selection_limits import MAX_NESTING
 from tests.conftest import running_servers
 from tests.support import GraphQL, LiveSocket, ServerProcess
 

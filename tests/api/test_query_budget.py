@@ -14,7 +14,7 @@ import httpx
 
 from portal.settings import Settings
 from resolvers.deps import Deps
-from schema.core.cost import DEFAULT_BUDGET
+from schema.guards.cost import DEFAULT_BUDGET
 from tests import factories
 from tests.api.test_holds import hold
 from tests.api.test_query_cost import counting_statements

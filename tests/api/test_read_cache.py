@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from portal.settings import Settings
 from resolvers.deps import Deps
-from schema.booking.kept_answers import MAX_ANSWERS_PER_LIST
+from schema.guards.kept_answers import MAX_ANSWERS_PER_LIST
 from tests import factories
 from tests.api.partners import access_token, partner
 from tests.api.test_availability_api import END_SERIES, SESSIONS, insert_appointment

@@ -12,7 +12,7 @@ from graphql import GraphQLSchema, get_introspection_query, parse
 
 from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from schema.build import build_schema
-from schema.core.cost import (
+from schema.guards.cost import (
     DEFAULT_BUDGET,
     DEFAULT_LIST_BOUND,
     FIELD_COSTS,

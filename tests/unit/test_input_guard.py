@@ -11,7 +11,8 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLSchema, GraphQLString, p
 
 from domain.errors import InvalidInput
 from schema.build import build_schema
-from schema.core.input_guard import Refusal, check_value, refusals, serialize_date_time
+from schema.core.scalars import serialize_date_time
+from schema.guards.input_guard import Refusal, check_value, refusals
 
 NOW = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from graphql import parse
 
-from schema.core.selection_limits import MAX_EXPANDED_FIELDS, Shapes, refusals
+from schema.guards.selection_limits import MAX_EXPANDED_FIELDS, Shapes, refusals
 
 SAME_AS_WRITTEN_OUT = [
     ("{ a { b { c } } }", "{ a { b { c } } }"),

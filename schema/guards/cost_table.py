@@ -1,5 +1,5 @@
 """The cost table: what each list field may hold and what each field costs beyond the
-objects it returns, keyed by GraphQL type and field name (`schema.core.cost` walks an
+objects it returns, keyed by GraphQL type and field name (`schema.guards.cost` walks an
 operation with it)."""
 
 from __future__ import annotations

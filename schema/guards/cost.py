@@ -50,7 +50,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from schema.core.cost_table import (  # noqa: F401 (part of this module's interface)
+from schema.guards.cost_table import (  # noqa: F401 (part of this module's interface)
     APPOINTMENTS_PER_DAY,
     DEFAULT_BUDGET,
     DEFAULT_LIST_BOUND,
@@ -232,7 +232,7 @@ def introspection_bounds(schema: GraphQLSchema) -> dict[str, int]:
 
 TOO_COSTLY = "QUERY_TOO_COSTLY"
 
-#: Charges an operation's cost to whoever sends it (`schema.core.budget`); what it
+#: Charges an operation's cost to whoever sends it (`schema.guards.budget`); what it
 #: returns joins the response's `extensions`. It refuses with a GraphQLError.
 Meter = Callable[[ExecutionContext, int], Awaitable[dict[str, Any]]]
 

@@ -24,7 +24,7 @@ from domain.budgets import (
 )
 from persistence.outages import is_outage
 from schema.core.context import Context
-from schema.core.cost import Unpriceable, estimate_cost
+from schema.guards.cost import Unpriceable, estimate_cost
 
 
 def told(budget: BudgetState) -> dict[str, int]:
