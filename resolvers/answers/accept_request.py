@@ -16,7 +16,7 @@ from domain.verification import proved
 from persistence.models import AppointmentRow, ClinicRow, PatientRow
 from resolvers.accounts.admission import admit, merge_into, provisional_patient
 from resolvers.announce import appointment_changed, slot_changed
-from resolvers.answers.answering import already_answered, answerable
+from resolvers.answers.answering import already_answered, appointment_to_answer
 from resolvers.answers.patient_matches import matches_for
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
@@ -53,7 +53,7 @@ async def accept(
     chosen = parse_id(patient_id, "patientId") if patient_id is not None else None
     now = deps.now()
     async with UnitOfWork(deps) as uow:
-        row = await answerable(uow, key)
+        row = await appointment_to_answer(uow, key)
         if row.status == AppointmentStatus.BOOKED.value:
             return Accepted(row)  # accepting twice is the same outcome
         check_answerable(AppointmentStatus(row.status))

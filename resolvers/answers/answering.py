@@ -11,9 +11,10 @@ from resolvers.unit_of_work import UnitOfWork
 ANSWERED_FIRST = "Someone answered this request first: it is {status}."
 
 
-async def answerable(uow: UnitOfWork, appointment_id: int) -> AppointmentRow:
-    row = found(await uow.appointments.get(appointment_id), "No such appointment.")
-    return row
+async def appointment_to_answer(uow: UnitOfWork, appointment_id: int) -> AppointmentRow:
+    """The appointment staff answer, or NotFound; whether it can still be answered is
+    `domain.appointments.check_answerable`'s to say."""
+    return found(await uow.appointments.get(appointment_id), "No such appointment.")
 
 
 async def already_answered(

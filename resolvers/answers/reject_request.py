@@ -10,7 +10,7 @@ from domain.policy import require_staff
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow
 from resolvers.announce import appointment_changed, slot_changed
-from resolvers.answers.answering import already_answered, answerable
+from resolvers.answers.answering import already_answered, appointment_to_answer
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
@@ -30,7 +30,7 @@ async def reject(
     reason = optional_text(reason, "reason", 2000)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
-        row = await answerable(uow, key)
+        row = await appointment_to_answer(uow, key)
         if row.status == AppointmentStatus.REJECTED.value:
             return row
         check_answerable(AppointmentStatus(row.status))

@@ -145,7 +145,12 @@ AppointmentResult = Annotated[
     | NotAllowed
     | NotFound
     | PatientChoiceRequired,
-    strawberry.union("AppointmentResult", description="The appointment as it now is, or why not."),
+    strawberry.union(
+        "AppointmentResult",
+        description="The appointment as it now is, or why not. Shared by the contract's "
+        "appointment mutations: only accept answers PatientChoiceRequired; the others "
+        "never do.",
+    ),
 ]
 CancelResult = Annotated[
     CancelRequested | NotAllowed | NotFound,
