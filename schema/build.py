@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
+from graphql.validation.rules import overlapping_fields_can_be_merged
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -49,6 +50,11 @@ from schema.webhooks.query import WebhooksQuery
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
+#: graphql-core's budget for comparing fields that share a response name (its default,
+#: 500,000, let 900 repeats of `clinic { name }`, 14 KB, take a second of CPU); the pages,
+#: examples and tests spend a handful. Over it, graphql-core answers "Validation aborted".
+MAX_OVERLAP_COMPARISONS = 20_000
+overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = MAX_OVERLAP_COMPARISONS
 
 
 class PortalSchema(strawberry.Schema):
