@@ -4,8 +4,9 @@ with Redis's words, and with the security and CORS headers."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -43,6 +44,28 @@ def server_on_redis_with_origin(
         yield servers[0]
 
 
+@contextlib.asynccontextmanager
+async def asker_of(server: ServerProcess, deps: Deps) -> AsyncIterator[Asker]:
+    """One of each kind of request, from a page of the allowed origin in a household of its
+    own: a practitioner to ask about, a signed-in patient and a partner."""
+    diary = await factories.online_practitioner(deps)
+    patient = await factories.user(deps)
+    async with httpx.AsyncClient(
+        base_url=server.url,
+        headers=headers_of(ORIGIN, household()),
+        timeout=ANSWERED_WITHIN_SECONDS,
+    ) as client:
+        made = await partner(GraphQL(client), deps, "availability:read")
+        yield Asker(
+            client,
+            diary.practitioner_id,
+            diary.service_id,
+            user_token=patient.token,
+            client_id=made.client_id,
+            client_secret=made.secret,
+        )
+
+
 def assert_whole_or_coded(kind: str, response: httpx.Response) -> None:
     """A whole answer, or an error with a code and, when it asks to wait, Retry-After;
     the headers either way, and nothing of Redis's or a driver's words."""
@@ -63,23 +86,7 @@ def assert_whole_or_coded(kind: str, response: httpx.Response) -> None:
 async def test_while_redis_is_away_every_request_is_answered_in_time_and_coded(
     server_on_redis_with_origin: ServerProcess, redis_of_our_own: ThrowawayRedis, deps: Deps
 ) -> None:
-    server = server_on_redis_with_origin
-    diary = await factories.online_practitioner(deps)
-    patient = await factories.user(deps)
-    async with httpx.AsyncClient(
-        base_url=server.url,
-        headers=headers_of(ORIGIN, household()),
-        timeout=ANSWERED_WITHIN_SECONDS,
-    ) as client:
-        made = await partner(GraphQL(client), deps, "availability:read")
-        asker = Asker(
-            client,
-            diary.practitioner_id,
-            diary.service_id,
-            user_token=patient.token,
-            client_id=made.client_id,
-            client_secret=made.secret,
-        )
+    async with asker_of(server_on_redis_with_origin, deps) as asker:
         # When Redis goes away
         redis_of_our_own.stop()
         # Then each kind of request is answered in time (a hang fails with a timeout),
@@ -105,23 +112,7 @@ async def test_a_redis_turned_replica_is_answered_unavailable_until_it_takes_wri
 ) -> None:
     """A failover can leave a process on a Redis that became a replica: it answers, but
     refuses every write (READONLY), which no fallback expects."""
-    server = server_on_redis_with_origin
-    diary = await factories.online_practitioner(deps)
-    patient = await factories.user(deps)
-    async with httpx.AsyncClient(
-        base_url=server.url,
-        headers=headers_of(ORIGIN, household()),
-        timeout=ANSWERED_WITHIN_SECONDS,
-    ) as client:
-        made = await partner(GraphQL(client), deps, "availability:read")
-        asker = Asker(
-            client,
-            diary.practitioner_id,
-            diary.service_id,
-            user_token=patient.token,
-            client_id=made.client_id,
-            client_secret=made.secret,
-        )
+    async with asker_of(server_on_redis_with_origin, deps) as asker:
         # When Redis becomes a replica (of a loopback port where nothing listens)
         assert redis_cli(redis_of_our_own, "REPLICAOF", "127.0.0.1", str(free_port())) == "OK"
         answers = await asker.everything()
@@ -134,9 +125,9 @@ async def test_a_redis_turned_replica_is_answered_unavailable_until_it_takes_wri
 
         # When it takes writes again, token requests and sign-ins are answered again
         assert redis_cli(redis_of_our_own, "REPLICAOF", "NO", "ONE") == "OK"
-        token = await client.post(
+        token = await asker.client.post(
             "/oauth/token",
             data={"grant_type": "client_credentials"},
-            auth=httpx.BasicAuth(made.client_id, made.secret),
+            auth=httpx.BasicAuth(asker.client_id, asker.client_secret),
         )
         assert token.status_code == 200, token.text
