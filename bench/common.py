@@ -10,6 +10,7 @@ import resource
 import sys
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -20,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from persistence.database import Database  # noqa: E402
+from persistence.unit_of_work import SqlUnitOfWork  # noqa: E402
 from resolvers.deps import Deps  # noqa: E402
 from subscriptions.hub import Hub  # noqa: E402
 from tests.support import ServerProcess  # noqa: E402
@@ -93,6 +95,13 @@ def throwaway_database(suffix: str) -> Iterator[str]:
 def filling_deps(url: str) -> Deps:
     """Dependencies enough for the test factories to fill a bench database."""
     return Deps(settings=None, database=Database(url), hub=Hub("memory://"))  # type: ignore[arg-type]
+
+
+async def print_overlaps(database: Database) -> None:
+    """What the database says of the no-overlap rule after a run (must be 0)."""
+    async with SqlUnitOfWork(database, write=False) as uow:
+        overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
+    print(f"overlapping live appointments (database): {overlaps} (must be 0)")
 
 
 @contextlib.contextmanager

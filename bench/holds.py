@@ -49,6 +49,7 @@ from bench.common import (  # noqa: E402
     filling_deps,
     ms,
     pct,
+    print_overlaps,
     raise_open_files,
     raw_dsn,
     require_postgres_and_redis,
@@ -58,7 +59,6 @@ from bench.common import (  # noqa: E402
 )
 from bench.lean_http import LeanClient  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
-from persistence.unit_of_work import SqlUnitOfWork  # noqa: E402
 from portal.demo import default_clinic  # noqa: E402
 from resolvers.deps import Deps  # noqa: E402
 from tests import factories  # noqa: E402
@@ -348,9 +348,7 @@ async def main() -> None:
         try:
             with servers(url, broadcast, 2, "holds") as started:
                 await run(started, diary, ordinary, token, starts, raw_dsn(url), broadcast)
-            async with SqlUnitOfWork(deps.database, write=False) as uow:
-                overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
-            print(f"overlapping live appointments after the run: {overlaps}")
+            await print_overlaps(deps.database)
         finally:
             await deps.database.dispose()
 

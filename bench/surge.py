@@ -44,6 +44,7 @@ from bench.common import (  # noqa: E402
     filling_deps,
     ms,
     pct,
+    print_overlaps,
     raise_open_files,
     raw_dsn,
     require_postgres_and_redis,
@@ -52,7 +53,6 @@ from bench.common import (  # noqa: E402
 )
 from bench.holds import SUBSCRIBE, raw_publish_receive, sequential  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
-from persistence.unit_of_work import SqlUnitOfWork  # noqa: E402
 from portal.demo import default_clinic  # noqa: E402
 from resolvers.deps import Deps  # noqa: E402
 from tests import factories  # noqa: E402
@@ -237,9 +237,7 @@ async def main(args: argparse.Namespace) -> None:
         try:
             with servers(url, broadcast, 2, "surge") as started:
                 await run(args, started, diaries, days, people, raw_dsn(url), broadcast)
-            async with SqlUnitOfWork(deps.database, write=False) as uow:
-                overlaps = await uow.appointments.overlapping_live_pairs(datetime.now(UTC))
-            print(f"overlapping live appointments (database): {overlaps} (must be 0)")
+            await print_overlaps(deps.database)
         finally:
             await deps.database.dispose()
 
