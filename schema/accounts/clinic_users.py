@@ -7,9 +7,11 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import ANYONE, STAFF
 from resolvers.accounts import online_access, staff_users
 from schema.accounts.mutation import acting_as_new_user, sign_in_of
 from schema.accounts.types import SignInResult, User, UserResult
+from schema.core.access import requires
 from schema.core.context import Info
 from schema.core.outcomes import answer, runs
 
@@ -19,7 +21,7 @@ class ClinicUsersMutation:
     @strawberry.mutation(
         description="Staff: give a colleague online access as staff; they choose a password through the emailed link. Asking again for someone who has not yet set up sends a fresh link."
     )
-    @runs(staff_users.invite_staff_user, User.from_row)
+    @runs(staff_users.invite_staff_user, User.from_row, requires=STAFF)
     async def invite_staff_user(
         self,
         info: Info,
@@ -33,7 +35,7 @@ class ClinicUsersMutation:
     @strawberry.mutation(
         description="Staff: give a practitioner online access to their own diary; they choose a password through the emailed link."
     )
-    @runs(staff_users.invite_practitioner_user, User.from_row)
+    @runs(staff_users.invite_practitioner_user, User.from_row, requires=STAFF)
     async def invite_practitioner_user(
         self,
         info: Info,
@@ -52,6 +54,7 @@ class ClinicUsersMutation:
     @strawberry.mutation(
         description="An invited staff or practitioner user chooses their password with the link's token and is signed in."
     )
+    @requires(ANYONE)
     async def set_up_account(
         self,
         info: Info,
@@ -76,7 +79,7 @@ class ClinicUsersMutation:
     @strawberry.mutation(
         description="Staff: turn a user's online access off; they cannot sign in and every session of theirs ends at once."
     )
-    @runs(online_access.disable_user, User.from_row)
+    @runs(online_access.disable_user, User.from_row, requires=STAFF)
     async def disable_user(
         self,
         info: Info,
@@ -86,7 +89,7 @@ class ClinicUsersMutation:
     ) -> UserResult: ...
 
     @strawberry.mutation(description="Staff: turn a user's online access back on.")
-    @runs(online_access.enable_user, User.from_row)
+    @runs(online_access.enable_user, User.from_row, requires=STAFF)
     async def enable_user(
         self,
         info: Info,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from domain.requirements import ANYONE, SIGNED_IN_PERSON, STAFF
 from resolvers.accounts import (
     accept_invitation,
     bulk_invite,
@@ -30,9 +31,10 @@ from schema.accounts.types import (
     SignInResult,
     User,
 )
+from schema.core.access import requires
 from schema.core.context import Info
-from schema.core.outcomes import answer, problems_of, runs
-from schema.core.problems import to_problem
+from schema.core.outcomes import answer, runs
+from schema.core.problems import problems_of, to_problem
 
 
 async def acting_as_new_user(info: Info, result: Any) -> Any:
@@ -53,6 +55,7 @@ class AccountsMutation:
     @strawberry.mutation(
         description="Create an online user with a provisional patient profile; staff later confirm or merge it."
     )
+    @requires(ANYONE)
     async def register(
         self,
         info: Info,
@@ -99,6 +102,7 @@ class AccountsMutation:
     @strawberry.mutation(
         description="Sign in with email and password. Limited per account and client address (TooManyAttempts)."
     )
+    @requires(ANYONE)
     async def login(
         self,
         info: Info,
@@ -119,11 +123,17 @@ class AccountsMutation:
     @strawberry.mutation(
         description="End the session of this request's token: true when one ended, false when anonymous."
     )
+    @requires(ANYONE)
     async def logout(self, info: Info) -> bool:
         return await sign_in.logout(info.context.deps, info.context.token)
 
     @strawberry.mutation(description="Staff: let an email address manage a patient's appointments.")
-    @runs(invitations.invite, Invitation.from_view, require_verification_code="requires_code")
+    @runs(
+        invitations.invite,
+        Invitation.from_view,
+        require_verification_code="requires_code",
+        requires=STAFF,
+    )
     async def invite(
         self,
         info: Info,
@@ -142,7 +152,7 @@ class AccountsMutation:
     @strawberry.mutation(
         description="Staff: send a pending invitation again (InvitationStale when the patient's email changed since)."
     )
-    @runs(invitations.resend_invitation, Invitation.from_view)
+    @runs(invitations.resend_invitation, Invitation.from_view, requires=STAFF)
     async def resend_invitation(
         self,
         info: Info,
@@ -154,7 +164,7 @@ class AccountsMutation:
     @strawberry.mutation(
         description="Staff: withdraw an invitation; its link stops working. Answers it, revoked."
     )
-    @runs(invitations.delete_invitation, Invitation.from_view)
+    @runs(invitations.delete_invitation, Invitation.from_view, requires=STAFF)
     async def delete_invitation(
         self,
         info: Info,
@@ -166,6 +176,7 @@ class AccountsMutation:
     @strawberry.mutation(
         description="Staff: invite many patients at once, each at their own email; those who cannot be invited are listed with the reason. Anyone else gets an error coded NOT_ALLOWED."
     )
+    @requires(STAFF)
     async def bulk_invite(
         self,
         info: Info,
@@ -191,7 +202,7 @@ class AccountsMutation:
     @strawberry.mutation(
         description="The signed-in user accepts an invitation and gains the patient."
     )
-    @runs(accept_invitation.accept_invitation, Patient.from_row)
+    @runs(accept_invitation.accept_invitation, Patient.from_row, requires=SIGNED_IN_PERSON)
     async def accept_invitation(
         self,
         info: Info,
@@ -207,7 +218,7 @@ class AccountsMutation:
     @strawberry.mutation(
         description="Staff: give an online user access to a patient record (themselves or a family member)."
     )
-    @runs(link_user.link, Patient.from_row)
+    @runs(link_user.link, Patient.from_row, requires=STAFF)
     async def link(
         self,
         info: Info,
@@ -220,7 +231,7 @@ class AccountsMutation:
     @strawberry.mutation(
         description="Staff: fold a provisional patient from an online registration into an existing patient; its users and appointments move over and no duplicate remains."
     )
-    @runs(registrations.merge, Patient.from_row)
+    @runs(registrations.merge, Patient.from_row, requires=STAFF)
     async def merge(
         self,
         info: Info,
@@ -236,7 +247,7 @@ class AccountsMutation:
     ) -> PatientResult: ...
 
     @strawberry.mutation(description="Staff: admit a provisional patient as a new patient record.")
-    @runs(registrations.confirm_registration, Patient.from_row)
+    @runs(registrations.confirm_registration, Patient.from_row, requires=STAFF)
     async def confirm_registration(
         self,
         info: Info,

@@ -6,15 +6,19 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import ANYONE, STAFF, staff_or_client_with
+from domain.scopes import PATIENTS_READ
 from resolvers.accounts import invite, registrations
 from schema.accounts.types import Invitation, Patient, User
-from schema.core.connections import After, Before, Connection, First, Last, paging
+from schema.core.access import requires
+from schema.core.connections import After, Before, Connection, First, Last, pages, paging
 from schema.core.context import Info
 
 
 @strawberry.type
 class AccountsQuery:
     @strawberry.field(description="The signed-in user; null when anonymous.")
+    @requires(ANYONE)
     async def me(self, info: Info) -> User | None:
         identity = info.context.identity
         return User.from_row(identity.user) if identity and identity.user else None
@@ -23,6 +27,7 @@ class AccountsQuery:
         description="Staff: invitations, newest first. Anyone else gets an error coded NOT_ALLOWED.",
         deprecation_reason="Unbounded; use invitationsConnection, which pages (newest first).",
     )
+    @requires(STAFF)
     async def invitations(
         self,
         info: Info,
@@ -40,6 +45,7 @@ class AccountsQuery:
         description="Staff: provisional patient profiles from online registrations, to confirm or merge.",
         deprecation_reason="Unbounded; use onlineRegistrationsConnection, which pages.",
     )
+    @requires(STAFF)
     async def online_registrations(self, info: Info) -> list[Patient]:
         rows = await registrations.online_registrations(info.context.deps, info.context.actor)
         return [Patient.from_row(r) for r in rows]
@@ -47,6 +53,7 @@ class AccountsQuery:
     @strawberry.field(
         description="Staff: invitations, newest first (all, or one patient's), a page at a time."
     )
+    @requires(staff_or_client_with(PATIENTS_READ))
     async def invitations_connection(
         self,
         info: Info,
@@ -59,18 +66,19 @@ class AccountsQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Invitation]:
-        deps, actor = info.context.deps, info.context.actor
-        page = await invite.invitations_page(
-            deps, actor, patient_id=patient_id, page=paging(first, after, last, before)
-        )
-        return Connection.of(
-            page.converted(Invitation.from_view),
-            lambda: invite.count_invitations(deps, actor, patient_id=patient_id),
+        return await pages(
+            info,
+            invite.invitations_page,
+            invite.count_invitations,
+            Invitation.from_view,
+            paging(first, after, last, before),
+            patient_id=patient_id,
         )
 
     @strawberry.field(
         description="Staff: provisional patient profiles from online registrations, oldest first, a page at a time."
     )
+    @requires(staff_or_client_with(PATIENTS_READ))
     async def online_registrations_connection(
         self,
         info: Info,
@@ -79,11 +87,10 @@ class AccountsQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Patient]:
-        deps, actor = info.context.deps, info.context.actor
-        page = await registrations.online_registrations_page(
-            deps, actor, page=paging(first, after, last, before)
-        )
-        return Connection.of(
-            page.converted(Patient.from_row),
-            lambda: registrations.count_online_registrations(deps, actor),
+        return await pages(
+            info,
+            registrations.online_registrations_page,
+            registrations.count_online_registrations,
+            Patient.from_row,
+            paging(first, after, last, before),
         )

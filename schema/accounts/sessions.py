@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from domain.account_links import RESET_REQUESTED
+from domain.requirements import ANYONE, SIGNED_IN_PERSON
 from resolvers.accounts import change_email as email_use_cases
 from resolvers.accounts import change_password as password_use_cases
 from resolvers.accounts import my_sessions as session_use_cases
@@ -26,6 +27,7 @@ from schema.accounts.session_types import (
     sessions_ended,
 )
 from schema.accounts.types import User
+from schema.core.access import requires
 from schema.core.context import Info
 from schema.core.outcomes import answer, runs
 
@@ -35,6 +37,7 @@ class SessionsQuery:
     @strawberry.field(
         description="Where the signed-in user is signed in (live sessions, newest first)."
     )
+    @requires(SIGNED_IN_PERSON)
     async def my_sessions(self, info: Info) -> list[SignInSession]:
         views = await session_use_cases.my_sessions(
             info.context.deps, info.context.actor, token=info.context.token
@@ -51,6 +54,7 @@ class SessionsMutation:
         reset_use_cases.request_password_reset,
         lambda _: PasswordResetRequested(message=RESET_REQUESTED),
         with_client_address=True,
+        requires=ANYONE,
     )
     async def request_password_reset(
         self,
@@ -61,7 +65,7 @@ class SessionsMutation:
     @strawberry.mutation(
         description="Choose a new password with the token from a reset link; every session of the user is signed out."
     )
-    @runs(reset_use_cases.reset_password, password_changed)
+    @runs(reset_use_cases.reset_password, password_changed, requires=ANYONE)
     async def reset_password(
         self,
         info: Info,
@@ -77,6 +81,7 @@ class SessionsMutation:
     @strawberry.mutation(
         description="Replace the signed-in user's password; their other sessions are signed out."
     )
+    @requires(SIGNED_IN_PERSON)
     async def change_password(
         self,
         info: Info,
@@ -103,7 +108,7 @@ class SessionsMutation:
     @strawberry.mutation(
         description="Sign in with another email: a confirmation link goes to it, and the current address is told. Nothing changes until the link is followed."
     )
-    @runs(email_use_cases.change_email, EmailChangeRequested.from_view)
+    @runs(email_use_cases.change_email, EmailChangeRequested.from_view, requires=SIGNED_IN_PERSON)
     async def change_email(
         self,
         info: Info,
@@ -113,7 +118,7 @@ class SessionsMutation:
     ) -> ChangeEmailResult: ...
 
     @strawberry.mutation(description="Follow the link sent by changeEmail.")
-    @runs(email_use_cases.confirm_email_change, User.from_row)
+    @runs(email_use_cases.confirm_email_change, User.from_row, requires=ANYONE)
     async def confirm_email_change(
         self,
         info: Info,
@@ -125,6 +130,7 @@ class SessionsMutation:
     @strawberry.mutation(
         description="Sign out one of the user's sessions (its open sockets close with 4401)."
     )
+    @requires(SIGNED_IN_PERSON)
     async def end_session(
         self,
         info: Info,
@@ -142,6 +148,7 @@ class SessionsMutation:
         )
 
     @strawberry.mutation(description="Sign out every session of the user but this one.")
+    @requires(SIGNED_IN_PERSON)
     async def end_other_sessions(self, info: Info) -> EndOtherSessionsResult:
         return await answer(
             info,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import SIGNED_IN_PERSON
 from resolvers.accounts import verify_email as verification
 from schema.accounts.types import User
 from schema.core.context import Info
@@ -33,7 +34,7 @@ class VerificationMutation:
     @strawberry.mutation(
         description="The signed-in user confirms their email with the token of the link emailed at registration (or by resendVerification). The link works once, for 24 hours, for the account it was sent for; otherwise NotFound."
     )
-    @runs(verification.verify_email, User.from_row)
+    @runs(verification.verify_email, User.from_row, requires=SIGNED_IN_PERSON)
     async def verify_email(
         self,
         info: Info,
@@ -45,5 +46,10 @@ class VerificationMutation:
     @strawberry.mutation(
         description="Email the signed-in user a fresh verification link (nothing when their email is verified already, or a link went out in the last minute). Answers the user either way; emailVerified tells which."
     )
-    @runs(verification.resend_verification, User.from_row, with_client_address=True)
+    @runs(
+        verification.resend_verification,
+        User.from_row,
+        with_client_address=True,
+        requires=SIGNED_IN_PERSON,
+    )
     async def resend_verification(self, info: Info) -> ResendVerificationResult: ...

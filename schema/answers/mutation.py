@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import STAFF
 from resolvers.answers.accept_request import Accepted, accept
 from resolvers.answers.reject_request import reject
 from schema.core.context import Info
@@ -24,7 +25,7 @@ class AnswersMutation:
     @strawberry.mutation(
         description="Staff: confirm a requested or provisional appointment. For a provisional patient, name the existing patient to merge into, or createPatient to admit them as new; with neither, a single strong match is used and several give PatientChoiceRequired."
     )
-    @runs(accept, _accepted)
+    @runs(accept, _accepted, requires=STAFF)
     async def accept(
         self,
         info: Info,
@@ -49,7 +50,7 @@ class AnswersMutation:
     @strawberry.mutation(
         description="Staff: refuse a request; the slot is freed and the patient told, with the reason when notifyPatient is true."
     )
-    @runs(reject, Appointment.from_row)
+    @runs(reject, Appointment.from_row, requires=STAFF)
     async def reject(
         self,
         info: Info,

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import STAFF, staff_or_client_with
+from domain.scopes import APPOINTMENTS_READ
 from resolvers.answers.patient_matches import patient_matches
 from resolvers.answers.pending_requests import (
     count_pending_requests,
@@ -13,7 +15,8 @@ from resolvers.answers.pending_requests import (
     pending_requests_page,
 )
 from schema.answers.types import PatientMatch
-from schema.core.connections import After, Before, Connection, First, Last, paging
+from schema.core.access import requires
+from schema.core.connections import After, Before, Connection, First, Last, pages, paging
 from schema.core.context import Info
 from schema.visits.types import Appointment
 
@@ -24,6 +27,7 @@ class AnswersQuery:
         description="Staff: appointments waiting for accept or reject, oldest first.",
         deprecation_reason="Unbounded; use pendingRequestsConnection, which pages.",
     )
+    @requires(STAFF)
     async def pending_requests(self, info: Info) -> list[Appointment]:
         rows = await pending_requests(info.context.deps, info.context.actor)
         return [Appointment.from_row(r) for r in rows]
@@ -31,6 +35,7 @@ class AnswersQuery:
     @strawberry.field(
         description="Staff: existing patient records that may be the same person as this provisional patient."
     )
+    @requires(STAFF)
     async def patient_matches(
         self,
         info: Info,
@@ -45,6 +50,7 @@ class AnswersQuery:
     @strawberry.field(
         description="Staff: appointments waiting for accept or reject, oldest request first, a page at a time."
     )
+    @requires(staff_or_client_with(APPOINTMENTS_READ))
     async def pending_requests_connection(
         self,
         info: Info,
@@ -53,8 +59,10 @@ class AnswersQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Appointment]:
-        deps, actor = info.context.deps, info.context.actor
-        page = await pending_requests_page(deps, actor, page=paging(first, after, last, before))
-        return Connection.of(
-            page.converted(Appointment.from_row), lambda: count_pending_requests(deps, actor)
+        return await pages(
+            info,
+            pending_requests_page,
+            count_pending_requests,
+            Appointment.from_row,
+            paging(first, after, last, before),
         )

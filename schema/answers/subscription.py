@@ -7,8 +7,10 @@ from datetime import datetime
 
 import strawberry
 
+from domain.requirements import STAFF
 from resolvers.answers.staff_notifications import staff_notifications
 from schema.accounts.types import Patient
+from schema.core.access import requires
 from schema.core.context import Info
 from schema.core.enums import StaffNotificationKind
 from schema.visits.types import Appointment
@@ -31,6 +33,7 @@ class AnswersSubscription:
     @strawberry.subscription(
         description="Staff live panel: new requests, registrations and patient cancel/un-cancel."
     )
+    @requires(STAFF)
     async def staff_notifications(self, info: Info) -> AsyncGenerator[StaffNotification, None]:
         notices = staff_notifications(
             info.context.deps, info.context.actor, token=info.context.token

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import SIGNED_IN_PERSON
 from persistence.models import AppointmentRow
 from resolvers.booking import hold_slot, release_hold, request_slot
 from schema.booking.types import Hold, HoldResult, ReleaseResult
@@ -26,7 +27,7 @@ class BookingMutation:
     @strawberry.mutation(
         description="Place a temporary appointment on a slot so no other portal can take it; it lapses after holdMinutes."
     )
-    @runs(hold_slot.hold, _hold, with_client_address=True)
+    @runs(hold_slot.hold, _hold, with_client_address=True, requires=SIGNED_IN_PERSON)
     async def hold(
         self,
         info: Info,
@@ -45,7 +46,7 @@ class BookingMutation:
     @strawberry.mutation(
         description="Give a held slot back before it lapses (the user changed their mind); the slot is free at once."
     )
-    @runs(release_hold.release_hold, Appointment.from_row)
+    @runs(release_hold.release_hold, Appointment.from_row, requires=SIGNED_IN_PERSON)
     async def release_hold(
         self,
         info: Info,
@@ -57,7 +58,7 @@ class BookingMutation:
     @strawberry.mutation(
         description="Turn a hold into a booking for one of the user's patients: BOOKED, REQUESTED (approval required) or PROVISIONAL (provisional patient)."
     )
-    @runs(request_slot.request, Appointment.from_row)
+    @runs(request_slot.request, Appointment.from_row, requires=SIGNED_IN_PERSON)
     async def request(
         self,
         info: Info,

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import AVAILABILITY
 from resolvers.booking.available_slots import available_slots
 from schema.booking.types import Availability, Slot
+from schema.core.access import requires
 from schema.core.arguments import From
 from schema.core.context import Info
 
@@ -18,6 +20,7 @@ class BookingQuery:
     @strawberry.field(
         description="Free online start times of a practitioner for a service in a window of at most 62 days, and until when online booking is open. Public."
     )
+    @requires(AVAILABILITY)
     async def available_slots(
         self,
         info: Info,

@@ -8,8 +8,10 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import AVAILABILITY
 from resolvers.booking.slot_changes import slot_changes
 from schema.booking.types import SlotChange
+from schema.core.access import requires
 from schema.core.arguments import From
 from schema.core.context import Info
 from schema.core.enums import SlotState
@@ -20,6 +22,7 @@ class BookingSubscription:
     @strawberry.subscription(
         description="Slot-taken and slot-freed updates for a practitioner's diary window, from every server process."
     )
+    @requires(AVAILABILITY)
     async def slot_changes(
         self,
         info: Info,

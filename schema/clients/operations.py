@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import STAFF
 from resolvers.clients import manage_clients, read_clients
 from schema.clients.types import (
     ApiClient,
@@ -14,6 +15,7 @@ from schema.clients.types import (
     ApiClientCredentialsResult,
     ApiClientResult,
 )
+from schema.core.access import requires
 from schema.core.context import Info
 from schema.core.outcomes import runs
 
@@ -23,11 +25,13 @@ CLIENT = "The API client (its client_id)."
 @strawberry.type
 class ClientsQuery:
     @strawberry.field(description="Staff: every API client, revoked ones too.")
+    @requires(STAFF)
     async def api_clients(self, info: Info) -> list[ApiClient]:
         found = await read_clients.api_clients(info.context.deps, info.context.actor)
         return [ApiClient.from_view(v) for v in found]
 
     @strawberry.field(description="Staff: an API client's most recent calls, newest first.")
+    @requires(STAFF)
     async def api_client_calls(
         self,
         info: Info,
@@ -47,7 +51,7 @@ class ClientsMutation:
     @strawberry.mutation(
         description="Staff: a new API client with these scopes; its secret is shown in this answer only."
     )
-    @runs(manage_clients.create_api_client, ApiClientCredentials.from_secret)
+    @runs(manage_clients.create_api_client, ApiClientCredentials.from_secret, requires=STAFF)
     async def create_api_client(
         self,
         info: Info,
@@ -66,7 +70,7 @@ class ClientsMutation:
     @strawberry.mutation(
         description="Staff: a new secret (shown once); the old one and every token it got stop working now."
     )
-    @runs(manage_clients.rotate_api_client_secret, ApiClientCredentials.from_secret)
+    @runs(manage_clients.rotate_api_client_secret, ApiClientCredentials.from_secret, requires=STAFF)
     async def rotate_api_client_secret(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=CLIENT)]
     ) -> ApiClientCredentialsResult: ...
@@ -74,7 +78,7 @@ class ClientsMutation:
     @strawberry.mutation(
         description="Staff: end an API client for good; its tokens stop working now."
     )
-    @runs(manage_clients.revoke_api_client, ApiClient.from_row)
+    @runs(manage_clients.revoke_api_client, ApiClient.from_row, requires=STAFF)
     async def revoke_api_client(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=CLIENT)]
     ) -> ApiClientResult: ...

@@ -10,11 +10,12 @@ connection's `edges` select by `first` or `last` (`schema.guards.cost_table`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
 from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageArguments
+from schema.core.context import Info
 
 T = TypeVar("T")
 
@@ -103,3 +104,19 @@ def paging(
     first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageArguments:
     return PageArguments(first=first, after=after, last=last, before=before)
+
+
+async def pages(
+    info: Info,
+    read_page: Callable[..., Awaitable[Page[Any]]],
+    count: Callable[..., Awaitable[int]],
+    convert: Callable[[Any], T],
+    arguments: PageArguments,
+    **given: Any,
+) -> Connection[T]:
+    """A connection field's whole body: the caller's page from `read_page(deps, actor,
+    page=…, **given)`, converted, with `count(deps, actor, **given)` run only when
+    `totalCount` is asked for."""
+    deps, actor = info.context.deps, info.context.actor
+    page = await read_page(deps, actor, page=arguments, **given)
+    return Connection.of(page.converted(convert), lambda: count(deps, actor, **given))

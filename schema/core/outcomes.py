@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from functools import cache
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar
 
 from domain.errors import DomainError
+from domain.requirements import Requirement
+from schema.core import access
 from schema.core.context import Info
-from schema.core.problems import Problem, to_problem
+from schema.core.problems import problems_of, result_of, to_problem
 
 T = TypeVar("T")
-
-
-@cache
-def problems_of(result: Any) -> tuple[type[Problem], ...]:
-    """The Problem members of a result union (`Annotated[A | B, strawberry.union(...)]`)."""
-    if get_origin(result) is Annotated:
-        result = get_args(result)[0]
-    members = get_args(result) if get_origin(result) in (Union, type(int | str)) else ()
-    return tuple(m for m in members if isinstance(m, type) and issubclass(m, Problem))
 
 
 async def answer(
@@ -50,16 +42,18 @@ def runs(
     use_case: Callable[..., Awaitable[Any]],
     convert: Callable[[Any], Any],
     *,
+    requires: Requirement,
     with_client_address: bool = False,
     **renamed: str,
 ) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
-    """Make a field's signature its whole definition: the field's arguments go to
-    `use_case(deps, actor, **arguments)` (an argument can be `renamed` on the way) and the
-    outcome is `answer`ed within the union the signature returns. A use case limited per
-    client address is also given `client_address` (`with_client_address=True`).
+    """Make a field's signature its whole definition: who may call it (`requires`), then
+    the field's arguments go to `use_case(deps, actor, **arguments)` (an argument can be
+    `renamed` on the way) and the outcome is `answer`ed within the union the signature
+    returns. A use case limited per client address is also given `client_address`
+    (`with_client_address=True`).
 
         @strawberry.mutation
-        @runs(release_hold, Appointment.from_row)
+        @runs(release_hold, Appointment.from_row, requires=SIGNED_IN_PERSON)
         async def release_hold(self, info: Info, appointment_id: ID) -> ReleaseResult: ...
     """
 
@@ -69,14 +63,8 @@ def runs(
             given = {renamed.get(name, name): value for name, value in arguments.items()}
             if with_client_address:
                 given["client_address"] = info.context.client_address
-            return await answer(info, use_case, convert, _result_of(field), **given)
+            return await answer(info, use_case, convert, result_of(field), **given)
 
-        return resolve
+        return access.requires(requires)(resolve)
 
     return decorate
-
-
-@cache
-def _result_of(field: Callable[..., Any]) -> Any:
-    """The union a field's signature returns (read when first run, once names exist)."""
-    return get_type_hints(field, include_extras=True)["return"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 import strawberry
 
@@ -112,3 +113,18 @@ def to_problem(error: errors.DomainError, allowed: tuple[type[Problem], ...]) ->
         return problem
     fallback = NotAllowed if NotAllowed in allowed else allowed[0]
     return fallback(code=error.code, message=error.message)
+
+
+@cache
+def problems_of(result: Any) -> tuple[type[Problem], ...]:
+    """The Problem members of a result union (`Annotated[A | B, strawberry.union(...)]`)."""
+    if get_origin(result) is Annotated:
+        result = get_args(result)[0]
+    members = get_args(result) if get_origin(result) in (Union, type(int | str)) else ()
+    return tuple(m for m in members if isinstance(m, type) and issubclass(m, Problem))
+
+
+@cache
+def result_of(field: Callable[..., Any]) -> Any:
+    """The union a field's signature returns (read when first run, once names exist)."""
+    return get_type_hints(field, include_extras=True)["return"]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import STAFF
 from resolvers.setup import catalog, clinic_settings, patients, session_series
 from schema.accounts.types import Patient, PatientInput, PatientResult
 from schema.core.context import Info
@@ -27,7 +28,7 @@ from schema.setup.types import (
     SettingsResult,
 )
 
-STAFF = " Anyone else gets NotAllowed."
+ANYONE_ELSE_REFUSED = " Anyone else gets NotAllowed."
 
 
 @strawberry.type
@@ -35,7 +36,7 @@ class SetupMutation:
     @strawberry.mutation(
         description="Staff: a new patient record; sendInvitation emails them an invitation to the portal (needs an email and consent)."
     )
-    @runs(patients.create_patient, Patient.from_row, input="data")
+    @runs(patients.create_patient, Patient.from_row, input="data", requires=STAFF)
     async def create_patient(
         self,
         info: Info,
@@ -54,7 +55,7 @@ class SetupMutation:
     @strawberry.mutation(
         description="Staff: change contact details or consent; an email change makes pending invitations to the old address stale."
     )
-    @runs(patients.update_patient, Patient.from_row, input="data")
+    @runs(patients.update_patient, Patient.from_row, input="data", requires=STAFF)
     async def update_patient(
         self,
         info: Info,
@@ -69,8 +70,8 @@ class SetupMutation:
         ],
     ) -> PatientResult: ...
 
-    @strawberry.mutation(description="Staff: a new practitioner profile." + STAFF)
-    @runs(catalog.create_practitioner, Practitioner.from_row)
+    @strawberry.mutation(description="Staff: a new practitioner profile." + ANYONE_ELSE_REFUSED)
+    @runs(catalog.create_practitioner, Practitioner.from_row, requires=STAFF)
     async def create_practitioner(
         self,
         info: Info,
@@ -84,9 +85,10 @@ class SetupMutation:
     ) -> PractitionerResult: ...
 
     @strawberry.mutation(
-        description="Staff: open a practitioner's profile to online booking, or close it." + STAFF
+        description="Staff: open a practitioner's profile to online booking, or close it."
+        + ANYONE_ELSE_REFUSED
     )
-    @runs(catalog.set_online_access, Practitioner.from_row)
+    @runs(catalog.set_online_access, Practitioner.from_row, requires=STAFF)
     async def set_online_access(
         self,
         info: Info,
@@ -98,16 +100,18 @@ class SetupMutation:
         ],
     ) -> PractitionerResult: ...
 
-    @strawberry.mutation(description="Staff: a new location of the clinic." + STAFF)
-    @runs(catalog.create_location, Location.from_row)
+    @strawberry.mutation(description="Staff: a new location of the clinic." + ANYONE_ELSE_REFUSED)
+    @runs(catalog.create_location, Location.from_row, requires=STAFF)
     async def create_location(
         self,
         info: Info,
         name: Annotated[str, strawberry.argument(description="The location's name.")],
     ) -> LocationResult: ...
 
-    @strawberry.mutation(description="Staff: a new service the clinic offers." + STAFF)
-    @runs(catalog.create_service, Service.from_row)
+    @strawberry.mutation(
+        description="Staff: a new service the clinic offers." + ANYONE_ELSE_REFUSED
+    )
+    @runs(catalog.create_service, Service.from_row, requires=STAFF)
     async def create_service(
         self,
         info: Info,
@@ -121,9 +125,12 @@ class SetupMutation:
     ) -> ServiceResult: ...
 
     @strawberry.mutation(
-        description="Staff: a new availability session series of a practitioner." + STAFF
+        description="Staff: a new availability session series of a practitioner."
+        + ANYONE_ELSE_REFUSED
     )
-    @runs(session_series.create_session_series, SessionSeries.from_row, input="data")
+    @runs(
+        session_series.create_session_series, SessionSeries.from_row, input="data", requires=STAFF
+    )
     async def create_session_series(
         self,
         info: Info,
@@ -133,7 +140,7 @@ class SetupMutation:
     @strawberry.mutation(
         description="Staff: switch one session series in or out of online booking, or end it."
     )
-    @runs(session_series.update_session_series, SessionSeries.from_row)
+    @runs(session_series.update_session_series, SessionSeries.from_row, requires=STAFF)
     async def update_session_series(
         self,
         info: Info,
@@ -152,8 +159,13 @@ class SetupMutation:
         ] = None,
     ) -> SessionSeriesResult: ...
 
-    @strawberry.mutation(description="Staff: change the clinic's settings." + STAFF)
-    @runs(clinic_settings.update_clinic_settings, ClinicSettings.from_row, input="data")
+    @strawberry.mutation(description="Staff: change the clinic's settings." + ANYONE_ELSE_REFUSED)
+    @runs(
+        clinic_settings.update_clinic_settings,
+        ClinicSettings.from_row,
+        input="data",
+        requires=STAFF,
+    )
     async def update_clinic_settings(
         self,
         info: Info,

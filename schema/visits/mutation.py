@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import APPOINTMENTS_WRITE, SIGNED_IN_PERSON, STAFF
 from resolvers.visits import book_appointment, respond_to_visit, staff_outcomes
 from schema.core.context import Info
 from schema.core.outcomes import runs
@@ -20,7 +21,7 @@ def _cancel_requested(done: respond_to_visit.CancelRequestedVisit) -> CancelRequ
 @strawberry.type
 class VisitsMutation:
     @strawberry.mutation(description="Client portal: the patient will attend.")
-    @runs(respond_to_visit.confirm_visit, Appointment.from_row)
+    @runs(respond_to_visit.confirm_visit, Appointment.from_row, requires=SIGNED_IN_PERSON)
     async def confirm_visit(
         self,
         info: Info,
@@ -32,7 +33,7 @@ class VisitsMutation:
     @strawberry.mutation(
         description="Client portal: the patient will not attend; the clinic is told and the visit shows as pending cancel."
     )
-    @runs(respond_to_visit.cancel_visit, _cancel_requested)
+    @runs(respond_to_visit.cancel_visit, _cancel_requested, requires=SIGNED_IN_PERSON)
     async def cancel_visit(
         self,
         info: Info,
@@ -44,7 +45,7 @@ class VisitsMutation:
     @strawberry.mutation(
         description="Client portal: undo confirm or cancel (the clinic is told of an un-cancel)."
     )
-    @runs(respond_to_visit.clear_visit_response, Appointment.from_row)
+    @runs(respond_to_visit.clear_visit_response, Appointment.from_row, requires=SIGNED_IN_PERSON)
     async def clear_visit_response(
         self,
         info: Info,
@@ -56,7 +57,7 @@ class VisitsMutation:
     @strawberry.mutation(
         description="Staff: book directly in the diary (a phone or front-desk booking, not created online); past times are allowed to record visits already held."
     )
-    @runs(book_appointment.book_appointment, Appointment.from_row)
+    @runs(book_appointment.book_appointment, Appointment.from_row, requires=APPOINTMENTS_WRITE)
     async def book_appointment(
         self,
         info: Info,
@@ -82,7 +83,7 @@ class VisitsMutation:
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(description="Staff: the visit took place.")
-    @runs(staff_outcomes.complete_appointment, Appointment.from_row)
+    @runs(staff_outcomes.complete_appointment, Appointment.from_row, requires=STAFF)
     async def complete_appointment(
         self,
         info: Info,
@@ -92,7 +93,7 @@ class VisitsMutation:
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(description="Staff: officially cancel; the slot is freed.")
-    @runs(staff_outcomes.cancel_appointment, Appointment.from_row)
+    @runs(staff_outcomes.cancel_appointment, Appointment.from_row, requires=APPOINTMENTS_WRITE)
     async def cancel_appointment(
         self,
         info: Info,

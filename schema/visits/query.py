@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 
 from domain.appointments import AppointmentStatus as DomainStatus
+from domain.requirements import PER_OBJECT, SIGNED_IN
 from resolvers.visits import list_appointments, read_visits
+from schema.core.access import requires
 from schema.core.arguments import From
-from schema.core.connections import After, Before, Connection, First, Last, paging
+from schema.core.connections import After, Before, Connection, First, Last, pages, paging
 from schema.core.context import Info
 from schema.core.enums import AppointmentStatus
 from schema.visits.types import Appointment
@@ -49,6 +51,7 @@ class VisitsQuery:
     @strawberry.field(
         description="One appointment; null when it does not exist or the user may not see it (the two look the same)."
     )
+    @requires(PER_OBJECT)
     async def appointment(
         self,
         info: Info,
@@ -60,6 +63,7 @@ class VisitsQuery:
     @strawberry.field(
         description="Every appointment of a practitioner in a window of at most 62 days, holds included. Staff and that practitioner's own user only; anyone else gets an error coded NOT_ALLOWED."
     )
+    @requires(PER_OBJECT)
     async def diary(
         self,
         info: Info,
@@ -86,6 +90,7 @@ class VisitsQuery:
     @strawberry.field(
         description="Client portal: past and upcoming visits of a patient the user may manage."
     )
+    @requires(PER_OBJECT)
     async def visits(
         self,
         info: Info,
@@ -111,6 +116,7 @@ class VisitsQuery:
     @strawberry.field(
         description="Appointments the signed-in user may see (staff every one, a practitioner their diary, a user their patients' and their own holds), by start, a page at a time."
     )
+    @requires(SIGNED_IN)
     async def appointments(
         self,
         info: Info,
@@ -123,12 +129,12 @@ class VisitsQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Appointment]:
-        deps, actor = info.context.deps, info.context.actor
         given = filter.given() if filter is not None else None
-        page = await list_appointments.appointments(
-            deps, actor, filter=given, page=paging(first, after, last, before)
-        )
-        return Connection.of(
-            page.converted(Appointment.from_row),
-            lambda: list_appointments.count_appointments(deps, actor, filter=given),
+        return await pages(
+            info,
+            list_appointments.appointments,
+            list_appointments.count_appointments,
+            Appointment.from_row,
+            paging(first, after, last, before),
+            filter=given,
         )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import WEBHOOK_MANAGER
 from resolvers.webhooks import deliveries, endpoints
 from schema.core.context import Info
 from schema.core.outcomes import runs
@@ -51,7 +52,9 @@ class WebhooksMutation:
     @strawberry.mutation(
         description="Staff, or an API client with webhooks:manage: send these events (see the catalogue in docs/partners.md) to an https URL. The answer carries the signing secret, shown this once."
     )
-    @runs(endpoints.create_webhook_endpoint, WebhookEndpointSecret.from_view)
+    @runs(
+        endpoints.create_webhook_endpoint, WebhookEndpointSecret.from_view, requires=WEBHOOK_MANAGER
+    )
     async def create_webhook_endpoint(
         self,
         info: Info,
@@ -63,7 +66,7 @@ class WebhooksMutation:
     @strawberry.mutation(
         description="Change what is given; enabled: true resumes a disabled endpoint."
     )
-    @runs(endpoints.update_webhook_endpoint, WebhookEndpoint.from_row)
+    @runs(endpoints.update_webhook_endpoint, WebhookEndpoint.from_row, requires=WEBHOOK_MANAGER)
     async def update_webhook_endpoint(
         self,
         info: Info,
@@ -85,7 +88,9 @@ class WebhooksMutation:
     ) -> UpdateWebhookEndpointResult: ...
 
     @strawberry.mutation(description="Remove an endpoint and its delivery log.")
-    @runs(endpoints.delete_webhook_endpoint, WebhookEndpointDeleted.from_row)
+    @runs(
+        endpoints.delete_webhook_endpoint, WebhookEndpointDeleted.from_row, requires=WEBHOOK_MANAGER
+    )
     async def delete_webhook_endpoint(
         self, info: Info, endpoint_id: ENDPOINT
     ) -> DeleteWebhookEndpointResult: ...
@@ -93,7 +98,9 @@ class WebhooksMutation:
     @strawberry.mutation(
         description="A new secret, shown once; the previous one also signs (a second signature) for the grace period, 24 hours by default."
     )
-    @runs(endpoints.rotate_webhook_secret, WebhookEndpointSecret.from_view)
+    @runs(
+        endpoints.rotate_webhook_secret, WebhookEndpointSecret.from_view, requires=WEBHOOK_MANAGER
+    )
     async def rotate_webhook_secret(
         self, info: Info, endpoint_id: ENDPOINT
     ) -> RotateWebhookSecretResult: ...
@@ -101,7 +108,7 @@ class WebhooksMutation:
     @strawberry.mutation(
         description="Send a delivery's message again (same webhook-id and body), as a new delivery."
     )
-    @runs(deliveries.redeliver_webhook, WebhookDelivery.from_row)
+    @runs(deliveries.redeliver_webhook, WebhookDelivery.from_row, requires=WEBHOOK_MANAGER)
     async def redeliver_webhook(
         self,
         info: Info,
@@ -114,7 +121,7 @@ class WebhooksMutation:
     ) -> WebhookDeliveryResult: ...
 
     @strawberry.mutation(description="Send a webhook.test event to this endpoint.")
-    @runs(deliveries.send_test_webhook, WebhookDelivery.from_row)
+    @runs(deliveries.send_test_webhook, WebhookDelivery.from_row, requires=WEBHOOK_MANAGER)
     async def send_test_webhook(
         self, info: Info, endpoint_id: ENDPOINT
     ) -> WebhookDeliveryResult: ...

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import strawberry
 
+from domain.requirements import WEBHOOK_MANAGER
 from resolvers.webhooks import deliveries, endpoints
+from schema.core.access import requires
 from schema.core.context import Info
 from schema.webhooks.types import WebhookDeliveryConnection, WebhookEndpoint
 
@@ -16,11 +18,13 @@ class WebhooksQuery:
     @strawberry.field(
         description="Staff: every webhook endpoint; an API client with webhooks:manage: its own."
     )
+    @requires(WEBHOOK_MANAGER)
     async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
         rows = await endpoints.webhook_endpoints(info.context.deps, info.context.actor)
         return [WebhookEndpoint.from_row(r) for r in rows]
 
     @strawberry.field(description="An endpoint's deliveries, newest first; `first` at most 100.")
+    @requires(WEBHOOK_MANAGER)
     async def webhook_deliveries(
         self,
         info: Info,

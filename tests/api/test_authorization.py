@@ -289,3 +289,24 @@ async def test_the_diary_is_for_staff_and_the_practitioner_it_belongs_to(
     other_practitioner = await sign_in_as(deps, "practitioner", elsewhere)
     for token in (carlas_user.token, other_practitioner, None):
         assert refused(await gql.raw(DIARY, window, token=token)) == "NOT_ALLOWED"
+
+
+STAFF_ANSWERS_OF_NONSENSE = """
+mutation {
+  accept(appointmentId: "not an id") { __typename ... on Problem { code message } }
+  reject(appointmentId: "%s") { __typename ... on Problem { code message } }
+}
+""" % ("x" * 5000)
+
+
+@pytest.mark.parametrize("role", NOT_STAFF)
+async def test_a_caller_of_the_wrong_kind_is_refused_before_its_input_is_read(
+    gql: GraphQL, deps: Deps, role: str
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    token = await sign_in_as(deps, role, diary)
+
+    answers = await gql(STAFF_ANSWERS_OF_NONSENSE, token=token)
+
+    assert {a["code"] for a in answers.values()} == {"NOT_ALLOWED"}
+    assert not any("id" in a["message"].lower() for a in answers.values())

@@ -82,13 +82,19 @@ DOCUMENTS = [
     *(pytest.param(nested_inline_fragments(n), id=f"inline-{n}") for n in LEVELS),
     pytest.param(doubling_inline_fragments(8), id="inline-doubling-8"),
 ]
-#: Over HTTP also a field repeated 900 times (graphql-core's comparison budget).
-HTTP_DOCUMENTS = [*DOCUMENTS, pytest.param(repeated_fields(900), id="repeated-900")]
+#: Over HTTP also a field repeated 900 times (graphql-core's comparison budget). Merely
+#: walking its 3,600 tokens costs graphql-core's rules 35 to 90 ms here, so it is held to
+#: 150 ms: graphql-core's default budget let it cost a second.
+REPEATED_CPU_LIMIT_SECONDS = 0.150
+HTTP_DOCUMENTS = [
+    *(pytest.param(*d.values, CPU_LIMIT_SECONDS, id=d.id) for d in DOCUMENTS),
+    pytest.param(repeated_fields(900), REPEATED_CPU_LIMIT_SECONDS, id="repeated-900"),
+]
 
 
-@pytest.mark.parametrize("document", HTTP_DOCUMENTS)
+@pytest.mark.parametrize(("document", "limit"), HTTP_DOCUMENTS)
 async def test_a_multiplying_document_costs_little_over_http(
-    production_gql: GraphQL, document: str
+    production_gql: GraphQL, document: str, limit: float
 ) -> None:
     await production_gql.raw("{ __typename }")  # a new app's first answer costs more
     gc.collect()  # earlier tests' garbage is not this document's cost
@@ -96,7 +102,7 @@ async def test_a_multiplying_document_costs_little_over_http(
     answer = await production_gql.raw(document)
     spent = time.process_time() - began
 
-    assert spent < CPU_LIMIT_SECONDS, f"{spent * 1000:.1f} ms of CPU"
+    assert spent < limit, f"{spent * 1000:.1f} ms of CPU"
     assert_answered_or_refused(answer)
 
 
