@@ -16,7 +16,7 @@ from limits.aio.storage import MemoryStorage
 from persistence.attempts import AttemptStore, MemoryAttempts
 from persistence.budgets import CostBudgets
 from persistence.database import Database
-from resolvers.read_cache import ReadCache
+from persistence.read_cache import ReadCache
 from resolvers.session_uses import SessionUses
 from resolvers.settings import UseCaseSettings
 from subscriptions.hub import Hub

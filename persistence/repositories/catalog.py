@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import Exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.models import (
@@ -95,14 +95,7 @@ class CatalogRepository:
         self, practitioner_id: int, service_id: int
     ) -> tuple[PractitionerRow | None, ServiceRow | None, bool]:
         """Both rows and whether the practitioner offers the service, in one query."""
-        offered = (
-            select(practitioner_services.c.service_id)
-            .where(
-                practitioner_services.c.practitioner_id == practitioner_id,
-                practitioner_services.c.service_id == service_id,
-            )
-            .exists()
-        )
+        offered = _offers(practitioner_id, service_id)
         query = (
             select(PractitionerRow, ServiceRow, offered)
             .join(ServiceRow, true())  # two single-row lookups side by side
@@ -116,14 +109,7 @@ class CatalogRepository:
     async def booking(self, practitioner_id: int, service_id: int) -> Booking | None:
         """Everything `Booking` holds in one query; None when the practitioner or the
         service (or the clinic row) is missing (`practitioner_and_service` says which)."""
-        offered = (
-            select(practitioner_services.c.service_id)
-            .where(
-                practitioner_services.c.practitioner_id == practitioner_id,
-                practitioner_services.c.service_id == service_id,
-            )
-            .exists()
-        )
+        offered = _offers(practitioner_id, service_id)
         query = (
             select(ClinicRow, PractitionerRow, ServiceRow, offered, SessionSeriesRow)
             .select_from(ClinicRow)
@@ -168,3 +154,15 @@ class CatalogRepository:
             first_location = select(LocationRow.id).order_by(LocationRow.id).limit(1)
             found = (await self._session.execute(first_location)).scalar_one_or_none()
         return None if found is None else int(found)
+
+
+def _offers(practitioner_id: int, service_id: int) -> Exists:
+    """Whether the practitioner offers the service, as a column of a larger query."""
+    return (
+        select(practitioner_services.c.service_id)
+        .where(
+            practitioner_services.c.practitioner_id == practitioner_id,
+            practitioner_services.c.service_id == service_id,
+        )
+        .exists()
+    )

@@ -8,16 +8,16 @@ import logging
 import secrets
 from collections.abc import Callable
 
+from persistence.read_cache import READS_CHANNEL
 from portal.workers.worker import WorkerDeps
 from resolvers.deps import Deps
-from resolvers.read_cache import READS_CHANNEL
 from subscriptions.hub import SubscriptionEnded
 
 log = logging.getLogger(__name__)
 
 
 async def follow_reads(deps: Deps) -> None:
-    """Keep this process's read cache (`resolvers.read_cache`) only while it hears every
+    """Keep this process's read cache (`persistence.read_cache`) only while it hears every
     process's changes: its own commits drop entries at once and are announced; other
     processes' announcements drop them here. Listening again after a lost broadcaster
     connection starts from an empty cache."""

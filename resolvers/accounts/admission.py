@@ -8,8 +8,8 @@ from domain.errors import InvalidInput, NotFound
 from domain.matching import PersonDetails
 from domain.webhook_events import patient_merged
 from persistence.models import ClinicRow, PatientRow
-from resolvers.announce import appointment_changed, slot_changed
 from resolvers.unit_of_work import UnitOfWork
+from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import SlotState
 
 CONTACT_FIELDS = ("birth_date", "email", "phone")

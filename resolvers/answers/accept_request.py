@@ -15,12 +15,12 @@ from domain.validation import parse_id
 from domain.verification import proved
 from persistence.models import AppointmentRow, ClinicRow, PatientRow
 from resolvers.accounts.admission import admit, merge_into, provisional_patient
-from resolvers.announce import appointment_changed, slot_changed
 from resolvers.answers.answering import already_answered, appointment_to_answer
 from resolvers.answers.patient_matches import matches_for
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
+from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import SlotState
 
 CHOOSE = (

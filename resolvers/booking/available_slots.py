@@ -11,9 +11,9 @@ from domain.actors import Actor
 from domain.availability import OpenSlot, open_slots, open_until
 from domain.policy import require_availability
 from domain.validation import parse_id, require_range
+from persistence.read_cache import CATALOG, diary
 from resolvers.booking.slot_rules import booking_rules, busy_intervals, kept_booking_context
 from resolvers.deps import Deps
-from resolvers.read_cache import CATALOG, diary
 from resolvers.unit_of_work import UnitOfWork
 
 MAX_WINDOW_DAYS = 62

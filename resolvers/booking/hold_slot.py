@@ -13,7 +13,6 @@ from domain.throttling import HOLDS_PER_ADDRESS, DiaryShare, hold_origin
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow, ClinicRow
 from persistence.repositories.holds import PlacedHold
-from resolvers.announce import appointment_changed
 from resolvers.attempts import limit_per_address
 from resolvers.booking.slot_rules import (
     BookingContext,
@@ -23,6 +22,7 @@ from resolvers.booking.slot_rules import (
 )
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
+from subscriptions.appointment_events import appointment_changed
 from subscriptions.events import SlotChanged, SlotState
 
 TAKEN = "Someone else has just taken this time; choose another."

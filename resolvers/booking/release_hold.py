@@ -8,9 +8,9 @@ from domain.errors import NotFound
 from domain.policy import may_release_hold, require_signed_in
 from domain.validation import parse_id
 from persistence.models import AppointmentRow
-from resolvers.announce import appointment_changed, slot_changed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
+from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import SlotState
 
 

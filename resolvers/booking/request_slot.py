@@ -17,11 +17,11 @@ from domain.errors import HoldExpired, NotFound, SlotUnavailable, TimeTaken, fou
 from domain.policy import may_request_hold, require_patient_access, require_signed_in
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow, ClinicRow
-from resolvers.announce import appointment_changed, slot_changed
 from resolvers.booking.slot_rules import freed
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
+from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import (
     SlotState,
     StaffNotificationKind,

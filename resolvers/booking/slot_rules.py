@@ -16,10 +16,10 @@ from persistence.models import (
     ServiceRow,
     SessionSeriesRow,
 )
+from persistence.read_cache import CATALOG
 from persistence.repositories.appointment_sql import LapsedHold
 from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
-from resolvers.read_cache import CATALOG
 from subscriptions.events import SlotChanged, SlotState
 
 

@@ -16,8 +16,8 @@ from domain.policy import (
 )
 from domain.validation import optional_text
 from persistence.models import ClinicRow, LocationRow, PatientRow, PractitionerRow, ServiceRow
+from persistence.read_cache import CLINIC
 from resolvers.deps import Deps
-from resolvers.read_cache import CLINIC
 from resolvers.unit_of_work import UnitOfWork
 
 

@@ -11,10 +11,10 @@ from domain.policy import require_appointments_write
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow
 from persistence.repositories.appointment_sql import LapsedHold
-from resolvers.announce import appointment_changed
 from resolvers.booking.slot_rules import freed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
+from subscriptions.appointment_events import appointment_changed
 from subscriptions.events import SlotChanged, SlotState
 
 TAKEN = "The practitioner already has an appointment at that time."

@@ -17,10 +17,10 @@ from domain.errors import NotAllowed, NotFound
 from domain.policy import may_manage_patient, require_signed_in
 from domain.validation import parse_id
 from persistence.models import AppointmentRow, ClinicRow
-from resolvers.announce import appointment_changed
 from resolvers.deps import Deps
 from resolvers.mail.notices import visit_facts
 from resolvers.unit_of_work import UnitOfWork
+from subscriptions.appointment_events import appointment_changed
 from subscriptions.events import StaffNotificationKind, StaffNotified
 
 CALL_THE_CLINIC = (

@@ -11,10 +11,10 @@ from domain.errors import found
 from domain.policy import require_appointments_write, require_staff
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow
-from resolvers.announce import appointment_changed, slot_changed
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
+from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import SlotState
 
 

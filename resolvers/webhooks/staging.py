@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from domain.webhook_events import PartnerEvent, appointment_events, registration_created
 from domain.webhooks import DeliveryStatus, new_message_id
 from persistence.models import WebhookDeliveryRow
+from persistence.read_cache import WEBHOOK_ENDPOINTS, ReadCache
 from persistence.unit_of_work import SqlUnitOfWork
-from resolvers.read_cache import WEBHOOK_ENDPOINTS, ReadCache
 from subscriptions.events import AppointmentChanged, Event, StaffNotificationKind, StaffNotified
 
 

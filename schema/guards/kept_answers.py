@@ -1,7 +1,7 @@
 """availableSlots answered once per kept slot list and question.
 
 At nine o'clock every portal asks for the same practitioner's fortnight with the same
-selection. The slot list is kept per process (`resolvers.read_cache`); completing its
+selection. The slot list is kept per process (`persistence.read_cache`); completing its
 200-300 slots through graphql-core was still most of each answer. An operation that
 asks for `availableSlots` alone is answered with the data a previous execution made of
 the very same kept list for the same document, operation and variables. The answer is

@@ -13,6 +13,8 @@ from schema.core.context import Info
 from schema.core.outcomes import runs
 from schema.visits.types import Appointment, AppointmentResult, CancelRequested, CancelResult
 
+UpcomingVisit = Annotated[strawberry.ID, strawberry.argument(description="The upcoming visit.")]
+
 
 def _cancel_requested(done: respond_to_visit.CancelRequestedVisit) -> CancelRequested:
     return CancelRequested(appointment=Appointment.from_row(done.appointment), notice=done.notice)
@@ -25,9 +27,7 @@ class VisitsMutation:
     async def confirm_visit(
         self,
         info: Info,
-        appointment_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The upcoming visit.")
-        ],
+        appointment_id: UpcomingVisit,
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(
@@ -37,9 +37,7 @@ class VisitsMutation:
     async def cancel_visit(
         self,
         info: Info,
-        appointment_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The upcoming visit.")
-        ],
+        appointment_id: UpcomingVisit,
     ) -> CancelResult: ...
 
     @strawberry.mutation(
@@ -49,9 +47,7 @@ class VisitsMutation:
     async def clear_visit_response(
         self,
         info: Info,
-        appointment_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The upcoming visit.")
-        ],
+        appointment_id: UpcomingVisit,
     ) -> AppointmentResult: ...
 
     @strawberry.mutation(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from persistence.changes import ANY_TABLE, diary_table, written_tables
-from resolvers.read_cache import CATALOG, MAX_WEIGHT, ReadCache, diary
+from persistence.read_cache import CATALOG, MAX_WEIGHT, ReadCache, diary
 
 DIARY = diary(7)
 

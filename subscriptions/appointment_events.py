@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from persistence.models import AppointmentRow
+from datetime import datetime
+from typing import Protocol
+
 from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
 
 
-def slot_changed(row: AppointmentRow, state: SlotState) -> SlotChanged:
+class AppointmentLike(Protocol):
+    """What the events read of an appointment (its stored row)."""
+
+    id: int
+    patient_id: int | None
+    created_by_id: int | None
+    practitioner_id: int
+    start_at: datetime
+    end_at: datetime
+
+
+def slot_changed(row: AppointmentLike, state: SlotState) -> SlotChanged:
     """Its slot is now free, held or booked (for every portal watching the practitioner)."""
     return SlotChanged(row.practitioner_id, row.start_at, row.end_at, state)
 
 
 def appointment_changed(
-    row: AppointmentRow, *, patient_id: int | None = None, user_id: int | None = None
+    row: AppointmentLike, *, patient_id: int | None = None, user_id: int | None = None
 ) -> AppointmentChanged:
     """It changed: for the users of its patient, whoever made it (or `user_id`), and its
     practitioner's diary. `patient_id` names the patient when the row does not know yet."""
