@@ -14,6 +14,7 @@ from persistence.repositories.appointments import AppointmentRepository
 from persistence.repositories.catalog import CatalogRepository
 from persistence.repositories.clinic import ClinicRepository
 from persistence.repositories.email_links import EmailLinkRepository
+from persistence.repositories.event_outbox import EventOutboxRepository
 from persistence.repositories.holds import HoldRepository
 from persistence.repositories.invitations import InvitationRepository
 from persistence.repositories.outbox import OutboxRepository
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     users: UserRepository
     invitations: InvitationRepository
     outbox: OutboxRepository
+    events: EventOutboxRepository
     verifications: EmailVerificationRepository
     sessions: SessionRepository
     email_links: EmailLinkRepository
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.users = UserRepository(session)
         self.invitations = InvitationRepository(session)
         self.outbox = OutboxRepository(session, skip_locked=not self._database.is_sqlite)
+        self.events = EventOutboxRepository(session, skip_locked=not self._database.is_sqlite)
         self.verifications = EmailVerificationRepository(session)
         self.sessions = SessionRepository(session)
         self.email_links = EmailLinkRepository(session)

@@ -243,7 +243,11 @@ def _middleware(settings: Settings) -> list[Middleware]:
 def create_app(settings: Settings | None = None) -> Starlette:
     """The whole service, on a database already migrated (`portal migrate`)."""
     settings = settings or Settings.from_env()
-    hub = Hub(settings.broadcast_url)
+    hub = Hub(
+        settings.broadcast_url,
+        history_minutes=settings.event_history_minutes,
+        history_count=settings.event_history_count,
+    )
     deps = Deps(settings=settings, database=Database(settings.database_url), hub=hub)
     graphql = PortalGraphQL(deps)
     app = Starlette(

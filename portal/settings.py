@@ -65,7 +65,14 @@ class Settings:
     #: Whether webhooks may go to loopback addresses (a local receiver in development);
     #: production never allows it, whatever this says.
     webhook_allow_loopback: bool = True
-    #: Whether this process keeps the reads every portal repeats (resolvers/read_cache.py).
+    #: How often this process forgets the live events it relayed and relays those another
+    #: left behind; 0 turns its relay worker off.
+    event_relay_seconds: float = 0.5
+    #: The live feeds' history (for subscribers resuming with `since`): at least this many
+    #: minutes, and never trimmed while it holds fewer than `event_history_count` events.
+    event_history_minutes: float = 15.0
+    event_history_count: int = 10_000
+    #: Whether this process keeps the reads every portal repeats (persistence/read_cache.py).
     #: From the environment (READ_CACHE): on beside Redis, where every process of the
     #: deployment hears every other's changes; off on the in-memory broadcaster.
     read_cache: bool = False
@@ -124,6 +131,9 @@ class Settings:
                 p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
             webhook_poll_seconds=float(os.environ.get("WEBHOOK_POLL_SECONDS", "1")),
+            event_relay_seconds=float(os.environ.get("EVENT_RELAY_SECONDS", "0.5")),
+            event_history_minutes=float(os.environ.get("EVENT_HISTORY_MINUTES", "15")),
+            event_history_count=_count("EVENT_HISTORY_COUNT", 10_000),
             webhook_timeout_seconds=float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
             webhook_secret_grace_hours=float(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "24")),
             webhook_allow_loopback=_switch(os.environ.get("WEBHOOK_ALLOW_LOOPBACK"), default=True),

@@ -40,6 +40,8 @@ class Deps:
     budgets: CostBudgets = field(default_factory=lambda: CostBudgets(MemoryStorage()))
     #: Reads kept in this process while it hears every other's changes.
     reads: ReadCache = field(default_factory=ReadCache)
+    #: Staged live events this process relayed, for the relay worker to forget.
+    relayed_events: set[str] = field(default_factory=set)
     #: Sessions' uses noted beside requests, written by the portal's last-used worker.
     session_uses: SessionUses = field(default_factory=SessionUses)
 

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from domain.messages import Email
 from domain.webhook_events import PartnerEvent
+from persistence.models import EventOutboxRow
 from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
 from resolvers.webhooks.staging import stage_deliveries
 from subscriptions.events import Event, SlotChanged
+from subscriptions.history import Staged
 
 
 class UnitOfWork(SqlUnitOfWork):
     """`async with UnitOfWork(deps) as uow:` … `await uow.commit()`.
 
     Rolls back unless committed. Emails staged with `mail` are outbox rows of the same
-    transaction; events staged with `emit` are published only once the commit succeeded,
-    so nobody hears of a change that was rolled back. Partners' webhooks are delivery
-    rows written from those events (and `tell_partners` facts) just before the commit.
+    transaction, and so are the live events staged with `emit`: nobody hears of a change
+    that was rolled back, and every committed one is heard of. This process relays its
+    events at once after the commit; what it could not relay (it died, the feed was
+    away), any process relays a few seconds later (`resolvers/live/relay.py`). Partners'
+    webhooks are delivery rows written from those events (and `tell_partners` facts)
+    just before the commit.
     """
 
     def __init__(self, deps: Deps, *, write: bool = True) -> None:
@@ -47,9 +53,24 @@ class UnitOfWork(SqlUnitOfWork):
         )
         if diaries := {e.practitioner_id for e in self._events if isinstance(e, SlotChanged)}:
             await self.touches_diaries_of(diaries)
+        staged = [_staged(event, self._deps.now()) for event in self._events]
+        self.events.stage(staged)
         await super().commit()
-        self._facts = []
+        self._facts, self._events = [], []
         if written:
             self._deps.webhooks_written.set()
-        events, self._events = self._events, []
-        await self._hub.publish_events(events)
+        if staged and await self._hub.relay([relayable(row) for row in staged]):
+            self._deps.relayed_events.update(row.event_id for row in staged)
+
+
+def _staged(event: Event, now: datetime) -> EventOutboxRow:
+    return EventOutboxRow(
+        event_id=secrets.token_hex(16),
+        channels=" ".join(event.channels()),
+        body=event.to_json(),
+        created_at=now,
+    )
+
+
+def relayable(row: EventOutboxRow) -> Staged:
+    return Staged(row.event_id, tuple(row.channels.split()), row.body)

@@ -30,9 +30,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from broadcaster import Broadcast, Event
+from broadcaster import Broadcast
 
 from subscriptions.events import Event as PortalEvent
+from subscriptions.history import (
+    Entry,
+    History,
+    MemoryHistory,
+    Position,
+    RedisHistory,
+    Staged,
+    cursor_for,
+    position_of,
+)
 from subscriptions.redis_backend import INTERRUPTED, ReconnectingRedisBackend
 
 log = logging.getLogger(__name__)
@@ -56,6 +66,17 @@ def prefix_for(identity: str) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """An event as a subscriber receives it: its channel, payload and cursor (where a
+    subscriber that lost its socket resumes from)."""
+
+    channel: str
+    message: str
+    cursor: str | None = None
+    position: Position | None = None
+
+
 class SubscriptionEnded(Exception):
     """The live stream stopped; resubscribe and re-read what you show."""
 
@@ -69,10 +90,10 @@ class _Inbox:
     """One subscription's bounded queue; on several channels, also the ids it has had."""
 
     def __init__(self, size: int, *, several_channels: bool) -> None:
-        self.queue: asyncio.Queue[Event | _End] = asyncio.Queue(maxsize=size)
+        self.queue: asyncio.Queue[Delivered | _End] = asyncio.Queue(maxsize=size)
         self._recent: dict[str, None] | None = {} if several_channels else None
 
-    def offer(self, event_id: str | None, event: Event) -> None:
+    def offer(self, event_id: str | None, event: Delivered) -> None:
         if not self._first_time(event_id):
             return
         try:
@@ -97,28 +118,58 @@ class _Inbox:
 
 
 class Subscriber:
-    def __init__(self, queue: asyncio.Queue[Event | _End]) -> None:
-        self._queue = queue
+    """What a subscriber receives, in order: first what it missed since its cursor, then
+    live events, none twice (a live event at or before what it has had is skipped).
+    `resync_required` says the history no longer reached back to its cursor."""
 
-    def __aiter__(self) -> AsyncIterator[Event]:
+    def __init__(
+        self,
+        queue: asyncio.Queue[Delivered | _End],
+        replay: list[Delivered] | None = None,
+        since: Position | None = None,
+    ) -> None:
+        self._queue = queue
+        self.resync_required = replay is None and since is not None
+        self._replay = replay or []
+        self._seen = since
+
+    def __aiter__(self) -> AsyncIterator[Delivered]:
         return self
 
-    async def __anext__(self) -> Event:
-        item = await self._queue.get()
-        if isinstance(item, _End):
-            raise SubscriptionEnded(item.reason)
-        return item
+    async def __anext__(self) -> Delivered:
+        if self._replay:
+            item = self._replay.pop(0)
+            self._seen = item.position
+            return item
+        while True:
+            live = await self._queue.get()
+            if isinstance(live, _End):
+                raise SubscriptionEnded(live.reason)
+            seen = self._seen
+            if seen is None or live.position is None or live.position > seen:
+                return live
 
 
 class Hub(Broadcast):
     """Set `prefix` before `connect()`; every process of one deployment must use the same."""
 
-    def __init__(self, url: str, *, queue_size: int = 256, prefix: str = "") -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        queue_size: int = 256,
+        prefix: str = "",
+        history_minutes: float = 15,
+        history_count: int = 10_000,
+    ) -> None:
         scheme = urlparse(url).scheme
         backend = ReconnectingRedisBackend(url) if scheme in ("redis", "rediss") else None
         super().__init__(url if backend is None else None, backend=backend)
         self.queue_size = queue_size
         self.prefix = prefix
+        self.history_minutes = history_minutes
+        self.history_count = history_count
+        self._history: History | None = None
         self._queues: dict[str, set[_Inbox]] = {}
         self._membership = asyncio.Lock()
         self._subscribed: set[_Inbox] = set()
@@ -133,37 +184,76 @@ class Hub(Broadcast):
         """Publish one message on this deployment's channel; raises when that fails."""
         await self._backend.publish(self.wire_channel(channel), _seal(_new_id(), str(message)))
 
-    async def publish_events(self, events: Iterable[PortalEvent]) -> None:
-        """Publish after commit, each event with one id on all its channels; on Redis in
-        one round trip.
+    @property
+    def deployment(self) -> str:
+        """What a cursor names its deployment by."""
+        return self.prefix or "local"
 
-        A failure never undoes the change: it is logged, and this process's subscribers
-        of those channels are ended as interrupted, so none of them silently misses it.
+    @property
+    def history(self) -> History:
+        """The feeds' history, made once the prefix is known (after `connect()`)."""
+        if self._history is None:
+            backend = self._backend
+            minutes, count = self.history_minutes, self.history_count
+            self._history = (
+                RedisHistory(backend._publisher, self.prefix, minutes=minutes, count=count)
+                if isinstance(backend, ReconnectingRedisBackend)
+                else MemoryHistory(backend.publish, minutes=minutes, count=count)
+            )
+        return self._history
+
+    async def publish_events(self, events: Iterable[PortalEvent]) -> bool:
+        """Relay events that were not staged in a transaction (each with a fresh id)."""
+        return await self.relay(
+            [Staged(_new_id(), tuple(e.channels()), e.to_json()) for e in events]
+        )
+
+    async def relay(self, events: list[Staged]) -> bool:
+        """Append each committed event to the history and publish it, exactly once per
+        deployment (an event relayed before, by any process, is skipped). True when done.
+
+        A failure never undoes the change: it is logged, this process's subscribers of
+        those channels are ended as interrupted (they resume from their cursor), and the
+        event stays staged for the next relay.
         """
-        stamped = [(event, _seal(_new_id(), event.to_json())) for event in events]
-        messages = [
-            (self.wire_channel(channel), message, event)
-            for event, message in stamped
-            for channel in event.channels()
+        if not events:
+            return True
+        wired = [
+            Staged(e.event_id, tuple(self.wire_channel(c) for c in e.channels), e.body)
+            for e in events
         ]
-        backend = self._backend
-        # Redis takes them all in one pipeline; the in-memory backend one at a time.
-        pipelined = isinstance(backend, ReconnectingRedisBackend)
-        for batch in [messages] if pipelined else [[m] for m in messages]:
-            try:
-                if isinstance(backend, ReconnectingRedisBackend):
-                    await backend.publish_many([(wire, m) for wire, m, _ in batch])
-                else:
-                    await backend.publish(batch[0][0], batch[0][1])
-            except Exception:
-                for wire, _, event in batch:
-                    log.exception("Could not publish %s on %s", type(event).__name__, wire)
-                    for inbox in list(self._queues.get(wire, ())):
-                        inbox.end(INTERRUPTED_REASON)
+        try:
+            await self.history.relay(wired)
+        except Exception:
+            log.exception("Could not relay %d live events; they stay staged", len(wired))
+            for wire in {c for e in wired for c in e.channels}:
+                for inbox in list(self._queues.get(wire, ())):
+                    inbox.end(INTERRUPTED_REASON)
+            return False
+        return True
+
+    async def _missed(self, names: list[str], since: Position) -> list[Delivered] | None:
+        """What was relayed on `names` after `since`; None when the history lost it."""
+        entries = await self.history.after(since, set(names))
+        if entries is None:
+            return None
+        return [self._delivered(entry, names) for entry in entries]
+
+    def _delivered(self, entry: Entry, names: list[str]) -> Delivered:
+        channel = next(c for c in entry.channels if c in names)
+        return Delivered(
+            self._name(channel),
+            entry.body,
+            cursor_for(self.deployment, entry.position),
+            entry.position,
+        )
 
     @contextlib.asynccontextmanager
-    async def listen(self, channels: Iterable[str]) -> AsyncIterator[Subscriber]:
-        """One bounded queue fed by every named channel, each event once.
+    async def listen(
+        self, channels: Iterable[str], *, since: Position | None = None
+    ) -> AsyncIterator[Subscriber]:
+        """One bounded queue fed by every named channel, each event once; with `since`,
+        first every event after it (or RESYNC), then live ones without a gap.
 
         Joining and leaving take turns (`_membership`), so nobody joins a channel whose
         backend SUBSCRIBE is still under way, or that is being unsubscribed. The
@@ -194,7 +284,10 @@ class Hub(Broadcast):
         if (listening := on_listening.get()) is not None:
             listening()
         try:
-            yield Subscriber(inbox.queue)
+            # Listening already: anything relayed from here on is queued, and whatever
+            # the history also returns is skipped when it arrives live.
+            replay = None if since is None else await self._missed(names, since)
+            yield Subscriber(inbox.queue, replay, since)
         finally:
             self._subscribed.discard(inbox)
             async with self._membership:
@@ -221,9 +314,17 @@ class Hub(Broadcast):
                 self._end_all(INTERRUPTED_REASON)
                 continue
             event_id, body = _open(event.message)
-            delivered = Event(self._name(event.channel), body)
+            delivered = self._live(event.channel, event_id, body)
             for inbox in list(self._queues.get(event.channel, ())):
                 inbox.offer(event_id, delivered)
+
+    def _live(self, wire: str, event_id: str | None, body: str) -> Delivered:
+        """A published message; one relayed from the history carries its position."""
+        try:
+            position = position_of(event_id or "")
+        except ValueError:
+            return Delivered(self._name(wire), body)
+        return Delivered(self._name(wire), body, cursor_for(self.deployment, position), position)
 
     def _name(self, wire: str) -> str:
         return wire.removeprefix(f"{self.prefix}:") if self.prefix else wire

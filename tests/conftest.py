@@ -84,6 +84,9 @@ def settings(run_dir: Path, smtp_server: Mailbox) -> Settings:
         # The in-process app does not sweep: with the in-memory broadcaster a FREE it
         # announced would never reach a real server process's subscribers.
         sweep_seconds=0,
+        # Nor does it relay events other processes left behind, for the same reason:
+        # what real servers left is theirs to relay (its own it relays as it commits).
+        event_relay_seconds=0,
         mail_poll_seconds=0.1,
         webhook_poll_seconds=0.1,
     )

@@ -12,6 +12,7 @@ from persistence.models.accounts import (
 )
 from persistence.models.base import NAMING, Base
 from persistence.models.clients import ApiClientCallRow, ApiClientRow, ApiClientTokenRow
+from persistence.models.events import EventOutboxRow
 from persistence.models.outbox import OutboxRow
 from persistence.models.setup import (
     ClinicRow,
@@ -36,6 +37,7 @@ __all__ = [
     "ClinicRow",
     "EmailLinkRow",
     "EmailVerificationRow",
+    "EventOutboxRow",
     "InvitationRow",
     "LocationRow",
     "OutboxRow",

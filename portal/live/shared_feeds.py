@@ -233,6 +233,8 @@ def sole_subscription_field(query: str, operation_name: str | None) -> str | Non
     root = selections[0]
     if not isinstance(root, FieldNode) or root.alias is not None or root.directives:
         return None
+    if any(argument.name.value == "since" for argument in root.arguments or ()):
+        return None  # a resuming subscriber replays its own history first
     return root.name.value
 
 

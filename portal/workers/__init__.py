@@ -8,6 +8,7 @@ in `WORKERS` below.
 from __future__ import annotations
 
 from portal.workers import (
+    event_relay,
     hold_sweeper,
     last_used,
     mail_outbox,
@@ -25,4 +26,5 @@ WORKERS: tuple[Worker, ...] = (
     Worker("read-cache", read_cache.follow_changes, lambda s: s.read_cache),
     Worker("webhooks", webhook_outbox.send_webhooks, lambda s: s.webhook_poll_seconds > 0),
     Worker(last_used.LAST_USED_TASK, last_used.write_last_used),
+    Worker("event-relay", event_relay.relay_events, lambda s: s.event_relay_seconds > 0),
 )

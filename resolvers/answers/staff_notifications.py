@@ -11,6 +11,7 @@ from domain.policy import may_watch_staff_notifications, require_staff
 from persistence.models import AppointmentRow, PatientRow
 from resolvers.accounts.identity import SIGNED_OUT, current_actor
 from resolvers.deps import Deps
+from resolvers.live.resume import RESYNC, Live, ResyncRequired, resume_point
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import STAFF_CHANNEL, StaffNotified
 
@@ -23,12 +24,15 @@ class StaffNotice:
 
 
 async def staff_notifications(
-    deps: Deps, actor: Actor | None, *, token: str | None
-) -> AsyncIterator[StaffNotice]:
+    deps: Deps, actor: Actor | None, *, token: str | None, since: str | None = None
+) -> AsyncIterator[Live[StaffNotice] | ResyncRequired]:
     """Each event with the appointment and patient as they are now. The token is checked
     again before every event, so a signed-out or demoted user hears nothing more."""
     require_staff(actor)
-    async with deps.hub.listen([STAFF_CHANNEL]) as subscriber:
+    position = resume_point(deps.hub, since)
+    async with deps.hub.listen([STAFF_CHANNEL], since=position) as subscriber:
+        if subscriber.resync_required:
+            yield RESYNC
         async for message in subscriber:
             event = StaffNotified.from_json(message.message)
             if not may_watch_staff_notifications(await current_actor(deps, token)):
@@ -44,4 +48,4 @@ async def staff_notifications(
                     if event.patient_id is not None
                     else None
                 )
-            yield StaffNotice(event, appointment, patient)
+            yield Live(StaffNotice(event, appointment, patient), message.cursor)

@@ -10,6 +10,7 @@ from domain.policy import may_read_diary, require_signed_in
 from persistence.models import AppointmentRow
 from resolvers.accounts.identity import SIGNED_OUT, current_actor
 from resolvers.deps import Deps
+from resolvers.live.resume import RESYNC, Live, ResyncRequired, resume_point
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import AppointmentChanged, diary_channel
 
@@ -17,14 +18,17 @@ NO_DIARY = "Only practitioner users have a diary of their own."
 
 
 async def diary_changes(
-    deps: Deps, actor: Actor | None, *, token: str | None
-) -> AsyncIterator[AppointmentRow]:
+    deps: Deps, actor: Actor | None, *, token: str | None, since: str | None = None
+) -> AsyncIterator[Live[AppointmentRow] | ResyncRequired]:
     """Each appointment of the user's practitioner as it changes, re-read and re-checked
     (with the socket's token looked up again) before it is told."""
     practitioner_id = require_signed_in(actor).practitioner_id
     if practitioner_id is None:
         raise NotAllowed(NO_DIARY)
-    async with deps.hub.listen([diary_channel(practitioner_id)]) as subscriber:
+    position = resume_point(deps.hub, since)
+    async with deps.hub.listen([diary_channel(practitioner_id)], since=position) as subscriber:
+        if subscriber.resync_required:
+            yield RESYNC
         async for message in subscriber:
             event = AppointmentChanged.from_json(message.message)
             if not may_read_diary(await current_actor(deps, token), practitioner_id):
@@ -32,4 +36,4 @@ async def diary_changes(
             async with UnitOfWork(deps, write=False) as uow:
                 row = await uow.appointments.get(event.appointment_id)
             if row is not None and row.practitioner_id == practitioner_id:
-                yield row
+                yield Live(row, message.cursor)

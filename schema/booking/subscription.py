@@ -15,6 +15,8 @@ from schema.core.access import requires
 from schema.core.arguments import From
 from schema.core.context import Info
 from schema.core.enums import SlotState
+from schema.core.live import Since, resumable
+from subscriptions.events import SlotChanged
 
 
 @strawberry.type
@@ -36,6 +38,7 @@ class BookingSubscription:
                 description="The end of the window (exclusive), with a UTC offset; at most 366 days after from."
             ),
         ],
+        since: Since = None,
     ) -> AsyncGenerator[SlotChange, None]:
         zone = await info.context.zone()
         changes = slot_changes(
@@ -45,11 +48,17 @@ class BookingSubscription:
             start=from_,
             end=to,
             token=info.context.token,
+            since=since,
         )
-        async for change in changes:
-            yield SlotChange(
+
+        async def told(change: SlotChanged, cursor: str | None) -> SlotChange:
+            return SlotChange(
                 practitioner_id=strawberry.ID(str(change.practitioner_id)),
                 start=change.start.astimezone(zone),
                 end=change.end.astimezone(zone),
                 state=SlotState(change.state),
+                cursor=cursor,
             )
+
+        async for change in resumable(changes, told):
+            yield change

@@ -9,6 +9,7 @@ import strawberry
 
 from schema.core.context import Info
 from schema.core.enums import SlotState
+from schema.core.live import CURSOR_DESCRIPTION
 from schema.core.problems import InvalidInput, NotAllowed, NotFound, SlotUnavailable
 from schema.core.throttling import TooManyAttempts
 from schema.setup.types import AtPractitionerAndLocation
@@ -56,6 +57,7 @@ class SlotChange:
     start: datetime = strawberry.field(description="Where the changed time begins.")
     end: datetime = strawberry.field(description="Where the changed time ends.")
     state: SlotState = strawberry.field(description="Free, held or booked now.")
+    cursor: str | None = strawberry.field(default=None, description=CURSOR_DESCRIPTION)
 
 
 HoldResult = Annotated[

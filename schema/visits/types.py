@@ -17,6 +17,7 @@ from schema.accounts.types import Patient, User, load_patient, load_user
 from schema.answers.types import PatientChoiceRequired
 from schema.core.context import Info
 from schema.core.enums import AppointmentStatus, PatientResponse, VisitStatus
+from schema.core.live import CURSOR_DESCRIPTION
 from schema.core.permissions import guarded
 from schema.core.problems import HoldExpired, InvalidInput, NotAllowed, NotFound, SlotUnavailable
 from schema.setup.loaders import SERVICE
@@ -52,6 +53,7 @@ class Appointment:
         description="The reason staff gave when rejecting the request; null when none."
     )
     row: strawberry.Private[AppointmentRow]
+    cursor: str | None = strawberry.field(default=None, description=CURSOR_DESCRIPTION)
     identity_confirmed: bool | None = strawberry.field(
         default=None,
         description="Only in accept's answer for an online registration folded into an existing patient: true when the requester's verified email is that patient's email on file, false when staff chose the patient without that proof. Null otherwise.",

@@ -1,0 +1,121 @@
+"""A process killed mid-burst never takes an announcement with it: every hold it
+committed reaches the other process's subscribers within seconds, each once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from persistence.models import AppointmentRow
+from portal.settings import Settings
+from resolvers.deps import Deps
+from tests import factories
+from tests.api.test_holds import HOLD
+from tests.conftest import running_servers
+from tests.support import LiveSocket, on_redis
+
+pytestmark = pytest.mark.skipif(not on_redis(), reason="processes share live events through Redis")
+
+SLOT_CHANGES = """
+subscription Changes($p: ID!, $from: DateTime!, $to: DateTime!) {
+  slotChanges(practitionerId: $p, from: $from, to: $to) { start state }
+}
+"""
+HOLDS = 40
+ANNOUNCED_WITHIN_SECONDS = 5
+
+
+def burst_starts() -> list[datetime]:
+    """40 slots of 30 minutes over two days' sessions (08:00 to 18:00)."""
+    return [
+        factories.slot_start(days=2 + n // 20, hour=8) + timedelta(minutes=30 * (n % 20))
+        for n in range(HOLDS)
+    ]
+
+
+async def held_in_database(deps: Deps, starts: list[datetime]) -> set[datetime]:
+    async with deps.database.reader() as session:
+        query = select(AppointmentRow.start_at).where(
+            AppointmentRow.start_at.in_([s.astimezone(UTC) for s in starts]),
+            AppointmentRow.status == "TEMPORARY",
+        )
+        return {row.astimezone(UTC) for row in (await session.execute(query)).scalars()}
+
+
+async def heard_until(
+    socket: LiveSocket, wanted: set[datetime], deadline: float
+) -> Counter[datetime]:
+    """HELD announcements until every wanted one came or the deadline passed."""
+    heard: Counter[datetime] = Counter()
+    loop = asyncio.get_running_loop()
+    while not wanted <= set(heard) and loop.time() < deadline:
+        try:
+            change = (await socket.next_data(timeout=deadline - loop.time()))["slotChanges"]
+        except TimeoutError:
+            break
+        if change["state"] == "HELD":
+            heard[datetime.fromisoformat(change["start"]).astimezone(UTC)] += 1
+    return heard
+
+
+async def test_holds_committed_by_a_killed_process_reach_the_survivors_subscribers_once(
+    settings: Settings, run_dir: Path, deps: Deps
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    crowd = await factories.patients_with_accounts(deps, HOLDS)
+    starts = burst_starts()
+    window = {
+        "p": diary.practitioner_id,
+        "from": starts[0].isoformat(),
+        "to": (starts[-1] + timedelta(hours=1)).isoformat(),
+    }
+    with running_servers(settings, run_dir, 2) as (doomed, survivor):
+        async with (
+            LiveSocket(survivor.ws_url) as first,
+            LiveSocket(survivor.ws_url) as second,
+            httpx.AsyncClient(base_url=doomed.url, timeout=30) as to_doomed,
+            httpx.AsyncClient(base_url=survivor.url, timeout=30) as to_survivor,
+        ):
+            for socket in (first, second):
+                await socket.subscribe(SLOT_CHANGES, window)
+
+            async def portal(n: int) -> None:
+                client = to_doomed if n % 2 else to_survivor
+                variables = {
+                    "practitionerId": diary.practitioner_id,
+                    "serviceId": diary.service_id,
+                    "start": starts[n].isoformat(),
+                }
+                headers = {
+                    "Authorization": f"Bearer {crowd[n][0].token}",
+                    "X-Forwarded-For": f"198.18.7.{n + 1}",
+                }
+                await client.post(
+                    "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
+                )
+
+            burst = [asyncio.create_task(portal(n)) for n in range(HOLDS)]
+            quarter_answered = asyncio.Event()
+            for task in burst:
+                task.add_done_callback(
+                    lambda _: sum(t.done() for t in burst) >= HOLDS // 4 and quarter_answered.set()
+                )
+            await quarter_answered.wait()
+            doomed.kill()
+            killed_at = asyncio.get_running_loop().time()
+            await asyncio.gather(*burst, return_exceptions=True)
+
+            held = await held_in_database(deps, starts)
+            deadline = killed_at + ANNOUNCED_WITHIN_SECONDS
+            heard = [await heard_until(s, held, deadline) for s in (first, second)]
+
+    assert len(held) > HOLDS // 4
+    for counted in heard:
+        assert set(counted) == held, sorted(held - set(counted))
+        assert set(counted.values()) == {1}, counted
