@@ -12,7 +12,9 @@ of every figure with its floor, the ratio and the goal (met or missed):
   arriving at a websocket subscriber on the *other* process, beside a raw Redis
   PUBLISH -> receive;
 - how long one slot change takes to reach all of FANOUT websocket subscribers spread
-  over both processes.
+  over both processes;
+- how long a subscriber that was away for N events (RESUMES) takes to catch up when it
+  resumes with `since`, beside reading the same N entries from the Redis stream raw.
 
 Run: DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/postgres \
      BROADCAST_URL=redis://127.0.0.1:6379/0 uv run python bench/holds.py
@@ -58,9 +60,13 @@ from bench.common import (  # noqa: E402
     throwaway_database,
 )
 from bench.lean_http import LeanClient  # noqa: E402
+from persistence.database_identity import database_identity  # noqa: E402
 from persistence.migrate import upgrade_async  # noqa: E402
 from portal.demo import default_clinic  # noqa: E402
 from resolvers.deps import Deps  # noqa: E402
+from subscriptions.events import SlotChanged, SlotState, slot_channel  # noqa: E402
+from subscriptions.history import Staged, cursor_for  # noqa: E402
+from subscriptions.hub import Hub, prefix_for  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.support import ServerProcess, free_port  # noqa: E402
 
@@ -69,6 +75,7 @@ HOLDS = int(os.environ.get("BENCH_HOLDS", "1000"))
 HOPS = int(os.environ.get("BENCH_HOPS", "200"))
 FANOUTS = [int(n) for n in os.environ.get("BENCH_FANOUT", "1000,5000").split(",")]
 FANOUT_ROUNDS = int(os.environ.get("BENCH_FANOUT_ROUNDS", "10"))
+RESUMES = [int(n) for n in os.environ.get("BENCH_RESUMES", "100,10000").split(",")]
 SINGLES = int(os.environ.get("BENCH_SINGLES", "200"))
 #: A folder: the servers are profiled with py-spy during the concurrent holds.
 PROFILE = os.environ.get("BENCH_PROFILE")
@@ -81,6 +88,11 @@ SLOTS = """query($p: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) {
 }"""
 SUBSCRIBE = """subscription($p: ID!, $from: DateTime!, $to: DateTime!) {
   slotChanges(practitionerId: $p, from: $from, to: $to) { start state }
+}"""
+
+
+RESUMING = """subscription($p: ID!, $from: DateTime!, $to: DateTime!, $since: String) {
+  slotChanges(practitionerId: $p, from: $from, to: $to, since: $since) { start state cursor }
 }"""
 
 
@@ -345,9 +357,13 @@ async def main() -> None:
             for d in range(40)
             for i in range(12 * 23)
         ]
+        prefix = prefix_for(await database_identity(deps.database))
         try:
             with servers(url, broadcast, 2, "holds") as started:
                 await run(started, diary, ordinary, token, starts, raw_dsn(url), broadcast)
+                for away in RESUMES:
+                    await resume(started[1], diary, broadcast, prefix, away)
+                print_table()
             await print_overlaps(deps.database)
         finally:
             await deps.database.dispose()
@@ -518,7 +534,6 @@ async def run(
         await fan_out(servers, clients, hold_once, window, fanout, raw_hop_p50)
     for client in clients:
         await client.aclose()
-    print_table()
 
 
 async def no_load_rows(
@@ -704,6 +719,78 @@ async def fan_out(
         "bounded",
         True,
     )
+
+
+async def resume(
+    server: ServerProcess, diary: factories.Diary, broadcast: str, prefix: str, away: int
+) -> None:
+    """A subscriber away for `away` events resumes with `since`: the time from its
+    subscribe message to the last missed event, beside reading them raw (XRANGE)."""
+    hub = Hub(broadcast, prefix=prefix)
+    await hub.connect()
+    try:
+        channel = hub.wire_channel(slot_channel(int(diary.practitioner_id)))
+        start = datetime.now(UTC) + timedelta(days=3)
+        end = start + timedelta(minutes=30)
+        body = SlotChanged(int(diary.practitioner_id), start, end, SlotState.HELD).to_json()
+        events = [Staged(os.urandom(16).hex(), (channel,), body) for _ in range(away + 1)]
+        positions = []
+        for first in range(0, len(events), 1000):
+            positions += await hub.history.relay(events[first : first + 1000])
+        assert positions[0] is not None
+        since = cursor_for(hub.deployment, positions[0])
+    finally:
+        await hub.disconnect()
+    raw = redis.Redis.from_url(broadcast)
+    began = time.perf_counter()
+    read = 0
+    async for _ in _stream_pages(raw, f"{prefix}:portal.events", positions[0]):
+        read += 1
+    raw_seconds = time.perf_counter() - began
+    await raw.aclose()
+    window = {
+        "p": diary.practitioner_id,
+        "from": start.isoformat(),
+        "to": (start + timedelta(hours=1)).isoformat(),
+        "since": since,
+    }
+    socket = await websockets.connect(
+        server.ws_url, subprotocols=["graphql-transport-ws"], max_queue=None
+    )  # type: ignore[list-item]
+    await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+    assert json.loads(await socket.recv())["type"] == "connection_ack"
+    began = time.perf_counter()
+    await socket.send(
+        json.dumps(
+            {"id": "1", "type": "subscribe", "payload": {"query": RESUMING, "variables": window}}
+        )
+    )
+    for _ in range(away):
+        await next_change(socket)
+    seconds = time.perf_counter() - began
+    await socket.close()
+    print(
+        f"resume after {away} missed events: {ms(seconds)} to the last   raw XRANGE of {read} entries {ms(raw_seconds)}"
+    )
+    row(
+        f"resume, {away} missed events",
+        ms(seconds),
+        f"{ms(raw_seconds)} raw XRANGE",
+        seconds / raw_seconds,
+        "measured",
+        True,
+    )
+
+
+async def _stream_pages(client: redis.Redis, stream: str, after: tuple[int, int]):  # type: ignore[no-untyped-def]
+    start = f"({after[0]}-{after[1]}"
+    while True:
+        page = await client.xrange(stream, start, "+", count=1000)
+        for entry in page:
+            yield entry
+        if len(page) < 1000:
+            return
+        start = f"({page[-1][0].decode()}"
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.socket_limits import SocketLimits
-from persistence.attempts import AttemptStore, attempt_store_for
-from persistence.budgets import CostBudgets, cost_budgets_for
+from persistence.attempts import attempt_store_for
+from persistence.budgets import cost_budgets_for
 from persistence.database import Database
 from persistence.database_identity import database_identity
 from portal.http.bearer import InvalidCredentials, identify_request, unauthenticated
@@ -41,6 +41,7 @@ from portal.settings import Settings, settings_of
 from portal.workers import WORKERS, worker
 from resolvers.accounts.identity import bearer_token, identify
 from resolvers.deps import Deps
+from resolvers.live.relay import hand_over
 from schema.build import build_schema
 from schema.core.context import Context
 from schema.core.loaders import Loaders
@@ -145,16 +146,16 @@ def web_pages() -> list[BaseRoute]:
 SHUTDOWN_SECONDS = 5
 
 
-async def _shut_down(
-    tasks: list[asyncio.Task[None]],
-    hub: Hub,
-    database: Database,
-    attempts: AttemptStore,
-    budgets: CostBudgets,
-) -> None:
-    """Stop the workers, the hub, the engines, the attempt store and the budgets; a step
-    that hangs is logged and left behind, so a shutdown always ends."""
+async def _shut_down(tasks: list[asyncio.Task[None]], deps: Deps) -> None:
+    """Stop the workers, relay what is still staged, then stop the hub, the engines, the
+    attempt store and the budgets; a step that hangs is logged and left behind, so a
+    shutdown always ends."""
+    hub, database, attempts, budgets = deps.hub, deps.database, deps.attempts, deps.budgets
     await worker.stop(tasks)
+    try:
+        await asyncio.wait_for(hand_over(deps), SHUTDOWN_SECONDS)
+    except Exception:
+        log.exception("Could not hand over the staged live events; another process will")
     for step in (hub.disconnect(), database.dispose(), attempts.close(), budgets.close()):
         try:
             await asyncio.wait_for(step, SHUTDOWN_SECONDS)
@@ -221,7 +222,7 @@ def _lifespan(
         try:
             yield
         finally:
-            await _shut_down(tasks, hub, deps.database, deps.attempts, deps.budgets)
+            await _shut_down(tasks, deps)
 
     return lifespan
 

@@ -78,6 +78,9 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         # A websocket message is held to the same limit as a request body.
         ws_max_size=settings.max_body_bytes,
         proxy_headers=False,
+        # On SIGTERM: stop accepting, close websockets with 1012, let requests in
+        # flight finish for this long, then the lifespan relays what is still staged.
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
     )
     OrientingServer(config, orientation).run()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from strawberry.http.websocket_origin import normalize_allowed_origins
 
@@ -72,6 +73,9 @@ class Settings:
     #: minutes, and never trimmed while it holds fewer than `event_history_count` events.
     event_history_minutes: float = 15.0
     event_history_count: int = 10_000
+    #: On SIGTERM, requests in flight get this long to finish before the process stops
+    #: (websockets are closed at once with 1012, service restart, to resume elsewhere).
+    shutdown_grace_seconds: float = 20.0
     #: Whether this process keeps the reads every portal repeats (persistence/read_cache.py).
     #: From the environment (READ_CACHE): on beside Redis, where every process of the
     #: deployment hears every other's changes; off on the in-memory broadcaster.
@@ -131,9 +135,7 @@ class Settings:
                 p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
             webhook_poll_seconds=float(os.environ.get("WEBHOOK_POLL_SECONDS", "1")),
-            event_relay_seconds=float(os.environ.get("EVENT_RELAY_SECONDS", "0.5")),
-            event_history_minutes=float(os.environ.get("EVENT_HISTORY_MINUTES", "15")),
-            event_history_count=_count("EVENT_HISTORY_COUNT", 10_000),
+            **_live_events(),
             webhook_timeout_seconds=float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
             webhook_secret_grace_hours=float(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "24")),
             webhook_allow_loopback=_switch(os.environ.get("WEBHOOK_ALLOW_LOOPBACK"), default=True),
@@ -146,6 +148,16 @@ class Settings:
                 default=() if environment == "production" else DEV_CORS_ORIGINS,
             ),
         )
+
+
+def _live_events() -> dict[str, Any]:
+    """The live events' relay, history and hand-over at shutdown, from the environment."""
+    return {
+        "event_relay_seconds": float(os.environ.get("EVENT_RELAY_SECONDS", "0.5")),
+        "event_history_minutes": float(os.environ.get("EVENT_HISTORY_MINUTES", "15")),
+        "event_history_count": _count("EVENT_HISTORY_COUNT", 10_000),
+        "shutdown_grace_seconds": float(os.environ.get("SHUTDOWN_GRACE_SECONDS", "20")),
+    }
 
 
 def _count(name: str, default: int) -> int:

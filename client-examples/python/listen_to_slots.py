@@ -6,6 +6,11 @@ Talks to PORTAL_URL (default http://127.0.0.1:8000). Holds, releases, lapses, re
 bookings and rejections made from any portal on any server process show up as they
 happen; Ctrl-C stops listening.
 
+A lost connection (a network fault, a server restarting) is resumed where it left off:
+the listener keeps the cursor of the last change it printed and subscribes again with
+`since`, and the server sends what happened meanwhile before live changes. Only when
+the server's history no longer reaches back (RESYNC_REQUIRED) does it say so.
+
 A slot change says what the slot is now: FREE, HELD (taken, not yet booked: a hold or a
 request awaiting the clinic) or BOOKED. A slot seen HELD that is HELD again has gone from
 a hold to a request, so it prints as REQUESTED.
@@ -17,17 +22,21 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 from gql import Client, gql
-from gql.transport.exceptions import TransportError
+from gql.transport.exceptions import TransportError, TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
 URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 SLOT_CHANGES = gql("""
-subscription Changes($p: ID!, $from: DateTime!, $to: DateTime!) {
-  slotChanges(practitionerId: $p, from: $from, to: $to) { start end state }
+subscription Changes($p: ID!, $from: DateTime!, $to: DateTime!, $since: String) {
+  slotChanges(practitionerId: $p, from: $from, to: $to, since: $since) { start end state cursor }
 }""")
+RESYNC_REQUIRED = "RESYNC_REQUIRED"
+#: Seconds between attempts to resume, doubling up to the last.
+BACKOFF = (0.5, 1, 2, 4, 8)
 #: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
 INTERRUPTED = 130
 
@@ -60,25 +69,49 @@ class SlotWords:
 
 
 async def listen(practitioner_id: str, count: int | None) -> None:
+    """Print each change; after a lost connection, resume from the last one printed."""
+    now = datetime.now(UTC)
+    variables: dict[str, str | None] = {
+        "p": practitioner_id,
+        "from": now.isoformat(),
+        "to": (now + timedelta(days=60)).isoformat(),
+        "since": None,
+    }
+    words = SlotWords()
+    seen, failures = 0, 0
+    print(f"Listening to slot changes of practitioner {practitioner_id}", flush=True)
+    while True:
+        try:
+            async for change in changes(variables):
+                failures = 0
+                variables["since"] = change["cursor"]
+                print(words.say(change), flush=True)
+                seen += 1
+                if count is not None and seen >= count:
+                    return
+        except TransportQueryError as told:
+            if not any(
+                (e.get("extensions") or {}).get("code") == RESYNC_REQUIRED
+                for e in told.errors or []
+            ):
+                raise
+            print("Missed more than the server keeps; listening afresh from now.", flush=True)
+            variables["since"] = None
+        except (OSError, TransportError):
+            if variables["since"] is None and seen == 0:
+                raise  # never connected: say so instead of trying for ever
+            await asyncio.sleep(BACKOFF[min(failures, len(BACKOFF) - 1)])
+            failures += 1
+
+
+async def changes(variables: dict[str, str | None]) -> AsyncIterator[dict[str, str]]:
     ws_url = URL.replace("http", "ws", 1) + "/graphql"
     transport = WebsocketsTransport(
         url=ws_url, subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL]
     )
-    now = datetime.now(UTC)
-    variables = {
-        "p": practitioner_id,
-        "from": now.isoformat(),
-        "to": (now + timedelta(days=60)).isoformat(),
-    }
-    words = SlotWords()
     async with Client(transport=transport) as session:
-        print(f"Listening to slot changes of practitioner {practitioner_id}", flush=True)
-        seen = 0
         async for result in session.subscribe(SLOT_CHANGES, variable_values=variables):
-            print(words.say(result["slotChanges"]), flush=True)
-            seen += 1
-            if count is not None and seen >= count:
-                return
+            yield result["slotChanges"]
 
 
 def main() -> int:

@@ -24,11 +24,18 @@ async def forget_relayed(deps: Deps) -> int:
     return len(event_ids)
 
 
-async def relay_left_behind(deps: Deps) -> int:
-    """Relay, in commit order, the events committed a while ago and still staged; each
-    is relayed once across processes (the history skips one relayed before, and on
-    PostgreSQL two processes never claim the same rows)."""
-    before = deps.now() - LEFT_BEHIND_AFTER
+async def hand_over(deps: Deps) -> None:
+    """At shutdown: relay whatever is still staged, this process's or not (an event
+    relayed twice is skipped), and forget what this process relayed."""
+    await relay_left_behind(deps, after=timedelta(0))
+    await forget_relayed(deps)
+
+
+async def relay_left_behind(deps: Deps, after: timedelta = LEFT_BEHIND_AFTER) -> int:
+    """Relay, in commit order, the events committed `after` ago or earlier and still
+    staged; each is relayed once across processes (the history skips one relayed before,
+    and on PostgreSQL two processes never claim the same rows)."""
+    before = deps.now() - after
     async with UnitOfWork(deps, write=False) as peek:
         if not await peek.events.any_before(before):
             return 0

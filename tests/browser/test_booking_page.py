@@ -5,13 +5,15 @@ answer in words; on a desktop and a phone-sized screen, by mouse and by keyboard
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, WebSocketRoute, expect
 
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.test_holds import hold
 from tests.browser.pages import (
     DESKTOP,
     PHONE,
@@ -21,7 +23,7 @@ from tests.browser.pages import (
     snap,
     staff_panel,
 )
-from tests.support import GraphQL, ServerProcess
+from tests.support import GraphQL, ServerProcess, household
 
 WHEN = r"\w{3} \d{1,2} \w{3} \d\d:\d\d"
 REQUESTED_FOR_MIA = re.compile(
@@ -269,3 +271,47 @@ async def test_signing_out_while_holding_lets_the_time_go(
 
     await expect(page.get_by_role("heading", name="Held for you")).to_be_hidden()
     await expect(the_slot).to_have_count(1, timeout=10_000)
+
+
+async def test_a_page_whose_socket_was_cut_shows_what_changed_meanwhile_without_reloading(
+    browser: Browser, server: ServerProcess, server_gql: GraphQL, deps: Deps
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    others = [await factories.user(deps) for _ in range(2)]
+    context = await browser.new_context(
+        viewport=DESKTOP,  # type: ignore[arg-type]
+        extra_http_headers={"X-Forwarded-For": household()},
+    )
+    page = await context.new_page()
+    sockets: list[WebSocketRoute] = []
+
+    def through(socket: WebSocketRoute) -> None:
+        """Pass the page's socket through to the server, keeping hold of it to cut."""
+        socket.connect_to_server()
+        sockets.append(socket)
+
+    await page.route_web_socket(re.compile(r"/graphql$"), through)
+    started = await server.subscriptions_started()
+    await page.goto(f"{server.url}/book/")
+    slots = page.locator("#slots button.slot")
+    await expect(slots.first).to_be_visible(timeout=10_000)
+    await server.wait_subscriptions_started(started + 1)
+    first, second = await slots.evaluate_all(
+        "buttons => buttons.slice(0, 2).map(b => b.dataset.start)"
+    )
+
+    # Another portal holds a time; the page hears it live (and keeps its place in the feed).
+    await hold(server_gql, diary, datetime.fromisoformat(first), others[0].token)
+    await expect(page.locator(f'#slots button[data-start="{first}"]')).to_have_count(0)
+    await page.evaluate("window.sameDocument = true")
+
+    # The server cuts the socket; while the page is away, another time is taken.
+    await sockets[-1].close(code=1012, reason="service restart")
+    await hold(server_gql, diary, datetime.fromisoformat(second), others[1].token)
+
+    await expect(page.locator(f'#slots button[data-start="{second}"]')).to_have_count(
+        0, timeout=15_000
+    )
+    assert await page.evaluate("window.sameDocument") is True
+    assert len(sockets) == 2  # it came back on a new socket
+    await context.close()

@@ -18,6 +18,7 @@ from resolvers.deps import Deps
 from tests import factories
 from tests.api.test_holds import HOLD
 from tests.conftest import running_servers
+from tests.live.test_session_sockets import closed_with
 from tests.support import LiveSocket, on_redis
 
 pytestmark = pytest.mark.skipif(not on_redis(), reason="processes share live events through Redis")
@@ -119,3 +120,71 @@ async def test_holds_committed_by_a_killed_process_reach_the_survivors_subscribe
     for counted in heard:
         assert set(counted) == held, sorted(held - set(counted))
         assert set(counted.values()) == {1}, counted
+
+
+RESUMING = """
+subscription Changes($p: ID!, $from: DateTime!, $to: DateTime!, $since: String) {
+  slotChanges(practitionerId: $p, from: $from, to: $to, since: $since) { start state cursor }
+}
+"""
+IN_FLIGHT = 20
+
+
+async def test_a_stopping_process_answers_what_is_in_flight_and_its_portals_resume_elsewhere(
+    settings: Settings, run_dir: Path, deps: Deps
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    crowd = await factories.patients_with_accounts(deps, IN_FLIGHT + 1)
+    starts = burst_starts()[: IN_FLIGHT + 1]
+    window = {
+        "p": diary.practitioner_id,
+        "from": starts[0].isoformat(),
+        "to": (starts[-1] + timedelta(hours=1)).isoformat(),
+        "since": None,
+    }
+    limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
+    with running_servers(settings, run_dir, 2) as (stopping, staying):
+        async with (
+            LiveSocket(stopping.ws_url) as portal_socket,
+            httpx.AsyncClient(base_url=stopping.url, timeout=60, limits=limits) as client,
+        ):
+
+            async def hold_at(n: int) -> httpx.Response:
+                variables = {
+                    "practitionerId": diary.practitioner_id,
+                    "serviceId": diary.service_id,
+                    "start": starts[n].isoformat(),
+                }
+                headers = {
+                    "Authorization": f"Bearer {crowd[n][0].token}",
+                    "X-Forwarded-For": f"198.18.8.{n + 1}",
+                }
+                return await client.post(
+                    "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
+                )
+
+            await portal_socket.subscribe(RESUMING, window)
+            await hold_at(0)
+            cursor = (await portal_socket.next_data())["slotChanges"]["cursor"]
+            # Twenty connections open, so that every hold below is under way at once.
+            await asyncio.gather(*(client.get("/health") for _ in range(IN_FLIGHT)))
+
+            burst = [asyncio.create_task(hold_at(n)) for n in range(1, IN_FLIGHT + 1)]
+            first_answer = asyncio.Event()
+            for task in burst:
+                task.add_done_callback(lambda _: first_answer.set())
+            await first_answer.wait()
+            stopping.process.terminate()
+            answers = await asyncio.gather(*burst)
+            code, _ = await closed_with(portal_socket, timeout=15)
+
+        async with LiveSocket(staying.ws_url) as resumed:
+            await resumed.subscribe(RESUMING, {**window, "since": cursor})
+            held = await held_in_database(deps, starts[1:])
+            heard = await heard_until(resumed, held, asyncio.get_running_loop().time() + 10)
+
+    assert [a.json()["data"]["hold"]["__typename"] for a in answers] == ["Hold"] * IN_FLIGHT
+    assert code == 1012
+    assert len(held) == IN_FLIGHT
+    assert set(heard) == held
+    assert set(heard.values()) == {1}

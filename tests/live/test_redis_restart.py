@@ -24,10 +24,12 @@ from tests.support import GraphQL, LiveSocket, ServerProcess, free_port
 class ThrowawayRedis:
     """A redis-server of the test's own, on its own port, that the test may stop."""
 
-    def __init__(self) -> None:
+    def __init__(self, keeps_to: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
+        #: A folder to keep an append-only file in, so a restart keeps the data.
+        self.keeps_to = keeps_to
 
     def start(self) -> None:
         binary = shutil.which("redis-server")
@@ -41,8 +43,11 @@ class ThrowawayRedis:
                 "127.0.0.1",
                 "--save",
                 "",
-                "--appendonly",
-                "no",
+                *(
+                    ["--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.keeps_to)]
+                    if self.keeps_to
+                    else ["--appendonly", "no"]
+                ),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -40,17 +40,26 @@ export function liveClient(token, onSessionEnded = () => {}) {
   });
 }
 
-// Subscribe; `onData` gets each result's data, `onEnd` is told when the stream stops
-// (an error, or the server ending it) so the page can re-read and subscribe again.
-export function subscribe(client, query, variables, onData, onEnd) {
-  return client.subscribe(
-    { query, variables },
-    {
-      next: (result) => (result.errors ? onEnd(result.errors) : onData(result.data)),
-      error: (error) => onEnd(error),
-      complete: () => onEnd(null),
+// Subscribe so that a lost socket loses nothing: each event's `cursor` is kept as the
+// subscription's `since`, which graphql-ws sends again when it reconnects and
+// resubscribes, and the server first replays what happened meanwhile. Only when its
+// history no longer reaches back (RESYNC_REQUIRED) is `onResync` told to re-read.
+export const RESYNC_REQUIRED = 'RESYNC_REQUIRED';
+
+export function subscribeResuming(client, query, variables, onData, onResync, onEnd) {
+  const payload = { query, variables: { ...variables, since: null } };
+  return client.subscribe(payload, {
+    next: (result) => {
+      const resync = result.errors?.some((e) => e.extensions?.code === RESYNC_REQUIRED);
+      if (resync) return onResync();
+      if (result.errors) return onEnd(result.errors);
+      const cursor = Object.values(result.data ?? {})[0]?.cursor;
+      if (cursor) payload.variables.since = cursor;
+      return onData(result.data);
     },
-  );
+    error: (error) => onEnd(error),
+    complete: () => onEnd(null),
+  });
 }
 
 // The token lives in sessionStorage, one per page: it survives a reload, not the closing

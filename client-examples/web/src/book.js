@@ -3,7 +3,7 @@
 // for yourself or a family member; follow the clinic's answer and your upcoming visits.
 import {
   SessionEnded, busy, clock, day, element, forgetToken, graphql, instant, left, liveClient,
-  saveToken, savedToken, show, subscribe, when,
+  saveToken, savedToken, show, subscribeResuming, when,
 } from './api.js';
 
 const CLINIC = `{ clinic { name settings { approvalRequired patientCancelEnabled bookingHorizonDays } }
@@ -16,8 +16,8 @@ const REGISTER = `mutation($email: String!, $password: String!, $name: String!, 
 const LOGOUT = 'mutation { logout }';
 const SLOTS = `query($p: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) {
   availableSlots(practitionerId: $p, serviceId: $s, from: $from, to: $to) { openUntil slots { start location { name } } } }`;
-const SLOT_CHANGES = `subscription($p: ID!, $from: DateTime!, $to: DateTime!) {
-  slotChanges(practitionerId: $p, from: $from, to: $to) { start state } }`;
+const SLOT_CHANGES = `subscription($p: ID!, $from: DateTime!, $to: DateTime!, $since: String) {
+  slotChanges(practitionerId: $p, from: $from, to: $to, since: $since) { start state cursor } }`;
 const HOLD = `mutation($p: ID!, $s: ID!, $start: DateTime!, $key: String) {
   hold(practitionerId: $p, serviceId: $s, start: $start, clientKey: $key) {
     __typename ... on Hold { expiresAt appointment { id start location { name } } } ... on Problem { message } } }`;
@@ -32,8 +32,8 @@ const CONFIRM = `mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typen
 const CANCEL = `mutation($id: ID!) { cancelVisit(appointmentId: $id) {
   __typename ... on CancelRequested { notice } ... on Problem { message } } }`;
 const CLEAR = `mutation($id: ID!) { clearVisitResponse(appointmentId: $id) { __typename ... on Problem { message } } }`;
-const MY_UPDATES = `subscription { myAppointmentUpdates { id status start patientResponse visitStatus rejectionReason
-  patient { id name } practitioner { id name } service { id name } location { name } } }`;
+const MY_UPDATES = `subscription($since: String) { myAppointmentUpdates(since: $since) { id status start patientResponse
+  visitStatus rejectionReason cursor patient { id name } practitioner { id name } service { id name } location { name } } }`;
 
 const page = {
   token: savedToken(), user: null, live: null, settings: null, practitioners: [],
@@ -112,20 +112,27 @@ function choosePractitioner(serviceId = null) {
   return attempt(loadSlots);
 }
 
-// Read the free slots, then listen for changes in the same window; any end of the
-// stream (a reconnect, a server restart) means: read again and listen again.
+// Read the free slots, then listen for changes in the same window. A lost socket
+// resumes where it left off (what changed meanwhile comes first); only when the
+// server's history no longer reaches back, or the stream ends, are the slots re-read.
 async function loadSlots() {
   const p = $('practitioner').value;
   const s = $('service').value;
   const range = windowDays();
-  const { availableSlots } = await graphql(SLOTS, { p, s, ...range });
-  if (p !== $('practitioner').value || s !== $('service').value) return;
-  renderSlots(availableSlots);
+  if (!(await readSlots(p, s, range))) return;
   if (page.stopSlots) page.stopSlots();
-  page.stopSlots = subscribe(page.live, SLOT_CHANGES, { p, ...range }, ({ slotChanges: change }) => {
-    if (change.state === 'FREE') attempt(loadSlots);
+  page.stopSlots = subscribeResuming(page.live, SLOT_CHANGES, { p, ...range }, ({ slotChanges: change }) => {
+    if (change.state === 'FREE') attempt(() => readSlots(p, s, range));
     else removeSlot(change.start);
-  }, (ended) => { if (ended && !(ended.code === 4401)) setTimeout(() => attempt(loadSlots), 1000); });
+  }, () => attempt(() => readSlots(p, s, range)),
+  (ended) => { if (ended && !(ended.code === 4401)) setTimeout(() => attempt(loadSlots), 1000); });
+}
+
+async function readSlots(p, s, range) {
+  const { availableSlots } = await graphql(SLOTS, { p, s, ...range });
+  if (p !== $('practitioner').value || s !== $('service').value) return false;
+  renderSlots(availableSlots);
+  return true;
 }
 
 // Free times grouped by day: a heading per day, its times as buttons.
@@ -379,14 +386,14 @@ async function change(a, button) {
 
 // The clinic's answers (accept, reject, cancel) arrive live.
 function listenToMine() {
-  subscribe(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
+  subscribeResuming(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
     // The status line follows the clinic's answer to the latest request, not the patient's own clicks.
     if (a.id === page.requested?.id && a.status !== page.requested.status) {
       page.requested.status = a.status;
       show('status', sentence(a), a.status === 'REJECTED' ? 'problem' : 'done');
     }
     attempt(loadVisits);
-  }, () => {});
+  }, () => attempt(loadVisits), () => {});
 }
 
 // ---------------------------------------------------------------- wiring

@@ -3,7 +3,7 @@
 // merge or confirm, patients asking to cancel, all kept live by staffNotifications.
 import {
   SessionEnded, busy, clock, element, forgetToken, graphql, liveClient, saveToken, savedToken,
-  show, subscribe, when,
+  show, subscribeResuming, when,
 } from './api.js';
 
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
@@ -18,7 +18,7 @@ const REGISTRATIONS = '{ onlineRegistrations { id name birthDate email phone } }
 const PRACTITIONERS = '{ practitioners(onlineOnly: false) { id } }';
 const DIARY = `query($p: ID!, $from: DateTime!, $to: DateTime!) { diary(practitionerId: $p, from: $from, to: $to) {
   id status start patientResponse patient { name } practitioner { name } service { name } } }`;
-const NOTIFICATIONS = `subscription { staffNotifications { kind at
+const NOTIFICATIONS = `subscription($since: String) { staffNotifications(since: $since) { kind at cursor
   appointment { id start patient { name } practitioner { name } } patient { name } } }`;
 const ACCEPT = `mutation($id: ID!, $patientId: ID, $createPatient: Boolean) {
   accept(appointmentId: $id, patientId: $patientId, createPatient: $createPatient) {
@@ -111,16 +111,17 @@ async function signOut() {
 
 // ---------------------------------------------------------------- live
 
-// Read the lists, then listen; whenever the stream ends (other than by the session
-// ending), read again and listen again.
+// Read the lists, then listen. A lost socket resumes where it left off, so nothing that
+// happened meanwhile is missed; the lists are re-read only when the server's history no
+// longer reaches back, and all starts again if the stream ends (not by the session ending).
 async function listen() {
   await loadAll();
-  subscribe(panel.live, NOTIFICATIONS, {}, ({ staffNotifications: n }) => {
+  subscribeResuming(panel.live, NOTIFICATIONS, {}, ({ staffNotifications: n }) => {
     const who = n.appointment?.patient?.name ?? n.patient?.name ?? '';
     const at = n.appointment ? ` for ${when(n.appointment.start)} with ${n.appointment.practitioner.name}` : '';
     feed(`${clock(n.at)} ${LABELS[n.kind]}: ${who}${at}`, n.kind);
     attempt(loadAll);
-  }, (ended) => { if (ended && panel.live && ended.code !== 4401) setTimeout(() => attempt(listen), 1000); });
+  }, () => attempt(loadAll), (ended) => { if (ended && panel.live && ended.code !== 4401) setTimeout(() => attempt(listen), 1000); });
 }
 
 function feed(text, kind = '') {

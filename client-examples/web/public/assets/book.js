@@ -12,9 +12,9 @@ import {
   saveToken,
   savedToken,
   show,
-  subscribe,
+  subscribeResuming,
   when
-} from "./shared-FB6DQ6VB.js";
+} from "./shared-OEO57X4K.js";
 
 // src/book.js
 var CLINIC = `{ clinic { name settings { approvalRequired patientCancelEnabled bookingHorizonDays } }
@@ -27,8 +27,8 @@ var REGISTER = `mutation($email: String!, $password: String!, $name: String!, $b
 var LOGOUT = "mutation { logout }";
 var SLOTS = `query($p: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) {
   availableSlots(practitionerId: $p, serviceId: $s, from: $from, to: $to) { openUntil slots { start location { name } } } }`;
-var SLOT_CHANGES = `subscription($p: ID!, $from: DateTime!, $to: DateTime!) {
-  slotChanges(practitionerId: $p, from: $from, to: $to) { start state } }`;
+var SLOT_CHANGES = `subscription($p: ID!, $from: DateTime!, $to: DateTime!, $since: String) {
+  slotChanges(practitionerId: $p, from: $from, to: $to, since: $since) { start state cursor } }`;
 var HOLD = `mutation($p: ID!, $s: ID!, $start: DateTime!, $key: String) {
   hold(practitionerId: $p, serviceId: $s, start: $start, clientKey: $key) {
     __typename ... on Hold { expiresAt appointment { id start location { name } } } ... on Problem { message } } }`;
@@ -43,8 +43,8 @@ var CONFIRM = `mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typenam
 var CANCEL = `mutation($id: ID!) { cancelVisit(appointmentId: $id) {
   __typename ... on CancelRequested { notice } ... on Problem { message } } }`;
 var CLEAR = `mutation($id: ID!) { clearVisitResponse(appointmentId: $id) { __typename ... on Problem { message } } }`;
-var MY_UPDATES = `subscription { myAppointmentUpdates { id status start patientResponse visitStatus rejectionReason
-  patient { id name } practitioner { id name } service { id name } location { name } } }`;
+var MY_UPDATES = `subscription($since: String) { myAppointmentUpdates(since: $since) { id status start patientResponse
+  visitStatus rejectionReason cursor patient { id name } practitioner { id name } service { id name } location { name } } }`;
 var page = {
   token: savedToken(),
   user: null,
@@ -128,16 +128,27 @@ async function loadSlots() {
   const p = $("practitioner").value;
   const s = $("service").value;
   const range = windowDays();
-  const { availableSlots } = await graphql(SLOTS, { p, s, ...range });
-  if (p !== $("practitioner").value || s !== $("service").value) return;
-  renderSlots(availableSlots);
+  if (!await readSlots(p, s, range)) return;
   if (page.stopSlots) page.stopSlots();
-  page.stopSlots = subscribe(page.live, SLOT_CHANGES, { p, ...range }, ({ slotChanges: change2 }) => {
-    if (change2.state === "FREE") attempt(loadSlots);
-    else removeSlot(change2.start);
-  }, (ended) => {
-    if (ended && !(ended.code === 4401)) setTimeout(() => attempt(loadSlots), 1e3);
-  });
+  page.stopSlots = subscribeResuming(
+    page.live,
+    SLOT_CHANGES,
+    { p, ...range },
+    ({ slotChanges: change2 }) => {
+      if (change2.state === "FREE") attempt(() => readSlots(p, s, range));
+      else removeSlot(change2.start);
+    },
+    () => attempt(() => readSlots(p, s, range)),
+    (ended) => {
+      if (ended && !(ended.code === 4401)) setTimeout(() => attempt(loadSlots), 1e3);
+    }
+  );
+}
+async function readSlots(p, s, range) {
+  const { availableSlots } = await graphql(SLOTS, { p, s, ...range });
+  if (p !== $("practitioner").value || s !== $("service").value) return false;
+  renderSlots(availableSlots);
+  return true;
 }
 function renderSlots({ slots, openUntil }) {
   const name = $("practitioner").selectedOptions[0]?.textContent ?? "";
@@ -385,13 +396,13 @@ async function change(a, button) {
   document.querySelector("#slots button.slot")?.focus();
 }
 function listenToMine() {
-  subscribe(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
+  subscribeResuming(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
     if (a.id === page.requested?.id && a.status !== page.requested.status) {
       page.requested.status = a.status;
       show("status", sentence(a), a.status === "REJECTED" ? "problem" : "done");
     }
     attempt(loadVisits);
-  }, () => {
+  }, () => attempt(loadVisits), () => {
   });
 }
 $("practitioner").addEventListener("change", () => choosePractitioner());

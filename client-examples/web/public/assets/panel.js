@@ -9,9 +9,9 @@ import {
   saveToken,
   savedToken,
   show,
-  subscribe,
+  subscribeResuming,
   when
-} from "./shared-FB6DQ6VB.js";
+} from "./shared-OEO57X4K.js";
 
 // src/panel.js
 var LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
@@ -26,7 +26,7 @@ var REGISTRATIONS = "{ onlineRegistrations { id name birthDate email phone } }";
 var PRACTITIONERS = "{ practitioners(onlineOnly: false) { id } }";
 var DIARY = `query($p: ID!, $from: DateTime!, $to: DateTime!) { diary(practitionerId: $p, from: $from, to: $to) {
   id status start patientResponse patient { name } practitioner { name } service { name } } }`;
-var NOTIFICATIONS = `subscription { staffNotifications { kind at
+var NOTIFICATIONS = `subscription($since: String) { staffNotifications(since: $since) { kind at cursor
   appointment { id start patient { name } practitioner { name } } patient { name } } }`;
 var ACCEPT = `mutation($id: ID!, $patientId: ID, $createPatient: Boolean) {
   accept(appointmentId: $id, patientId: $patientId, createPatient: $createPatient) {
@@ -109,12 +109,12 @@ async function signOut() {
 }
 async function listen() {
   await loadAll();
-  subscribe(panel.live, NOTIFICATIONS, {}, ({ staffNotifications: n }) => {
+  subscribeResuming(panel.live, NOTIFICATIONS, {}, ({ staffNotifications: n }) => {
     const who = n.appointment?.patient?.name ?? n.patient?.name ?? "";
     const at = n.appointment ? ` for ${when(n.appointment.start)} with ${n.appointment.practitioner.name}` : "";
     feed(`${clock(n.at)} ${LABELS[n.kind]}: ${who}${at}`, n.kind);
     attempt(loadAll);
-  }, (ended) => {
+  }, () => attempt(loadAll), (ended) => {
     if (ended && panel.live && ended.code !== 4401) setTimeout(() => attempt(listen), 1e3);
   });
 }

@@ -516,7 +516,7 @@ function createClient(options) {
       }
     })();
   }
-  function subscribe2(payload, sink) {
+  function subscribe(payload, sink) {
     const id = generateID(payload);
     let done = false, errored = false, releaser = () => {
       locks--;
@@ -589,7 +589,7 @@ function createClient(options) {
   }
   return {
     on: emitter.on,
-    subscribe: subscribe2,
+    subscribe,
     iterate(request) {
       const pending = [];
       const deferred = {
@@ -598,7 +598,7 @@ function createClient(options) {
         resolve: () => {
         }
       };
-      const dispose = subscribe2(request, {
+      const dispose = subscribe(request, {
         next(val) {
           pending.push(val);
           deferred.resolve();
@@ -726,15 +726,21 @@ function liveClient(token, onSessionEnded = () => {
     }
   });
 }
-function subscribe(client, query, variables, onData, onEnd) {
-  return client.subscribe(
-    { query, variables },
-    {
-      next: (result) => result.errors ? onEnd(result.errors) : onData(result.data),
-      error: (error) => onEnd(error),
-      complete: () => onEnd(null)
-    }
-  );
+var RESYNC_REQUIRED = "RESYNC_REQUIRED";
+function subscribeResuming(client, query, variables, onData, onResync, onEnd) {
+  const payload = { query, variables: { ...variables, since: null } };
+  return client.subscribe(payload, {
+    next: (result) => {
+      const resync = result.errors?.some((e) => e.extensions?.code === RESYNC_REQUIRED);
+      if (resync) return onResync();
+      if (result.errors) return onEnd(result.errors);
+      const cursor = Object.values(result.data ?? {})[0]?.cursor;
+      if (cursor) payload.variables.since = cursor;
+      return onData(result.data);
+    },
+    error: (error) => onEnd(error),
+    complete: () => onEnd(null)
+  });
 }
 var TOKEN_KEY = "portal-token:" + location.pathname;
 var savedToken = () => sessionStorage.getItem(TOKEN_KEY);
@@ -786,7 +792,7 @@ export {
   SessionEnded,
   graphql,
   liveClient,
-  subscribe,
+  subscribeResuming,
   savedToken,
   saveToken,
   forgetToken,
