@@ -54,7 +54,7 @@ class UnitOfWork(SqlUnitOfWork):
         if diaries := {e.practitioner_id for e in self._events if isinstance(e, SlotChanged)}:
             await self.touches_diaries_of(diaries)
         staged = [_staged(event, self._deps.now()) for event in self._events]
-        self.events.stage(staged)
+        await self.events.stage(staged)
         await super().commit()
         self._facts, self._events = [], []
         if written:

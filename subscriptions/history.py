@@ -16,11 +16,14 @@ gets every later one on its channels, or is told the history no longer reaches b
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from redis.exceptions import NoScriptError
 
 #: An entry's place in the history: Redis stream ids, milliseconds and a sequence.
 Position = tuple[int, int]
@@ -92,19 +95,30 @@ class History(Protocol):
         ...
 
 
-#: KEYS: the relayed-id key, the stream. ARGV: ttl, body, channels (space-separated),
-#: the count kept untrimmed, the oldest id the minutes keep, the hard cap.
+#: KEYS: the stream. ARGV: the relayed-id key prefix, their ttl, whether to trim, the
+#: count kept untrimmed, the oldest id the minutes keep, the hard cap; then for each
+#: event its id, its channels (space-separated) and its payload. Answers each event's
+#: stream id, or false for one relayed before.
 RELAY_SCRIPT = """
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return false end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'c', ARGV[3], 'b', ARGV[2])
-if redis.call('XLEN', KEYS[2]) > tonumber(ARGV[4]) then
-  redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[5])
+local stream = KEYS[1]
+local answers = {}
+for i = 7, #ARGV, 3 do
+  local id = false
+  if redis.call('SET', ARGV[1] .. ARGV[i], '1', 'NX', 'EX', ARGV[2]) then
+    id = redis.call('XADD', stream, 'MAXLEN', '~', ARGV[6], '*', 'c', ARGV[i + 1], 'b', ARGV[i + 2])
+    for channel in string.gmatch(ARGV[i + 1], '%S+') do
+      redis.call('PUBLISH', channel, id .. '\\n' .. ARGV[i + 2])
+    end
+  end
+  answers[#answers + 1] = id
 end
-for channel in string.gmatch(ARGV[3], '%S+') do
-  redis.call('PUBLISH', channel, id .. '\\n' .. ARGV[2])
+if ARGV[3] == '1' and redis.call('XLEN', stream) > tonumber(ARGV[4]) then
+  redis.call('XTRIM', stream, 'MINID', '~', ARGV[5])
 end
-return id
+return answers
 """
+#: The history is trimmed on every this many relays (trimming is the script's dearest part).
+TRIM_EVERY = 64
 
 
 class RedisHistory:
@@ -116,25 +130,22 @@ class RedisHistory:
         self._relayed = f"{prefix}:portal.relayed:" if prefix else "portal.relayed:"
         self._minutes = minutes
         self._count = count
-        self._script = client.register_script(RELAY_SCRIPT)
+        self._sha = hashlib.sha1(RELAY_SCRIPT.encode()).hexdigest()
+        self._relays = 0
 
     async def relay(self, events: list[Staged]) -> list[Position | None]:
+        """One script call for all the events, by its digest (redis-py's script objects
+        ask `SCRIPT EXISTS` first on every pipeline), loaded once when Redis lacks it."""
+        self._relays += 1
+        trim = "1" if self._relays % TRIM_EVERY == 1 else "0"
         oldest = f"{int((time.time() - self._minutes * 60) * 1000)}-0"
-        pipeline = self._client.pipeline(transaction=False)
-        for event in events:
-            await self._script(
-                keys=[self._relayed + event.event_id, self._stream],
-                args=[
-                    RELAYED_IDS_SECONDS,
-                    event.body,
-                    " ".join(event.channels),
-                    self._count,
-                    oldest,
-                    HARD_CAP,
-                ],
-                client=pipeline,
-            )
-        answers = await pipeline.execute()
+        head = [self._relayed, RELAYED_IDS_SECONDS, trim, self._count, oldest, HARD_CAP]
+        tail = [part for e in events for part in (e.event_id, " ".join(e.channels), e.body)]
+        try:
+            answers = await self._client.evalsha(self._sha, 1, self._stream, *head, *tail)
+        except NoScriptError:
+            await self._client.script_load(RELAY_SCRIPT)
+            answers = await self._client.evalsha(self._sha, 1, self._stream, *head, *tail)
         return [position_of(_text(a)) if a else None for a in answers]
 
     async def after(self, since: Position, channels: set[str]) -> list[Entry] | None:

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from persistence.database import Database
+from persistence.migrate import upgrade_async
 from portal.settings import Settings
 from resolvers.deps import Deps
+from subscriptions.hub import Hub
 from tests import factories
 from tests.api.test_holds import HOLD
 from tests.conftest import running_servers
+from tests.databases import fresh_database
 from tests.live.test_killed_relay import burst_starts, held_in_database
 from tests.live.test_redis_restart import ThrowawayRedis
 from tests.support import LiveSocket, ServerProcess
@@ -39,12 +44,29 @@ def kept_redis(tmp_path: Path) -> Iterator[ThrowawayRedis]:
         redis.stop()
 
 
+@dataclass
+class Deployment:
+    """A deployment of its own (its database, its Redis, one server): no process of
+    another deployment relays what this one's left staged while its Redis was away."""
+
+    server: ServerProcess
+    deps: Deps
+
+
 @pytest.fixture
-def server_on_kept_redis(
+async def kept_deployment(
     settings: Settings, run_dir: Path, kept_redis: ThrowawayRedis
-) -> Iterator[ServerProcess]:
-    with running_servers(settings, run_dir, 1, BROADCAST_URL=kept_redis.url) as servers:
-        yield servers[0]
+) -> AsyncIterator[Deployment]:
+    with fresh_database(run_dir, "kept_redis") as url:
+        await upgrade_async(url)
+        deps = Deps(settings=settings, database=Database(url), hub=Hub("memory://"))
+        try:
+            await factories.clinic(deps)
+            env = {"DATABASE_URL": url, "BROADCAST_URL": kept_redis.url}
+            with running_servers(settings, run_dir, 1, **env) as (server,):
+                yield Deployment(server, deps)
+        finally:
+            await deps.database.dispose()
 
 
 async def resumed(url: str, variables: dict[str, object], attempts: int = 100) -> LiveSocket:
@@ -64,9 +86,9 @@ async def resumed(url: str, variables: dict[str, object], attempts: int = 100) -
 
 
 async def test_a_portal_resuming_after_a_redis_restart_hears_every_committed_hold_once(
-    server_on_kept_redis: ServerProcess, kept_redis: ThrowawayRedis, deps: Deps
+    kept_deployment: Deployment, kept_redis: ThrowawayRedis
 ) -> None:
-    server = server_on_kept_redis
+    server, deps = kept_deployment.server, kept_deployment.deps
     diary = await factories.online_practitioner(deps)
     crowd = await factories.patients_with_accounts(deps, 40)
     starts = burst_starts()
