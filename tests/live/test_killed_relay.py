@@ -128,6 +128,7 @@ subscription Changes($p: ID!, $from: DateTime!, $to: DateTime!, $since: String) 
 }
 """
 IN_FLIGHT = 20
+AWAY = 50
 
 
 async def test_a_stopping_process_answers_what_is_in_flight_and_its_portals_resume_elsewhere(
@@ -188,3 +189,61 @@ async def test_a_stopping_process_answers_what_is_in_flight_and_its_portals_resu
     assert len(held) == IN_FLIGHT
     assert set(heard) == held
     assert set(heard.values()) == {1}
+
+
+async def test_a_portal_resumes_with_every_change_both_processes_made_meanwhile_once(
+    settings: Settings, run_dir: Path, deps: Deps
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    crowd = await factories.patients_with_accounts(deps, AWAY + 2)
+    starts = [
+        factories.slot_start(days=2 + n // 20, hour=8) + timedelta(minutes=30 * (n % 20))
+        for n in range(AWAY + 2)
+    ]
+    window = {
+        "p": diary.practitioner_id,
+        "from": starts[0].isoformat(),
+        "to": (starts[-1] + timedelta(hours=1)).isoformat(),
+        "since": None,
+    }
+    with running_servers(settings, run_dir, 2) as (first, second):
+        async with (
+            httpx.AsyncClient(base_url=first.url, timeout=30) as to_first,
+            httpx.AsyncClient(base_url=second.url, timeout=30) as to_second,
+        ):
+
+            async def hold_at(n: int) -> None:
+                variables = {
+                    "practitionerId": diary.practitioner_id,
+                    "serviceId": diary.service_id,
+                    "start": starts[n].isoformat(),
+                }
+                headers = {
+                    "Authorization": f"Bearer {crowd[n][0].token}",
+                    "X-Forwarded-For": f"198.18.6.{n + 1}",
+                }
+                answer = await (to_first if n % 2 else to_second).post(
+                    "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
+                )
+                assert answer.json()["data"]["hold"]["__typename"] == "Hold", answer.text
+
+            async with LiveSocket(first.ws_url) as portal_socket:
+                await portal_socket.subscribe(RESUMING, window)
+                await hold_at(0)
+                cursor = (await portal_socket.next_data())["slotChanges"]["cursor"]
+
+            # Away: 50 holds, one after another, every other one on each process.
+            for n in range(1, AWAY + 1):
+                await hold_at(n)
+
+            async with LiveSocket(second.ws_url) as resumed:
+                await resumed.subscribe(RESUMING, {**window, "since": cursor})
+                missed = [(await resumed.next_data())["slotChanges"] for _ in range(AWAY)]
+                await hold_at(AWAY + 1)
+                live = (await resumed.next_data())["slotChanges"]
+
+    told = [datetime.fromisoformat(m["start"]) for m in missed]
+    assert told == starts[1 : AWAY + 1]
+    assert {m["state"] for m in missed} == {"HELD"}
+    assert datetime.fromisoformat(live["start"]) == starts[AWAY + 1]
+    assert len({m["cursor"] for m in missed} | {live["cursor"]}) == AWAY + 1
