@@ -23,6 +23,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError
 
 #: An entry's place in the history: Redis stream ids, milliseconds and a sequence.
@@ -142,11 +143,21 @@ class RedisHistory:
         head = [self._relayed, RELAYED_IDS_SECONDS, trim, self._count, oldest, HARD_CAP]
         tail = [part for e in events for part in (e.event_id, " ".join(e.channels), e.body)]
         try:
-            answers = await self._client.evalsha(self._sha, 1, self._stream, *head, *tail)
+            answers = await self._call(head, tail)
         except NoScriptError:
             await self._client.script_load(RELAY_SCRIPT)
-            answers = await self._client.evalsha(self._sha, 1, self._stream, *head, *tail)
+            answers = await self._call(head, tail)
         return [position_of(_text(a)) if a else None for a in answers]
+
+    async def _call(self, head: list[Any], tail: list[str]) -> list[Any]:
+        """After a Redis restart every idle pooled connection is dead and the first
+        command on one fails: that failure is retried once on a fresh connection (an
+        event the first try did relay is skipped by its id)."""
+        try:
+            return list(await self._client.evalsha(self._sha, 1, self._stream, *head, *tail))
+        except RedisConnectionError:
+            await self._client.connection_pool.disconnect(inuse_connections=False)
+            return list(await self._client.evalsha(self._sha, 1, self._stream, *head, *tail))
 
     async def after(self, since: Position, channels: set[str]) -> list[Entry] | None:
         start = stream_id(since)
