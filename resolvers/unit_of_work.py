@@ -32,10 +32,24 @@ class UnitOfWork(SqlUnitOfWork):
         self._deps = deps
         self._hub = deps.hub
         self._events: list[Event] = []
+        self._unstaged: list[Event] = []
+        self._written: list[EventOutboxRow] = []
         self._facts: list[PartnerEvent] = []
 
-    def emit(self, *events: Event) -> None:
+    def emit(self, *events: Event, written: list[EventOutboxRow] | None = None) -> None:
+        """Announce `events` once this commits. `written`: their rows, already written
+        by a repository's own statement (`prepare`); else they are staged at commit."""
         self._events.extend(events)
+        if written is None:
+            self._unstaged.extend(events)
+        else:
+            self._written.extend(written)
+
+    def prepare(self, *events: Event) -> list[EventOutboxRow]:
+        """Rows for events a repository may write in the statement of the change itself
+        (a hold's, with its new id spliced in), saving a round trip; `emit` them with
+        `written=` when it did."""
+        return [_staged(event, self._deps.now()) for event in events]
 
     def tell_partners(self, *facts: PartnerEvent) -> None:
         """Something only webhooks tell (no live subscriber hears of it)."""
@@ -53,10 +67,11 @@ class UnitOfWork(SqlUnitOfWork):
         )
         if diaries := {e.practitioner_id for e in self._events if isinstance(e, SlotChanged)}:
             await self.touches_diaries_of(diaries)
-        staged = [_staged(event, self._deps.now()) for event in self._events]
+        staged = [_staged(event, self._deps.now()) for event in self._unstaged]
         await self.events.stage(staged)
         await super().commit()
-        self._facts, self._events = [], []
+        staged = [*self._written, *staged]
+        self._facts, self._events, self._unstaged, self._written = [], [], [], []
         if written:
             self._deps.webhooks_written.set()
         if staged and await self._hub.relay([relayable(row) for row in staged]):

@@ -11,8 +11,8 @@ from domain.errors import InvalidInput, SlotUnavailable, TimeTaken
 from domain.policy import must_prove_email, require_room_to_hold, require_signed_in
 from domain.throttling import HOLDS_PER_ADDRESS, DiaryShare, hold_origin
 from domain.validation import optional_text, parse_id, require_instant
-from persistence.models import AppointmentRow, ClinicRow
-from persistence.repositories.holds import PlacedHold
+from persistence.models import AppointmentRow, ClinicRow, EventOutboxRow
+from persistence.repositories.holds import NEW_ID, PlacedHold
 from resolvers.attempts import limit_per_address
 from resolvers.booking.slot_rules import (
     BookingContext,
@@ -23,7 +23,7 @@ from resolvers.booking.slot_rules import (
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed
-from subscriptions.events import SlotChanged, SlotState
+from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
 
 TAKEN = "Someone else has just taken this time; choose another."
 
@@ -68,22 +68,22 @@ async def hold(
             client_key=key,
             hold_origin=origin,
         )
-        placed = await _placed(uow, row)
+        held = SlotChanged(practitioner_key, slot.start, slot.end, SlotState.HELD)
+        # Written with the hold itself where the database allows: no round trip of their own.
+        ahead = uow.prepare(held, AppointmentChanged(NEW_ID, None, actor.user_id, practitioner_key))
+        placed = await _placed(uow, row, ahead)
         # The share as it was before this hold; refused, the hold goes with the rollback.
         await _require_room(uow, clinic, actor, placed.share, now)
-        uow.emit(
-            *freed(placed.lapsed),
-            SlotChanged(practitioner_key, slot.start, slot.end, SlotState.HELD),
-            appointment_changed(row),
-        )
+        uow.emit(*freed(placed.lapsed))
+        uow.emit(held, appointment_changed(row), written=ahead if placed.events_written else None)
         await uow.commit()
     return row
 
 
-async def _placed(uow: UnitOfWork, row: AppointmentRow) -> PlacedHold:
+async def _placed(uow: UnitOfWork, row: AppointmentRow, events: list[EventOutboxRow]) -> PlacedHold:
     """The hold in the diary, or SlotUnavailable when its time was just taken."""
     try:
-        return await uow.holds.place(row)
+        return await uow.holds.place(row, events)
     except TimeTaken:
         raise SlotUnavailable(TAKEN) from None
 
