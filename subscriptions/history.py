@@ -23,8 +23,9 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError
+
+from subscriptions.redis_backend import ReconnectingRedisBackend
 
 #: An entry's place in the history: Redis stream ids, milliseconds and a sequence.
 Position = tuple[int, int]
@@ -37,6 +38,9 @@ RELAYED_IDS_SECONDS = 3600
 #: The most entries the history keeps, whatever its minutes say (a bound on memory).
 HARD_CAP = 1_000_000
 READ_PAGE = 1000
+#: The most history entries (on any channel) one resuming subscriber may have read: a
+#: subscriber away for longer is told to re-read, so a resubscribe costs a bounded read.
+REPLAY_READ_LIMIT = 20_000
 
 
 class MalformedCursor(ValueError):
@@ -90,9 +94,12 @@ class History(Protocol):
         """Append and publish each event not relayed before; its position, or None."""
         ...
 
-    async def after(self, since: Position, channels: set[str]) -> list[Entry] | None:
+    async def after(
+        self, since: Position, channels: set[str], *, read_at_most: int
+    ) -> list[Entry] | None:
         """Entries after `since` on any of `channels`, oldest first; None when the
-        history no longer holds `since`."""
+        history no longer holds `since`, or more than `read_at_most` entries (on any
+        channel) follow it."""
         ...
 
 
@@ -125,8 +132,11 @@ TRIM_EVERY = 64
 class RedisHistory:
     """The history as a Redis stream under the deployment's prefix."""
 
-    def __init__(self, client: Any, prefix: str, *, minutes: float, count: int) -> None:
-        self._client = client
+    def __init__(
+        self, backend: ReconnectingRedisBackend, prefix: str, *, minutes: float, count: int
+    ) -> None:
+        self._backend = backend
+        self._client: Any = backend.publisher
         self._stream = f"{prefix}:portal.events" if prefix else "portal.events"
         self._relayed = f"{prefix}:portal.relayed:" if prefix else "portal.relayed:"
         self._minutes = minutes
@@ -150,29 +160,33 @@ class RedisHistory:
         return [position_of(_text(a)) if a else None for a in answers]
 
     async def _call(self, head: list[Any], tail: list[str]) -> list[Any]:
-        """After a Redis restart every idle pooled connection is dead and the first
-        command on one fails: that failure is retried once on a fresh connection (an
-        event the first try did relay is skipped by its id)."""
-        try:
-            return list(await self._client.evalsha(self._sha, 1, self._stream, *head, *tail))
-        except RedisConnectionError:
-            await self._client.connection_pool.disconnect(inuse_connections=False)
-            return list(await self._client.evalsha(self._sha, 1, self._stream, *head, *tail))
+        """Retried once on a fresh connection after a Redis restart, as publishing is
+        (an event the first try did relay is skipped by its id)."""
+        answers = await self._backend.once_more_if_stale(
+            lambda: self._client.evalsha(self._sha, 1, self._stream, *head, *tail)
+        )
+        return list(answers)
 
-    async def after(self, since: Position, channels: set[str]) -> list[Entry] | None:
+    async def after(
+        self, since: Position, channels: set[str], *, read_at_most: int
+    ) -> list[Entry] | None:
         start = stream_id(since)
         if not await self._client.xrange(self._stream, start, start, count=1):
             return None
         found: list[Entry] = []
-        while True:
-            page = await self._client.xrange(self._stream, f"({start}", "+", count=READ_PAGE)
+        read = 0
+        while read <= read_at_most:
+            size = min(READ_PAGE, read_at_most + 1 - read)
+            page = await self._client.xrange(self._stream, f"({start}", "+", count=size)
+            read += len(page)
             for raw_id, fields in page:
                 entry = _entry(raw_id, fields)
                 if channels.intersection(entry.channels):
                     found.append(entry)
-            if len(page) < READ_PAGE:
+            if len(page) < size:
                 return found
             start = stream_id(position_of(_text(page[-1][0])))
+        return None
 
 
 class MemoryHistory:
@@ -202,14 +216,15 @@ class MemoryHistory:
         self._trim(time.time())
         return positions
 
-    async def after(self, since: Position, channels: set[str]) -> list[Entry] | None:
+    async def after(
+        self, since: Position, channels: set[str], *, read_at_most: int
+    ) -> list[Entry] | None:
         if not any(entry.position == since for _, entry in self._entries):
             return None
-        return [
-            entry
-            for _, entry in self._entries
-            if entry.position > since and channels.intersection(entry.channels)
-        ]
+        later = [entry for _, entry in self._entries if entry.position > since]
+        if len(later) > read_at_most:
+            return None
+        return [entry for entry in later if channels.intersection(entry.channels)]
 
     def _next_position(self, now: float) -> Position:
         millis = int(now * 1000)

@@ -34,6 +34,7 @@ from broadcaster import Broadcast
 
 from subscriptions.events import Event as PortalEvent
 from subscriptions.history import (
+    REPLAY_READ_LIMIT,
     Entry,
     History,
     MemoryHistory,
@@ -161,6 +162,7 @@ class Hub(Broadcast):
         prefix: str = "",
         history_minutes: float = 15,
         history_count: int = 10_000,
+        replay_read_limit: int = REPLAY_READ_LIMIT,
     ) -> None:
         scheme = urlparse(url).scheme
         backend = ReconnectingRedisBackend(url) if scheme in ("redis", "rediss") else None
@@ -169,6 +171,7 @@ class Hub(Broadcast):
         self.prefix = prefix
         self.history_minutes = history_minutes
         self.history_count = history_count
+        self.replay_read_limit = replay_read_limit
         self._history: History | None = None
         self._queues: dict[str, set[_Inbox]] = {}
         self._membership = asyncio.Lock()
@@ -196,7 +199,7 @@ class Hub(Broadcast):
             backend = self._backend
             minutes, count = self.history_minutes, self.history_count
             self._history = (
-                RedisHistory(backend._publisher, self.prefix, minutes=minutes, count=count)
+                RedisHistory(backend, self.prefix, minutes=minutes, count=count)
                 if isinstance(backend, ReconnectingRedisBackend)
                 else MemoryHistory(backend.publish, minutes=minutes, count=count)
             )
@@ -234,7 +237,7 @@ class Hub(Broadcast):
 
     async def _missed(self, names: list[str], since: Position) -> list[Delivered] | None:
         """What was relayed on `names` after `since`; None when the history lost it."""
-        entries = await self.history.after(since, set(names))
+        entries = await self.history.after(since, set(names), read_at_most=self.replay_read_limit)
         if entries is None:
             return None
         return [self._delivered(entry, names) for entry in entries]

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from broadcaster import Event
 from broadcaster._backends.base import BroadcastBackend
@@ -24,6 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Pseudo-channel the backend uses to tell the hub that messages may have been lost.
 INTERRUPTED = "portal.internal.interrupted"
@@ -81,7 +82,7 @@ class ReconnectingRedisBackend(BroadcastBackend):
     async def publish(self, channel: str, message: Any) -> None:
         """Publish, replacing connections that went stale while Redis was away
         (`_once_more_if_stale`)."""
-        await self._once_more_if_stale(lambda: self._publisher.publish(channel, message))
+        await self.once_more_if_stale(lambda: self._publisher.publish(channel, message))
 
     async def publish_many(self, messages: list[tuple[str, Any]]) -> None:
         """Publish (channel, message) pairs in order in one round trip (a pipeline, not
@@ -93,19 +94,24 @@ class ReconnectingRedisBackend(BroadcastBackend):
                 pipeline.publish(channel, message)
             await pipeline.execute()
 
-        await self._once_more_if_stale(send)
+        await self.once_more_if_stale(send)
 
-    async def _once_more_if_stale(self, send: Callable[[], Awaitable[Any]]) -> None:
+    @property
+    def publisher(self) -> redis.Redis:
+        """The client commands other than pub/sub go through (the live history's)."""
+        return self._publisher
+
+    async def once_more_if_stale(self, send: Callable[[], Awaitable[T]]) -> T:
         """After a Redis restart every idle pooled connection is dead, and the first command
         on one fails. That failure is retried once, after dropping the idle connections, on
         a fresh one. A second failure, and any other error, is raised to the hub. A timeout
         is not retried: the message may already have gone out."""
         try:
-            await send()
+            return await send()
         except RedisConnectionError as error:
-            log.info("Publishing again on a fresh Redis connection after: %s", error)
+            log.info("Sending again on a fresh Redis connection after: %s", error)
             await self._publisher.connection_pool.disconnect(inuse_connections=False)
-            await send()
+            return await send()
 
     async def next_published(self) -> Event:
         return await self._events.get()

@@ -4,6 +4,7 @@ longer reaches is told RESYNC_REQUIRED, and a cursor never gives another family'
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -15,9 +16,18 @@ from sqlalchemy import func, select
 from persistence.models import EventOutboxRow
 from resolvers.deps import Deps
 from subscriptions.events import SlotChanged, SlotState
+from subscriptions.hub import Hub
 from tests import factories
 from tests.api.test_holds import RELEASE, REQUEST, hold
-from tests.support import GraphQL, LiveSocket, ServerProcess, eventually, household
+from tests.support import (
+    GraphQL,
+    LiveSocket,
+    ServerProcess,
+    broadcast_url,
+    eventually,
+    household,
+    on_redis,
+)
 
 SLOT_CHANGES = """
 subscription Changes($p: ID!, $from: DateTime!, $to: DateTime!, $since: String) {
@@ -181,3 +191,27 @@ async def test_an_event_a_dead_process_committed_but_never_relayed_is_relayed_by
 
     assert (heard_start, state) == (start, "HELD")
     assert await eventually(relayed_and_forgotten)
+
+
+@pytest.mark.skipif(not on_redis(), reason="the history is a Redis stream beside Redis")
+@pytest.mark.parametrize("missed", [5, 6])
+async def test_a_resume_reads_a_bounded_part_of_the_redis_history(missed: int) -> None:
+    hub = Hub(broadcast_url(), prefix=secrets.token_hex(6), replay_read_limit=5)
+    await hub.connect()
+    start = factories.slot_start(hour=9)
+    try:
+        async with hub.listen(["portal.slots.1"]) as first:
+            await hub.publish_events([SlotChanged(1, start, start, SlotState.HELD)])
+            seen = await asyncio.wait_for(anext(first), 5)
+        await hub.publish_events([SlotChanged(1, start, start, SlotState.FREE)] * missed)
+
+        async with hub.listen(["portal.slots.1"], since=seen.position) as resumed:
+            told = resumed.resync_required
+            replayed = (
+                [] if told else [await asyncio.wait_for(anext(resumed), 5) for _ in range(missed)]
+            )
+    finally:
+        await hub.disconnect()
+
+    assert told is (missed > 5)
+    assert len(replayed) == (0 if told else missed)

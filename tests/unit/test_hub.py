@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
+from subscriptions.events import SlotChanged, SlotState
 from subscriptions.hub import Hub, SubscriptionEnded
 from subscriptions.redis_backend import INTERRUPTED
+
+START = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
 async def test_a_subscriber_too_slow_to_keep_up_is_ended_instead_of_growing_without_bound() -> None:
@@ -98,3 +102,31 @@ async def test_a_subscriber_counts_only_once_the_backend_has_subscribed_all_its_
         assert (hub.subscriber_count(), hub.subscriptions_started) == (0, 1)
     finally:
         await hub.disconnect()
+
+
+@pytest.mark.parametrize("missed", [5, 6])
+async def test_a_subscriber_away_for_more_than_a_resume_may_read_is_told_to_resync(
+    missed: int,
+) -> None:
+    """A resubscribe costs a bounded read of the history: past `replay_read_limit`
+    entries after its cursor, the subscriber re-reads instead."""
+    hub = Hub("memory://", replay_read_limit=5)
+    await hub.connect()
+    try:
+        async with hub.listen(["portal.slots.1"]) as first:
+            await hub.publish_events([SlotChanged(1, START, START, SlotState.HELD)])
+            seen = await asyncio.wait_for(first.__anext__(), 1)
+        await hub.publish_events([SlotChanged(1, START, START, SlotState.FREE)] * missed)
+
+        async with hub.listen(["portal.slots.1"], since=seen.position) as resumed:
+            told = resumed.resync_required
+            replayed = (
+                []
+                if told
+                else [await asyncio.wait_for(resumed.__anext__(), 1) for _ in range(missed)]
+            )
+    finally:
+        await hub.disconnect()
+
+    assert told is (missed > 5)
+    assert len(replayed) == (0 if told else missed)
