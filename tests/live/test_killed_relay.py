@@ -40,6 +40,26 @@ def burst_starts() -> list[datetime]:
     ]
 
 
+async def hold_from(
+    client: httpx.AsyncClient,
+    diary: factories.Diary,
+    start: datetime,
+    token: str,
+    address: str,
+) -> httpx.Response:
+    """One portal's hold of `start`, from its own home network (holds are counted per
+    network; the test servers believe 127.0.0.1's X-Forwarded-For)."""
+    variables = {
+        "practitionerId": diary.practitioner_id,
+        "serviceId": diary.service_id,
+        "start": start.isoformat(),
+    }
+    headers = {"Authorization": f"Bearer {token}", "X-Forwarded-For": address}
+    return await client.post(
+        "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
+    )
+
+
 async def held_in_database(deps: Deps, starts: list[datetime]) -> set[datetime]:
     async with deps.database.reader() as session:
         query = select(AppointmentRow.start_at).where(
@@ -88,18 +108,8 @@ async def test_holds_committed_by_a_killed_process_reach_the_survivors_subscribe
 
             async def portal(n: int) -> None:
                 client = to_doomed if n % 2 else to_survivor
-                variables = {
-                    "practitionerId": diary.practitioner_id,
-                    "serviceId": diary.service_id,
-                    "start": starts[n].isoformat(),
-                }
-                headers = {
-                    "Authorization": f"Bearer {crowd[n][0].token}",
-                    "X-Forwarded-For": f"198.18.7.{n + 1}",
-                }
-                await client.post(
-                    "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
-                )
+                token, address = crowd[n][0].token, f"198.18.7.{n + 1}"
+                await hold_from(client, diary, starts[n], token, address)
 
             burst = [asyncio.create_task(portal(n)) for n in range(HOLDS)]
             quarter_answered = asyncio.Event()
@@ -151,18 +161,8 @@ async def test_a_stopping_process_answers_what_is_in_flight_and_its_portals_resu
         ):
 
             async def hold_at(n: int) -> httpx.Response:
-                variables = {
-                    "practitionerId": diary.practitioner_id,
-                    "serviceId": diary.service_id,
-                    "start": starts[n].isoformat(),
-                }
-                headers = {
-                    "Authorization": f"Bearer {crowd[n][0].token}",
-                    "X-Forwarded-For": f"198.18.8.{n + 1}",
-                }
-                return await client.post(
-                    "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
-                )
+                token, address = crowd[n][0].token, f"198.18.8.{n + 1}"
+                return await hold_from(client, diary, starts[n], token, address)
 
             await portal_socket.subscribe(RESUMING, window)
             await hold_at(0)
@@ -213,18 +213,9 @@ async def test_a_portal_resumes_with_every_change_both_processes_made_meanwhile_
         ):
 
             async def hold_at(n: int) -> None:
-                variables = {
-                    "practitionerId": diary.practitioner_id,
-                    "serviceId": diary.service_id,
-                    "start": starts[n].isoformat(),
-                }
-                headers = {
-                    "Authorization": f"Bearer {crowd[n][0].token}",
-                    "X-Forwarded-For": f"198.18.6.{n + 1}",
-                }
-                answer = await (to_first if n % 2 else to_second).post(
-                    "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
-                )
+                client = to_first if n % 2 else to_second
+                token, address = crowd[n][0].token, f"198.18.6.{n + 1}"
+                answer = await hold_from(client, diary, starts[n], token, address)
                 assert answer.json()["data"]["hold"]["__typename"] == "Hold", answer.text
 
             async with LiveSocket(first.ws_url) as portal_socket:

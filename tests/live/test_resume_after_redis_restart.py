@@ -19,10 +19,9 @@ from portal.settings import Settings
 from resolvers.deps import Deps
 from subscriptions.hub import Hub
 from tests import factories
-from tests.api.test_holds import HOLD
 from tests.conftest import running_servers
 from tests.databases import fresh_database
-from tests.live.test_killed_relay import burst_starts, held_in_database
+from tests.live.test_killed_relay import burst_starts, held_in_database, hold_from
 from tests.live.test_redis_restart import ThrowawayRedis
 from tests.support import LiveSocket, ServerProcess
 
@@ -104,18 +103,7 @@ async def test_a_portal_resuming_after_a_redis_restart_hears_every_committed_hol
 
         async def portal(n: int) -> None:
             nonlocal answered
-            variables = {
-                "practitionerId": diary.practitioner_id,
-                "serviceId": diary.service_id,
-                "start": starts[n].isoformat(),
-            }
-            headers = {
-                "Authorization": f"Bearer {crowd[n][0].token}",
-                "X-Forwarded-For": f"198.18.9.{n + 1}",
-            }
-            await client.post(
-                "/graphql", json={"query": HOLD, "variables": variables}, headers=headers
-            )
+            await hold_from(client, diary, starts[n], crowd[n][0].token, f"198.18.9.{n + 1}")
             answered += 1
             for mark, event in reached.items():
                 if answered >= mark:
