@@ -14,6 +14,9 @@ from resolvers.webhooks.staging import stage_deliveries
 from subscriptions.events import Event, SlotChanged
 from subscriptions.history import Staged
 
+#: Relayed events a process remembers for its relay worker to delete.
+MAX_REMEMBERED = 100_000
+
 
 class UnitOfWork(SqlUnitOfWork):
     """`async with UnitOfWork(deps) as uow:` … `await uow.commit()`.
@@ -74,7 +77,10 @@ class UnitOfWork(SqlUnitOfWork):
         self._facts, self._events, self._unstaged, self._written = [], [], [], []
         if written:
             self._deps.webhooks_written.set()
-        if staged and await self._hub.relay([relayable(row) for row in staged]):
+        relayed = staged and await self._hub.relay([relayable(row) for row in staged])
+        # Remembered for the relay worker to forget; with no worker running, past this
+        # many the rows stay staged (and are skipped by their ids when relayed again).
+        if relayed and len(self._deps.relayed_events) < MAX_REMEMBERED:
             self._deps.relayed_events.update(row.event_id for row in staged)
 
 
