@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+
+class CalendarMethod(StrEnum):
+    """RFC 5546's methods a visit's calendar file is sent with."""
+
+    REQUEST = "REQUEST"
+    CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class Invite:
+    """The visit an email puts in (or takes out of) the recipient's calendar; the mail
+    layer renders it as an iCalendar file (`resolvers/mail/calendar.py`)."""
+
+    method: CalendarMethod
+    visit: VisitFacts
+    #: Whether the clinic has yet to confirm it (shown as tentative).
+    tentative: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """A rendered iCalendar attachment: its METHOD and its text."""
+
+    method: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -15,6 +42,14 @@ class Email:
     subject: str
     text: str
     html: str
+    #: A visit to render as a calendar attachment, when the email tells of one.
+    invite: Invite | None = None
+    #: The rendered attachment (what the outbox keeps and the mailer attaches).
+    calendar: CalendarFile | None = None
+
+
+#: Who the clinic's emails come from, and who organizes the visits in calendar files.
+SENDER = "portal@clinic.invalid"
 
 
 @dataclass(frozen=True)
@@ -28,6 +63,10 @@ class VisitFacts:
     service_name: str
     location_name: str
     start: datetime
+    end: datetime | None = None
+    appointment_id: int = 0
+    #: iCalendar SEQUENCE: how often the visit changed since first sent.
+    sequence: int = 0
 
     def when(self) -> str:
         local = self.start.astimezone(self.zone)
@@ -50,8 +89,16 @@ def _email(kind: str, to: str, subject: str, paragraphs: list[str], facts: list[
     return Email(kind, to, subject, text, f"<html><body>{body}<ul>{items}</ul></body></html>")
 
 
+def _inviting(email: Email, visit: VisitFacts, *, tentative: bool = False) -> Email:
+    return replace(email, invite=Invite(CalendarMethod.REQUEST, visit, tentative))
+
+
+def _uninviting(email: Email, visit: VisitFacts) -> Email:
+    return replace(email, invite=Invite(CalendarMethod.CANCEL, visit))
+
+
 def request_received(to: str, visit: VisitFacts) -> Email:
-    return _email(
+    email = _email(
         "request_received",
         to,
         f"{visit.clinic_name}: we received your appointment request",
@@ -61,6 +108,7 @@ def request_received(to: str, visit: VisitFacts) -> Email:
         ],
         visit.lines(),
     )
+    return _inviting(email, visit, tentative=True)
 
 
 def new_request_for_clinic(to: str, visit: VisitFacts, note: str | None) -> Email:
@@ -75,13 +123,14 @@ def new_request_for_clinic(to: str, visit: VisitFacts, note: str | None) -> Emai
 
 
 def confirmed(to: str, visit: VisitFacts) -> Email:
-    return _email(
+    email = _email(
         "confirmed",
         to,
         f"{visit.clinic_name}: your appointment is confirmed",
         ["Your appointment is confirmed. We look forward to seeing you."],
         visit.lines(),
     )
+    return _inviting(email, visit)
 
 
 def rejected(to: str, visit: VisitFacts, reason: str | None) -> Email:
@@ -89,9 +138,10 @@ def rejected(to: str, visit: VisitFacts, reason: str | None) -> Email:
     if reason:
         paragraphs.append(f"Reason: {reason}")
     paragraphs.append("Please choose another time in the portal or call the clinic.")
-    return _email(
+    email = _email(
         "rejected", to, f"{visit.clinic_name}: your appointment request", paragraphs, visit.lines()
     )
+    return _uninviting(email, visit)
 
 
 def cancel_requested(to: str, visit: VisitFacts) -> Email:
@@ -118,11 +168,41 @@ def cancelled_by_clinic(to: str, visit: VisitFacts, reason: str | None) -> Email
     paragraphs = ["The clinic has cancelled your appointment."]
     if reason:
         paragraphs.append(f"Reason: {reason}")
-    return _email(
+    email = _email(
         "cancelled",
         to,
         f"{visit.clinic_name}: your appointment is cancelled",
         paragraphs,
+        visit.lines(),
+    )
+    return _uninviting(email, visit)
+
+
+def rescheduled(to: str, visit: VisitFacts, previous_start: datetime, *, tentative: bool) -> Email:
+    """The patient's (or their user's) news of a moved visit, with its new time."""
+    before = previous_start.astimezone(visit.zone)
+    paragraphs = [
+        f"Your appointment has moved from {before:%A %d %B %Y, %H:%M} to {visit.when()}.",
+    ]
+    if tentative:
+        paragraphs.append("The clinic will confirm the new time; we will email you when it does.")
+    email = _email(
+        "rescheduled",
+        to,
+        f"{visit.clinic_name}: your appointment has moved to {visit.when()}",
+        paragraphs,
+        visit.lines(),
+    )
+    return _inviting(email, visit, tentative=tentative)
+
+
+def rescheduled_for_clinic(to: str, visit: VisitFacts, previous_start: datetime) -> Email:
+    before = previous_start.astimezone(visit.zone)
+    return _email(
+        "rescheduled_for_clinic",
+        to,
+        f"Visit moved: {visit.patient_name}, {visit.when()}",
+        [f"This visit was moved online from {before:%A %d %B %Y, %H:%M}."],
         visit.lines(),
     )
 

@@ -303,6 +303,41 @@ def require_room_to_hold(
         raise TooManyAttempts("slots held from your network", (lapse - now).total_seconds())
 
 
+def require_person_or_scope(actor: Actor | None, scope: str) -> Actor:
+    """A signed-in person (the object rules decide what they may touch), or an API client
+    whose token grants `scope`."""
+    if actor is None:
+        raise NotAllowed("Sign in first.")
+    if actor.is_client and not may_use(actor, scope):
+        raise NotAllowed("This API client's scopes do not grant this.")
+    return actor
+
+
+def require_mover(actor: Actor | None) -> Actor:
+    """`rescheduleAppointment`: a signed-in person, or an API client with
+    `appointments:write`."""
+    return require_person_or_scope(actor, APPOINTMENTS_WRITE)
+
+
+def may_move_appointment(actor: Actor, patient_id: int | None) -> bool:
+    """Staff move any visit, an API client with `appointments:write` any, a user the
+    visits of the patients they manage. Anyone else's answers as a missing one."""
+    if actor.is_client:
+        return may_use(actor, APPOINTMENTS_WRITE)
+    return may_manage_patient(actor, patient_id)
+
+
+def acts_for_the_clinic(actor: Actor) -> bool:
+    """Staff, and partners' programs the clinic gave `appointments:write`, act for the
+    clinic: the notice windows and move caps bind only patients' users."""
+    return actor.is_staff or actor.is_client
+
+
+def may_change_practitioner_or_service(actor: Actor) -> bool:
+    """Moving a visit to another practitioner or service is the front desk's call."""
+    return actor.is_staff
+
+
 def may_manage_webhooks(actor: Actor | None) -> bool:
     """Webhook endpoints are set up by staff, or by an API client granted the scope."""
     return actor is not None and (actor.is_staff or actor.has_scope(WEBHOOKS_MANAGE))

@@ -17,6 +17,7 @@ from domain.policy import (
     require_appointment_list,
     require_appointments_write,
     require_availability,
+    require_mover,
     require_signed_in,
     require_staff,
     require_staff_or_scope,
@@ -49,6 +50,7 @@ AVAILABILITY = Requirement(
 APPOINTMENTS_WRITE = Requirement(
     "staff, or an API client with appointments:write", require_appointments_write
 )
+MOVER = Requirement("a signed-in person, or an API client with appointments:write", require_mover)
 WEBHOOK_MANAGER = Requirement(
     "staff, or an API client with webhooks:manage", require_webhook_manager
 )

@@ -31,6 +31,7 @@ class EventType(StrEnum):
     APPOINTMENT_CANCELLED = "appointment.cancelled"
     APPOINTMENT_COMPLETED = "appointment.completed"
     APPOINTMENT_PATIENT_CONFIRMED = "appointment.patient_confirmed"
+    APPOINTMENT_RESCHEDULED = "appointment.rescheduled"
     REGISTRATION_CREATED = "registration.created"
     PATIENT_MERGED = "patient.merged"
     PATIENT_LINKED = "patient.linked"
@@ -50,6 +51,8 @@ CATALOGUE: dict[EventType, str] = {
     EventType.APPOINTMENT_CANCELLED: "The clinic cancelled an appointment; its slot is free.",
     EventType.APPOINTMENT_COMPLETED: "The visit took place.",
     EventType.APPOINTMENT_PATIENT_CONFIRMED: "The patient confirmed they will attend.",
+    EventType.APPOINTMENT_RESCHEDULED: "An appointment moved to another time (or, moved by "
+    "staff, practitioner or service); previousStart and previousEnd say where it was.",
     EventType.REGISTRATION_CREATED: "Someone registered online: a provisional patient.",
     EventType.PATIENT_MERGED: "A provisional patient was merged into an existing patient.",
     EventType.PATIENT_LINKED: "Staff linked an online user to a patient record.",
@@ -160,6 +163,16 @@ def _response_events(old: PatientResponse, new: PatientResponse) -> list[EventTy
     if new is PatientResponse.CONFIRMED:
         found.append(EventType.APPOINTMENT_PATIENT_CONFIRMED)
     return found
+
+
+def appointment_rescheduled(
+    state: AppointmentState, previous_start: datetime, previous_end: datetime, at: datetime
+) -> PartnerEvent:
+    return PartnerEvent(
+        EventType.APPOINTMENT_RESCHEDULED,
+        at,
+        {**state.data(), "previousStart": previous_start, "previousEnd": previous_end},
+    )
 
 
 def registration_created(patient_id: int, at: datetime) -> PartnerEvent:

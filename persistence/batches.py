@@ -12,6 +12,7 @@ from sqlalchemy import Table, select
 from domain.invitations import InvitationState
 from persistence.database import Database
 from persistence.models import (
+    AppointmentMoveRow,
     InvitationRow,
     PatientRow,
     ServiceRow,
@@ -97,3 +98,19 @@ async def invited_patients(database: Database, ids: Sequence[int], now: datetime
     async with database.reader() as session:
         invited = set((await session.execute(query)).scalars())
     return [i in invited for i in ids]
+
+
+async def moves_of_appointments(
+    database: Database, ids: Sequence[int]
+) -> list[list[AppointmentMoveRow]]:
+    """Each appointment's moves, oldest first."""
+    query = (
+        select(AppointmentMoveRow)
+        .where(AppointmentMoveRow.appointment_id.in_(ids))
+        .order_by(AppointmentMoveRow.moved_at, AppointmentMoveRow.id)
+    )
+    grouped: dict[int, list[AppointmentMoveRow]] = defaultdict(list)
+    async with database.reader() as session:
+        for row in (await session.execute(query)).scalars():
+            grouped[row.appointment_id].append(row)
+    return [grouped[i] for i in ids]

@@ -17,6 +17,7 @@ from persistence.repositories.email_links import EmailLinkRepository
 from persistence.repositories.event_outbox import EventOutboxRepository
 from persistence.repositories.holds import HoldRepository
 from persistence.repositories.invitations import InvitationRepository
+from persistence.repositories.moves import MoveRepository
 from persistence.repositories.outbox import OutboxRepository
 from persistence.repositories.patients import PatientRepository
 from persistence.repositories.sessions import SessionRepository
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     email_links: EmailLinkRepository
     holds: HoldRepository
+    moves: MoveRepository
     api_clients: ApiClientRepository
 
     webhooks: WebhookRepository
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.email_links = EmailLinkRepository(session)
         self.holds = HoldRepository(session, one_statement=not self._database.is_sqlite)
         self.api_clients = ApiClientRepository(session)
+        self.moves = MoveRepository(session)
 
         self.webhooks = WebhookRepository(session, skip_locked=not self._database.is_sqlite)
         return self

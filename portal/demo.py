@@ -40,6 +40,11 @@ def default_clinic() -> ClinicRow:
         rejection_email_includes_reason=True,
         notification_email="front-desk@example.com",
         invitation_days=14,
+        phone="+49 30 5550 1234",
+        cancel_notice_hours=24,
+        reschedule_notice_hours=24,
+        max_reschedules=2,
+        moved_visits_need_approval=False,
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime
 
-from domain.messages import Email
+from domain.messages import SENDER, Email
 from domain.webhook_events import PartnerEvent
 from persistence.models import EventOutboxRow
 from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
+from resolvers.mail.calendar import invite_file
 from resolvers.webhooks.staging import stage_deliveries
 from subscriptions.events import Event, SlotChanged
 from subscriptions.history import Staged
@@ -62,6 +64,16 @@ class UnitOfWork(SqlUnitOfWork):
         return self._deps.now()
 
     def mail(self, email: Email, now: datetime) -> None:
+        """Stage `email`; a visit it tells of goes with it as a calendar file."""
+        if email.invite is not None:
+            calendar = invite_file(
+                email.invite,
+                to=email.to,
+                organizer=SENDER,
+                public_url=self._deps.settings.public_url,
+                stamp=now,
+            )
+            email = replace(email, calendar=calendar)
         self.outbox.add(email, now)
 
     async def commit(self) -> None:

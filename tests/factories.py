@@ -37,9 +37,11 @@ def password_hash() -> str:
 
 
 async def clinic(deps: Deps, **settings: object) -> ClinicRow:
-    """The clinic row with test-friendly defaults: no minimum notice."""
+    """The clinic row with test-friendly defaults: no minimum notice, no notice windows
+    for changes, no cap on moves."""
     row = default_clinic()
     row.minimum_notice_minutes = 0
+    row.cancel_notice_hours = row.reschedule_notice_hours = row.max_reschedules = 0
     for name, value in settings.items():
         setattr(row, name, value)
     async with deps.database.writer() as session:

@@ -23,7 +23,7 @@ from persistence.models.setup import (
     SessionSeriesRow,
     practitioner_services,
 )
-from persistence.models.visits import AppointmentRow
+from persistence.models.visits import AppointmentMoveRow, AppointmentRow
 from persistence.models.webhooks import WebhookDeliveryRow, WebhookEndpointRow
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "ApiClientCallRow",
     "ApiClientRow",
     "ApiClientTokenRow",
+    "AppointmentMoveRow",
     "AppointmentRow",
     "AuthTokenRow",
     "Base",

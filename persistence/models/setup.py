@@ -39,6 +39,16 @@ class ClinicRow(Base):
     rejection_email_includes_reason: Mapped[bool] = mapped_column(Boolean, default=True)
     notification_email: Mapped[str | None] = mapped_column(String(254))
     invitation_days: Mapped[int] = mapped_column(Integer, default=14)
+    #: Told to patients whom a notice window stops from changing a visit online.
+    phone: Mapped[str | None] = mapped_column(String(40))
+    #: Hours before a visit after which a patient may no longer cancel (0: none).
+    cancel_notice_hours: Mapped[int] = mapped_column(Integer, default=0)
+    #: Hours before a visit after which a patient may no longer move it (0: none).
+    reschedule_notice_hours: Mapped[int] = mapped_column(Integer, default=0)
+    #: How often a patient may move one visit online (0: unlimited).
+    max_reschedules: Mapped[int] = mapped_column(Integer, default=0)
+    #: Whether a booked visit a patient moves waits for staff again.
+    moved_visits_need_approval: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class LocationRow(Base):

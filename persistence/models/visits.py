@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -51,3 +52,33 @@ class AppointmentRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    #: How often it was moved (the clinic may cap a patient's moves).
+    reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: iCalendar SEQUENCE: raised on every change a patient's calendar must follow.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AppointmentMoveRow(Base):
+    """One move of an appointment: from where to where, who moved it and when."""
+
+    __tablename__ = "appointment_moves"
+    __table_args__ = (Index("ix_appointment_moves_appointment", "appointment_id", "moved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"))
+    from_practitioner_id: Mapped[int] = mapped_column(Integer)
+    from_service_id: Mapped[int] = mapped_column(Integer)
+    from_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    from_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    to_practitioner_id: Mapped[int] = mapped_column(Integer)
+    to_service_id: Mapped[int] = mapped_column(Integer)
+    to_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    to_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    moved_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    #: The API client that moved it, when a partner did (kept if the client is removed).
+    moved_by_client_id: Mapped[int | None] = mapped_column(Integer)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The mover's key for the move: a retry with it finds the move done.
+    client_key: Mapped[str | None] = mapped_column(String(100))

@@ -55,6 +55,8 @@ _HOLD_COLUMNS = (
     "created_at",
     "client_key",
     "hold_origin",
+    "reschedule_count",
+    "sequence",
 )
 
 

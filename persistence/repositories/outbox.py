@@ -32,6 +32,8 @@ class OutboxRepository:
                 subject=email.subject,
                 text_body=email.text,
                 html_body=email.html,
+                calendar_method=email.calendar.method if email.calendar else None,
+                calendar_body=email.calendar.text if email.calendar else None,
                 created_at=now,
                 next_attempt_at=now,
                 attempts=0,

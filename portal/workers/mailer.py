@@ -9,9 +9,7 @@ from urllib.parse import unquote, urlparse
 
 import aiosmtplib
 
-from domain.messages import Email
-
-SENDER = "portal@clinic.invalid"
+from domain.messages import SENDER, Email
 
 
 def to_message(email: Email, sender: str = SENDER) -> EmailMessage:
@@ -21,6 +19,13 @@ def to_message(email: Email, sender: str = SENDER) -> EmailMessage:
     message["Subject"] = email.subject
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
+    if email.calendar is not None:
+        message.add_attachment(
+            email.calendar.text,
+            subtype="calendar",
+            filename="visit.ics",
+            params={"method": email.calendar.method},
+        )
     return message
 
 

@@ -40,6 +40,7 @@ async def reject(
             [row.status],
             status=AppointmentStatus.REJECTED.value,
             rejection_reason=reason,
+            sequence=AppointmentRow.sequence + 1,
         )
         if not swapped:
             await uow.rollback()

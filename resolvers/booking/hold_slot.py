@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus
-from domain.availability import OpenSlot, is_open_slot
-from domain.errors import InvalidInput, SlotUnavailable, TimeTaken
+from domain.errors import SlotUnavailable, TimeTaken
 from domain.policy import must_prove_email, require_room_to_hold, require_signed_in
 from domain.throttling import HOLDS_PER_ADDRESS, DiaryShare, hold_origin
 from domain.validation import optional_text, parse_id, require_instant
@@ -15,10 +14,9 @@ from persistence.models import AppointmentRow, ClinicRow, EventOutboxRow
 from persistence.repositories.holds import NEW_ID, PlacedHold
 from resolvers.attempts import limit_per_address
 from resolvers.booking.slot_rules import (
-    BookingContext,
-    booking_rules,
     freed,
     kept_booking_context,
+    online_slot,
 )
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
@@ -52,7 +50,7 @@ async def hold(
             return earlier
         context = await kept_booking_context(deps, uow, practitioner_key, service_key)
         clinic = context.clinic
-        slot = _open_slot(context, start, now)
+        slot = online_slot(context, start, now)
         row = AppointmentRow(
             status=AppointmentStatus.TEMPORARY.value,
             practitioner_id=practitioner_key,
@@ -67,6 +65,8 @@ async def hold(
             created_at=now,
             client_key=key,
             hold_origin=origin,
+            reschedule_count=0,
+            sequence=0,
         )
         held = SlotChanged(practitioner_key, slot.start, slot.end, SlotState.HELD)
         # Written with the hold itself where the database allows: no round trip of their own.
@@ -101,19 +101,3 @@ async def _require_room(
         max_live_holds_per_address=clinic.max_live_holds_per_address,
         now=now,
     )
-
-
-def _open_slot(context: BookingContext, start: datetime, now: datetime) -> OpenSlot:
-    """The online slot starting then, or the reason there is none."""
-    if not context.offer.online:
-        raise InvalidInput("This practitioner does not offer that service online.", "serviceId")
-    slot = is_open_slot(
-        rules=context.sessions,
-        duration=timedelta(minutes=context.offer.service.duration_minutes),
-        booking=booking_rules(context.clinic),
-        start=start,
-        now=now,
-    )
-    if slot is None:
-        raise InvalidInput("That time is not an online slot of this practitioner.", "start")
-    return slot

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.availability import BookingRules, Interval, SessionRule, offered_online
-from domain.errors import found
+from domain.availability import (
+    BookingRules,
+    Interval,
+    OpenSlot,
+    SessionRule,
+    is_open_slot,
+    offered_online,
+)
+from domain.errors import InvalidInput, found
 from persistence.models import (
     AppointmentRow,
     ClinicRow,
@@ -28,6 +35,16 @@ def booking_rules(clinic: ClinicRow) -> BookingRules:
         time_zone=ZoneInfo(clinic.time_zone),
         minimum_notice=timedelta(minutes=clinic.minimum_notice_minutes),
         horizon=timedelta(days=clinic.booking_horizon_days),
+    )
+
+
+def clinic_side_rules(clinic: ClinicRow) -> BookingRules:
+    """Staff are bound by neither the minimum notice nor the horizon of online booking
+    (two years at most)."""
+    return BookingRules(
+        time_zone=ZoneInfo(clinic.time_zone),
+        minimum_notice=timedelta(0),
+        horizon=timedelta(days=730),
     )
 
 
@@ -121,3 +138,24 @@ async def offer(uow: SqlUnitOfWork, practitioner_id: int, service_id: int) -> Of
         offered=offered,
     )
     return Offer(practitioner, service, online)
+
+
+def online_slot(
+    context: BookingContext, start: datetime, now: datetime, rules: BookingRules | None = None
+) -> OpenSlot:
+    """The online slot starting then (under the clinic's online booking rules unless
+    `rules` are given), or the reason there is none."""
+    if rules is None:
+        if not context.offer.online:
+            raise InvalidInput("This practitioner does not offer that service online.", "serviceId")
+        rules = booking_rules(context.clinic)
+    slot = is_open_slot(
+        rules=context.sessions,
+        duration=timedelta(minutes=context.offer.service.duration_minutes),
+        booking=rules,
+        start=start,
+        now=now,
+    )
+    if slot is None:
+        raise InvalidInput("That time is not an online slot of this practitioner.", "start")
+    return slot

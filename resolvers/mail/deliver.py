@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from domain.messages import Email
+from domain.messages import CalendarFile, Email
 from persistence.models import OutboxRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
@@ -38,7 +38,7 @@ async def deliver_due(deps: Deps, mailer: Mailer) -> int:
         await uow.commit()
     sent = 0
     for row in rows:
-        email = Email(row.kind, row.to_address, row.subject, row.text_body, row.html_body)
+        email = as_email(row)
         try:
             await mailer.send(email)
         except Exception as error:
@@ -49,6 +49,17 @@ async def deliver_due(deps: Deps, mailer: Mailer) -> int:
             await uow.commit()
         sent += 1
     return sent
+
+
+def as_email(row: OutboxRow) -> Email:
+    calendar = (
+        CalendarFile(row.calendar_method, row.calendar_body)
+        if row.calendar_method and row.calendar_body
+        else None
+    )
+    return Email(
+        row.kind, row.to_address, row.subject, row.text_body, row.html_body, calendar=calendar
+    )
 
 
 async def _retry_later(deps: Deps, row: OutboxRow, claim: datetime, error: Exception) -> None:

@@ -22,6 +22,9 @@ async def visit_facts(uow: SqlUnitOfWork, row: AppointmentRow, clinic: ClinicRow
         service_name=service.name if service else "",
         location_name=location.name if location else "",
         start=row.start_at,
+        end=row.end_at,
+        appointment_id=row.id,
+        sequence=row.sequence or 0,
     )
 
 

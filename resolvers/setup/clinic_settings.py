@@ -8,6 +8,7 @@ from domain.actors import Actor
 from domain.policy import require_staff
 from domain.validation import (
     normalize_email,
+    optional_text,
     parse_time_zone,
     require_not_negative,
     require_positive,
@@ -29,6 +30,11 @@ class ClinicSettingsInput:
     rejection_email_includes_reason: bool | None = None
     notification_email: str | None = None
     time_zone: str | None = None
+    phone: str | None = None
+    cancel_notice_hours: int | None = None
+    reschedule_notice_hours: int | None = None
+    max_reschedules: int | None = None
+    moved_visits_need_approval: bool | None = None
 
 
 async def update_clinic_settings(
@@ -53,9 +59,23 @@ async def update_clinic_settings(
             if data.notification_email.strip()
             else None
         )
+    for name, field, most in (
+        ("cancel_notice_hours", "cancelNoticeHours", 720),
+        ("reschedule_notice_hours", "rescheduleNoticeHours", 720),
+        ("max_reschedules", "maxReschedules", 20),
+    ):
+        if (value := getattr(data, name)) is not None:
+            changes[name] = require_not_negative(value, field, most)
+    if data.phone is not None:
+        changes["phone"] = optional_text(data.phone, "phone", 40)
     if data.time_zone is not None:
         changes["time_zone"] = parse_time_zone(data.time_zone).key
-    for name in ("approval_required", "patient_cancel_enabled", "rejection_email_includes_reason"):
+    for name in (
+        "approval_required",
+        "patient_cancel_enabled",
+        "rejection_email_includes_reason",
+        "moved_visits_need_approval",
+    ):
         value = getattr(data, name)
         if value is not None:
             changes[name] = value

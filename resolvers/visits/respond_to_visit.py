@@ -14,12 +14,14 @@ from domain.appointments import (
     patient_may_ask,
 )
 from domain.errors import NotAllowed, NotFound
-from domain.policy import may_manage_patient, require_signed_in
+from domain.policy import acts_for_the_clinic, may_manage_patient, require_signed_in
+from domain.rescheduling import check_cancel_notice
 from domain.validation import parse_id
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.deps import Deps
 from resolvers.mail.notices import visit_facts
 from resolvers.unit_of_work import UnitOfWork
+from resolvers.visits.change_rules import change_rules
 from subscriptions.appointment_events import appointment_changed
 from subscriptions.events import StaffNotificationKind, StaffNotified
 
@@ -72,6 +74,8 @@ async def _respond(
         check_patient_response(AppointmentStatus(row.status), row.start_at, now)
         if previous is response:
             return row
+        if response is PatientResponse.CANCEL_REQUESTED and not acts_for_the_clinic(actor):
+            check_cancel_notice(change_rules(clinic), start=row.start_at, now=now)
         row.patient_response = response.value
         await _tell_clinic(uow, row, clinic, previous, response, now)
         uow.emit(appointment_changed(row))

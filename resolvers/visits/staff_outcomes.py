@@ -54,6 +54,7 @@ async def _conclude(
         uow.emit(appointment_changed(row))
         if not completing:
             row.cancellation_reason = reason
+            row.sequence += 1
             uow.emit(slot_changed(row, SlotState.FREE))
             await _tell_patient(uow, row, reason, now)
         await uow.commit()

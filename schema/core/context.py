@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from strawberry.types import Info as StrawberryInfo
 
 from domain.actors import Actor
+from persistence.models import ClinicRow
 from resolvers.accounts.identity import Identity
 from resolvers.deps import Deps
 from resolvers.setup.read_setup import clinic
@@ -28,15 +29,22 @@ class Context:
     #: The client's address: the peer, or what a trusted proxy says it forwarded for.
     client_address: str | None = None
     _zone: ZoneInfo | None = field(default=None, repr=False)
+    _clinic: ClinicRow | None = field(default=None, repr=False)
 
     @property
     def actor(self) -> Actor | None:
         return self.identity.actor if self.identity else None
 
+    async def clinic(self) -> ClinicRow:
+        """The clinic and its settings, read once per request."""
+        if self._clinic is None:
+            self._clinic = await clinic(self.deps)
+        return self._clinic
+
     async def zone(self) -> ZoneInfo:
         """The clinic's time zone, read once per request."""
         if self._zone is None:
-            self._zone = ZoneInfo((await clinic(self.deps)).time_zone)
+            self._zone = ZoneInfo((await self.clinic()).time_zone)
         return self._zone
 
     async def local(self, instant: datetime) -> datetime:
@@ -49,6 +57,7 @@ class Context:
     def fresh_loaders(self) -> None:
         """A socket's context lives as long as the socket: each event reads afresh."""
         self.loaders = Loaders(self.deps.database)
+        self._clinic = self._zone = None
 
 
 Info = StrawberryInfo[Context, None]

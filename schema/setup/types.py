@@ -179,6 +179,21 @@ class ClinicSettings:
     max_live_holds_per_address: int = strawberry.field(
         description="How many live holds may come from one client address at once, whoever holds them."
     )
+    phone: str | None = strawberry.field(
+        description="The clinic's phone number, told to patients whom a notice window stops from changing a visit online."
+    )
+    cancel_notice_hours: int = strawberry.field(
+        description="How many hours before a visit a patient may last cancel it online; 0 for no window."
+    )
+    reschedule_notice_hours: int = strawberry.field(
+        description="How many hours before a visit a patient may last move it online; 0 for no window."
+    )
+    max_reschedules: int = strawberry.field(
+        description="How often a patient may move one visit online; 0 for no limit."
+    )
+    moved_visits_need_approval: bool = strawberry.field(
+        description="True when a booked visit a patient moves becomes a request staff answer again."
+    )
 
     @classmethod
     def from_row(cls, row: ClinicRow) -> ClinicSettings:
@@ -192,6 +207,11 @@ class ClinicSettings:
             notification_email=row.notification_email,
             max_live_holds=row.max_live_holds,
             max_live_holds_per_address=row.max_live_holds_per_address,
+            phone=row.phone,
+            cancel_notice_hours=row.cancel_notice_hours,
+            reschedule_notice_hours=row.reschedule_notice_hours,
+            max_reschedules=row.max_reschedules,
+            moved_visits_need_approval=row.moved_visits_need_approval,
         )
 
 
@@ -242,6 +262,11 @@ describe(
     rejection_email_includes_reason="True to show staff's reason in rejection emails.",
     notification_email="Where the clinic is emailed of requests and cancellations; an empty string for none.",
     time_zone="The clinic's IANA time zone, e.g. Europe/Berlin.",
+    phone="The clinic's phone number for patients (at most 40 characters); an empty string for none.",
+    cancel_notice_hours="Hours before a visit after which patients may not cancel online (0 to 720; 0 for none).",
+    reschedule_notice_hours="Hours before a visit after which patients may not move it online (0 to 720; 0 for none).",
+    max_reschedules="How often a patient may move one visit online (0 to 20; 0 for no limit).",
+    moved_visits_need_approval="True to make a booked visit a patient moves a request that staff answer again.",
 )
 
 

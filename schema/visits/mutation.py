@@ -7,11 +7,17 @@ from typing import Annotated
 
 import strawberry
 
-from domain.requirements import APPOINTMENTS_WRITE, SIGNED_IN_PERSON, STAFF
-from resolvers.visits import book_appointment, respond_to_visit, staff_outcomes
+from domain.requirements import APPOINTMENTS_WRITE, MOVER, SIGNED_IN_PERSON, STAFF
+from resolvers.visits import book_appointment, reschedule, respond_to_visit, staff_outcomes
 from schema.core.context import Info
 from schema.core.outcomes import runs
-from schema.visits.types import Appointment, AppointmentResult, CancelRequested, CancelResult
+from schema.visits.types import (
+    Appointment,
+    AppointmentResult,
+    CancelRequested,
+    CancelResult,
+    RescheduleResult,
+)
 
 UpcomingVisit = Annotated[strawberry.ID, strawberry.argument(description="The upcoming visit.")]
 
@@ -103,3 +109,31 @@ class VisitsMutation:
             ),
         ] = None,
     ) -> AppointmentResult: ...
+
+    @strawberry.mutation(
+        description="Move a visit (booked, requested or provisional, not yet begun) to another free online slot, keeping its id: the new time is taken and the old one freed together, or nothing changes. Patients' users move their patients' visits within the clinic's notice window and move cap; staff any, and may also change practitioner or service; an API client with appointments:write any, within practitioner and service."
+    )
+    @runs(reschedule.reschedule_appointment, Appointment.from_row, requires=MOVER)
+    async def reschedule_appointment(
+        self,
+        info: Info,
+        appointment_id: Annotated[strawberry.ID, strawberry.argument(description="The visit.")],
+        start: Annotated[
+            datetime,
+            strawberry.argument(description="The new start, with a UTC offset: an online slot."),
+        ],
+        client_key: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The portal's key for this move (at most 100 characters): a retry with it returns the visit as moved, never moving it twice."
+            ),
+        ] = None,
+        practitioner_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Staff only: another practitioner's diary."),
+        ] = None,
+        service_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Staff only: another service (its length)."),
+        ] = None,
+    ) -> RescheduleResult: ...

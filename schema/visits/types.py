@@ -12,7 +12,9 @@ from domain.actors import Actor
 from domain.appointments import AppointmentStatus as DomainStatus
 from domain.appointments import PatientResponse as DomainResponse
 from domain.appointments import status_as_told, visit_status
+from domain.rescheduling import change_deadlines
 from persistence.models import AppointmentRow
+from resolvers.visits.change_rules import change_rules
 from schema.accounts.types import Patient, User, load_patient, load_user
 from schema.answers.types import PatientChoiceRequired
 from schema.core.context import Info
@@ -28,6 +30,7 @@ from schema.setup.types import (
     load_location,
     load_practitioner,
 )
+from schema.visits.changes import AppointmentMove, ChangeDeadlines, TooLateToChange, moves_of
 
 
 def _sees_creator(actor: Actor | None, appointment: Any) -> bool:
@@ -120,6 +123,28 @@ class Appointment:
         return await load_location(info, self.row.location_id)
 
     @strawberry.field(
+        description="Until when the patient may still cancel, and move, it online (so a portal greys its buttons instead of failing)."
+    )
+    async def changeable_until(self, info: Info) -> ChangeDeadlines:
+        rules = change_rules(await info.context.clinic())
+        deadlines = change_deadlines(
+            rules,
+            status=DomainStatus(self.row.status),
+            response=DomainResponse(self.row.patient_response),
+            start=self.row.start_at,
+            moves=self.row.reschedule_count,
+            now=info.context.deps.now(),
+        )
+        return ChangeDeadlines(
+            cancel=await info.context.local_or_none(deadlines.cancel),
+            reschedule=await info.context.local_or_none(deadlines.reschedule),
+        )
+
+    @strawberry.field(description="Its moves to other times, oldest first; empty when never moved.")
+    async def moves(self, info: Info) -> list[AppointmentMove]:
+        return await moves_of(info, self.row.id)
+
+    @strawberry.field(
         description="Staff see who made it; other users only when it was themselves.",
         extensions=guarded(_sees_creator),
     )
@@ -155,6 +180,13 @@ AppointmentResult = Annotated[
     ),
 ]
 CancelResult = Annotated[
-    CancelRequested | NotAllowed | NotFound,
+    CancelRequested | NotAllowed | NotFound | TooLateToChange,
     strawberry.union("CancelResult", description="The recorded cancel, or why not."),
+]
+RescheduleResult = Annotated[
+    Appointment | SlotUnavailable | TooLateToChange | InvalidInput | NotAllowed | NotFound,
+    strawberry.union(
+        "RescheduleResult",
+        description="The visit at its new time (the same id), or why it stays where it was.",
+    ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -33,6 +33,9 @@ MERGE = operation(
     "merge", "provisionalPatientId: $from, intoPatientId: $into", "$from: ID!, $into: ID!"
 )
 LINK = operation("link", "userId: $user, patientId: $patient", "$user: ID!, $patient: ID!")
+MOVE = operation(
+    "rescheduleAppointment", "appointmentId: $id, start: $start", "$id: ID!, $start: DateTime!"
+)
 REGISTER = """
 mutation { register(email: "new@example.com", password: "long enough password", name: "Neu Person") {
   ... on SignIn { token user { id patients { id } } } } }
@@ -128,6 +131,31 @@ async def test_a_request_answered_and_the_patients_answers_each_tell_partners(
     )
     assert await heard.types() == ["appointment.completed"]
     assert len(receiver.received) == heard.seen
+
+
+async def test_a_move_tells_partners_where_the_visit_was_and_is_now(
+    gql: GraphQL, deps: Deps, receiver: Receiver
+) -> None:
+    await factories.set_clinic(deps, approval_required=False)
+    desk = await factories.staff(deps)
+    await create_endpoint(gql, desk.token, receiver.url, ["appointment.rescheduled"])
+    heard = Heard(receiver)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps)
+    user = await factories.user(deps, patients=(anna,))
+    old, new = factories.slot_start(hour=10), factories.slot_start(hour=14)
+    visit = (await hold(gql, diary, old, user.token))["appointment"]["id"]
+    await succeeded(gql, REQUEST, {"id": visit, "patientId": str(anna.id)}, user.token)
+
+    await succeeded(gql, MOVE, {"id": visit, "start": new.isoformat()}, user.token)
+
+    [moved] = await heard.next()
+    assert moved["type"] == "appointment.rescheduled"
+    data = moved["data"]
+    assert (data["appointmentId"], data["status"]) == (visit, "BOOKED")
+    assert datetime.fromisoformat(data["start"]) == new
+    assert datetime.fromisoformat(data["previousStart"]) == old
+    assert datetime.fromisoformat(data["previousEnd"]) == old + timedelta(minutes=30)
 
 
 async def test_registrations_merges_and_links_tell_partners(

@@ -87,6 +87,7 @@ ALL_EVENTS = [
     "appointment.cancelled",
     "appointment.completed",
     "appointment.patient_confirmed",
+    "appointment.rescheduled",
     "registration.created",
     "patient.merged",
     "patient.linked",

@@ -15,6 +15,7 @@ from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
 from tests.api.test_holds import HOLD, RELEASE, REQUEST, expire_holds, hold
+from tests.api.test_reschedule import MOVE
 from tests.conftest import running_servers
 from tests.support import GraphQL, LiveSocket, ServerProcess, on_redis
 
@@ -112,6 +113,31 @@ async def test_a_subscriber_sees_a_slot_held_released_and_lapsed(
         assert await next_change(socket) == (start, "HELD")
         await expire_holds(deps)
         assert await next_change(socket, timeout=10) == (start, "FREE")
+
+
+async def test_a_move_frees_the_old_time_and_takes_the_new_for_every_portal_watching(
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
+) -> None:
+    await factories.set_clinic(deps, approval_required=False)
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps, name="Anna Schmidt")
+    user = await factories.user(deps, patients=(anna,))
+    old, new = factories.slot_start(hour=10), factories.slot_start(hour=10, minute=30)
+    held = await hold(server_gql, diary, old, user.token)
+    visit = held["appointment"]["id"]
+    await server_gql(REQUEST, {"id": visit, "patientId": str(anna.id)}, token=user.token)
+    async with LiveSocket(server.ws_url) as slots, LiveSocket(server.ws_url, user.token) as mine:
+        await slots.subscribe(SLOT_CHANGES, window(diary, old))
+        await mine.subscribe("subscription { myAppointmentUpdates { id start } }")
+
+        await server_gql(MOVE, {"id": visit, "start": new.isoformat()}, token=user.token)
+
+        assert {await next_change(slots), await next_change(slots)} == {
+            (old, "FREE"),
+            (new, "BOOKED"),
+        }
+        update = (await mine.next_data())["myAppointmentUpdates"]
+        assert update["id"] == visit and datetime.fromisoformat(update["start"]) == new
 
 
 async def test_a_booking_shows_as_booked_and_the_patient_portal_hears_of_it(
