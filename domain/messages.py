@@ -196,6 +196,24 @@ def rescheduled(to: str, visit: VisitFacts, previous_start: datetime, *, tentati
     return _inviting(email, visit, tentative=tentative)
 
 
+def waitlist_offer(to: str, visit: VisitFacts, held_until: datetime, link: str) -> Email:
+    """A time freed for someone on the waitlist, held for them for a while."""
+    until = held_until.astimezone(visit.zone)
+    return _email(
+        "waitlist_offer",
+        to,
+        f"{visit.clinic_name}: a time is free for you, {visit.when()}",
+        [
+            "A time you are waiting for has become free, and it is held for you"
+            f" until {until:%H:%M} ({visit.zone.key}).",
+            f"Take it with this link (it works once, without signing in): {link}",
+            "Or take or decline it in the portal. If you do nothing, it goes to the next"
+            " person waiting.",
+        ],
+        visit.lines(),
+    )
+
+
 def rescheduled_for_clinic(to: str, visit: VisitFacts, previous_start: datetime) -> Email:
     before = previous_start.astimezone(visit.zone)
     return _email(

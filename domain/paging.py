@@ -98,6 +98,8 @@ REGISTRATIONS = Order("registrations", (datetime, int))
 APPOINTMENTS = Order("appointments", (datetime, int))
 #: Requests waiting for an answer, oldest request first.
 PENDING_REQUESTS = Order("pending", (datetime, int))
+#: The waitlist, in line order.
+WAITLIST = Order("waitlist", (int, int))
 #: Invitations, newest first (by when first made: a resend does not move one).
 INVITATIONS = Order("invitations", (datetime, int), descending=True)
 

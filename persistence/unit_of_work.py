@@ -23,6 +23,8 @@ from persistence.repositories.patients import PatientRepository
 from persistence.repositories.sessions import SessionRepository
 from persistence.repositories.users import UserRepository
 from persistence.repositories.verifications import EmailVerificationRepository
+from persistence.repositories.visit_links import VisitLinkRepository
+from persistence.repositories.waitlist import WaitlistRepository
 from persistence.repositories.webhooks import WebhookRepository
 
 
@@ -44,6 +46,8 @@ class SqlUnitOfWork:
     email_links: EmailLinkRepository
     holds: HoldRepository
     moves: MoveRepository
+    waitlist: WaitlistRepository
+    visit_links: VisitLinkRepository
     api_clients: ApiClientRepository
 
     webhooks: WebhookRepository
@@ -70,6 +74,8 @@ class SqlUnitOfWork:
         self.holds = HoldRepository(session, one_statement=not self._database.is_sqlite)
         self.api_clients = ApiClientRepository(session)
         self.moves = MoveRepository(session)
+        self.waitlist = WaitlistRepository(session)
+        self.visit_links = VisitLinkRepository(session)
 
         self.webhooks = WebhookRepository(session, skip_locked=not self._database.is_sqlite)
         return self

@@ -32,6 +32,7 @@ from portal.http.graphql_http import GraphQLOverHTTP
 from portal.http.health import health_endpoint
 from portal.http.ide import graphiql_assets, graphiql_page
 from portal.http.oauth_token import token_endpoint
+from portal.http.visit_links import visit_link_endpoint
 from portal.live.live_sessions import SessionBoundHandler, SocketRegistry
 from portal.live.shared_feeds import SharedFeeds
 from portal.middleware.fault_barrier import FaultBarrier
@@ -256,6 +257,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", _front_door(settings.production)),
             Route("/health", health_endpoint(deps, hub, graphql.feeds)),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/visit-link/{token}", visit_link_endpoint(deps), methods=["GET", "POST"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *([] if settings.production else [graphiql_assets()]),

@@ -73,6 +73,11 @@ class Settings:
     #: minutes, and never trimmed while it holds fewer than `event_history_count` events.
     event_history_minutes: float = 15.0
     event_history_count: int = 10_000
+    #: How often this process looks for waitlist offers to make (a commit of its own that
+    #: frees a time wakes it at once); 0 turns its waitlist worker off.
+    waitlist_seconds: float = 1.0
+    #: How often this process looks for visit reminders due; 0 turns its reminder worker off.
+    reminder_seconds: float = 30.0
     #: On SIGTERM, requests in flight get this long to finish before the process stops
     #: (websockets are closed at once with 1012, service restart, to resume elsewhere).
     shutdown_grace_seconds: float = 20.0
@@ -157,6 +162,8 @@ def _live_events() -> dict[str, Any]:
         "event_history_minutes": float(os.environ.get("EVENT_HISTORY_MINUTES", "15")),
         "event_history_count": _count("EVENT_HISTORY_COUNT", 10_000),
         "shutdown_grace_seconds": float(os.environ.get("SHUTDOWN_GRACE_SECONDS", "20")),
+        "waitlist_seconds": float(os.environ.get("WAITLIST_SECONDS", "1")),
+        "reminder_seconds": float(os.environ.get("REMINDER_SECONDS", "30")),
     }
 
 

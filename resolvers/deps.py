@@ -35,6 +35,9 @@ class Deps:
     attempts: AttemptStore = field(default_factory=MemoryAttempts)
     #: Set when this process committed webhook deliveries, so its sender wakes at once.
     webhooks_written: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set when this process committed a freed time or a waitlist change, so its
+    #: waitlist worker looks for offers at once.
+    waitlist_wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     #: Cost budgets per minute; the app puts them in Redis beside a Redis broadcaster.
     budgets: CostBudgets = field(default_factory=lambda: CostBudgets(MemoryStorage()))

@@ -13,7 +13,7 @@ from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
 from resolvers.mail.calendar import invite_file
 from resolvers.webhooks.staging import stage_deliveries
-from subscriptions.events import Event, SlotChanged
+from subscriptions.events import Event, SlotChanged, SlotState
 from subscriptions.history import Staged
 
 #: Relayed events a process remembers for its relay worker to delete.
@@ -40,6 +40,7 @@ class UnitOfWork(SqlUnitOfWork):
         self._unstaged: list[Event] = []
         self._written: list[EventOutboxRow] = []
         self._facts: list[PartnerEvent] = []
+        self._wakes_waitlist = False
 
     def emit(self, *events: Event, written: list[EventOutboxRow] | None = None) -> None:
         """Announce `events` once this commits. `written`: their rows, already written
@@ -55,6 +56,11 @@ class UnitOfWork(SqlUnitOfWork):
         (a hold's, with its new id spliced in), saving a round trip; `emit` them with
         `written=` when it did."""
         return [_staged(event, self._deps.now()) for event in events]
+
+    def wake_waitlist(self) -> None:
+        """Once this commits, look for waitlist offers at once (a time freed, someone
+        joined or let an offer go)."""
+        self._wakes_waitlist = True
 
     def tell_partners(self, *facts: PartnerEvent) -> None:
         """Something only webhooks tell (no live subscriber hears of it)."""
@@ -80,8 +86,10 @@ class UnitOfWork(SqlUnitOfWork):
         written = await stage_deliveries(
             self, self._events, self._facts, self._deps.now(), self._deps.reads
         )
-        if diaries := {e.practitioner_id for e in self._events if isinstance(e, SlotChanged)}:
-            await self.touches_diaries_of(diaries)
+        slots = [e for e in self._events if isinstance(e, SlotChanged)]
+        if slots:
+            await self.touches_diaries_of({e.practitioner_id for e in slots})
+        self._wakes_waitlist = self._wakes_waitlist or any(e.state is SlotState.FREE for e in slots)
         staged = [_staged(event, self._deps.now()) for event in self._unstaged]
         await self.events.stage(staged)
         await super().commit()
@@ -89,6 +97,8 @@ class UnitOfWork(SqlUnitOfWork):
         self._facts, self._events, self._unstaged, self._written = [], [], [], []
         if written:
             self._deps.webhooks_written.set()
+        if self._wakes_waitlist:
+            self._deps.waitlist_wake.set()
         relayed = staged and await self._hub.relay([relayable(row) for row in staged])
         # Remembered for the relay worker to forget; with no worker running, past this
         # many the rows stay staged (and are skipped by their ids when relayed again).

@@ -44,6 +44,7 @@ from schema.setup.query import SetupQuery
 from schema.visits.mutation import VisitsMutation
 from schema.visits.query import VisitsQuery
 from schema.visits.subscription import VisitsSubscription
+from schema.waitlist.operations import WaitlistMutation, WaitlistQuery
 from schema.webhooks.mutation import WebhooksMutation
 from schema.webhooks.query import WebhooksQuery
 
@@ -121,6 +122,7 @@ Query = merge_types(
         VisitsQuery,
         ClientsQuery,
         WebhooksQuery,
+        WaitlistQuery,
     ),
 )
 Mutation = merge_types(
@@ -136,6 +138,7 @@ Mutation = merge_types(
         VerificationMutation,
         ClientsMutation,
         WebhooksMutation,
+        WaitlistMutation,
     ),
 )
 Subscription = merge_types(

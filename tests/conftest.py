@@ -87,6 +87,10 @@ def settings(run_dir: Path, smtp_server: Mailbox) -> Settings:
         # Nor does it relay events other processes left behind, for the same reason:
         # what real servers left is theirs to relay (its own it relays as it commits).
         event_relay_seconds=0,
+        # Nor does it make waitlist offers or send reminders: a test plays its worker's
+        # round itself, or runs real servers.
+        waitlist_seconds=0,
+        reminder_seconds=0,
         mail_poll_seconds=0.1,
         webhook_poll_seconds=0.1,
     )
@@ -127,6 +131,9 @@ def server_env(settings: Settings) -> dict[str, str]:
         "BROADCAST_URL": settings.broadcast_url,
         "HOLD_SWEEP_SECONDS": "0.2",
         "MAIL_POLL_SECONDS": "0.1",
+        "WAITLIST_SECONDS": "0.2",
+        # Reminders only where a test asks for them (its own servers).
+        "REMINDER_SECONDS": "0",
         "SMTP_URL": settings.smtp_url or "",
         "PORTAL_ENV": "development",
         # Tests that stand for many portals say where each is with X-Forwarded-For.

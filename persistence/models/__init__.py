@@ -23,7 +23,8 @@ from persistence.models.setup import (
     SessionSeriesRow,
     practitioner_services,
 )
-from persistence.models.visits import AppointmentMoveRow, AppointmentRow
+from persistence.models.visits import AppointmentMoveRow, AppointmentRow, VisitLinkRow
+from persistence.models.waitlist import WaitlistEntryRow, WaitlistPassRow
 from persistence.models.webhooks import WebhookDeliveryRow, WebhookEndpointRow
 
 __all__ = [
@@ -47,6 +48,9 @@ __all__ = [
     "ServiceRow",
     "SessionSeriesRow",
     "UserRow",
+    "VisitLinkRow",
+    "WaitlistEntryRow",
+    "WaitlistPassRow",
     "WebhookDeliveryRow",
     "WebhookEndpointRow",
     "practitioner_services",

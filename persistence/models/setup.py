@@ -49,6 +49,8 @@ class ClinicRow(Base):
     max_reschedules: Mapped[int] = mapped_column(Integer, default=0)
     #: Whether a booked visit a patient moves waits for staff again.
     moved_visits_need_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: How long a waitlist offer (a hold placed for the patient) keeps its time.
+    offer_minutes: Mapped[int] = mapped_column(Integer, default=15)
 
 
 class LocationRow(Base):

@@ -82,3 +82,20 @@ class AppointmentMoveRow(Base):
     moved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: The mover's key for the move: a retry with it finds the move done.
     client_key: Mapped[str | None] = mapped_column(String(100))
+
+
+class VisitLinkRow(Base):
+    """A signed, single-use link about a visit, emailed to its patient's user (confirm,
+    cancel, accept an offer): works without signing in, once, until it expires. Only its
+    nonce is kept (cleared when used), never the link."""
+
+    __tablename__ = "visit_links"
+    __table_args__ = (Index("ix_visit_links_appointment", "appointment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    nonce: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

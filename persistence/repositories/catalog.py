@@ -91,6 +91,13 @@ class CatalogRepository:
         )
         return (await self._session.execute(query)).first() is not None
 
+    async def practitioners_offering(self, service_id: int) -> list[int]:
+        """The practitioners who offer the service (online or not), by id."""
+        query = select(practitioner_services.c.practitioner_id).where(
+            practitioner_services.c.service_id == service_id
+        )
+        return sorted((await self._session.execute(query)).scalars())
+
     async def practitioner_and_service(
         self, practitioner_id: int, service_id: int
     ) -> tuple[PractitionerRow | None, ServiceRow | None, bool]:

@@ -14,6 +14,7 @@ from portal.workers import (
     mail_outbox,
     read_cache,
     socket_sessions,
+    waitlist_offers,
     webhook_outbox,
 )
 from portal.workers.worker import Worker
@@ -27,4 +28,5 @@ WORKERS: tuple[Worker, ...] = (
     Worker("webhooks", webhook_outbox.send_webhooks, lambda s: s.webhook_poll_seconds > 0),
     Worker(last_used.LAST_USED_TASK, last_used.write_last_used),
     Worker("event-relay", event_relay.relay_events, lambda s: s.event_relay_seconds > 0),
+    Worker("waitlist", waitlist_offers.offer_freed_times, lambda s: s.waitlist_seconds > 0),
 )

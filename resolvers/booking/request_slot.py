@@ -51,23 +51,37 @@ async def request(
         row = await uow.appointments.get_hold(key)
         if row is None or not may_request_hold(actor, row.created_by_id):
             raise NotFound("No such hold.")
-        status = AppointmentStatus(row.status)
-        if status in REQUESTED and row.patient_id == patient_key:
-            return row  # a retry of a request that already went through
-        require_patient_access(actor, patient_key)
-        patient = found(await uow.patients.get(patient_key), "No such patient.")
-        check_request(status)
-        if is_expired_hold(status, row.hold_expires_at, now) or status is AppointmentStatus.LAPSED:
-            await _reclaim_lapsed(uow, row, now)
-        clinic = await uow.clinic.get()
-        new_status = status_after_request(
-            approval_required=clinic.approval_required, patient_provisional=patient.provisional
-        )
-        await _book(uow, row, new_status, patient_key, note, now)
-        await _tell_about_request(uow, row, clinic, now)
-        _announce(uow, row, new_status, actor, now)
-        await uow.commit()
+        if await book_hold(uow, actor, row, patient_key, note, now):
+            await uow.commit()
     return row
+
+
+async def book_hold(
+    uow: UnitOfWork,
+    actor: Actor,
+    row: AppointmentRow,
+    patient_key: int,
+    note: str | None,
+    now: datetime,
+) -> bool:
+    """The holder's hold `row` booked for the patient in `uow`, told and announced; False
+    when it was already (a retry of a request that went through)."""
+    status = AppointmentStatus(row.status)
+    if status in REQUESTED and row.patient_id == patient_key:
+        return False
+    require_patient_access(actor, patient_key)
+    patient = found(await uow.patients.get(patient_key), "No such patient.")
+    check_request(status)
+    if is_expired_hold(status, row.hold_expires_at, now) or status is AppointmentStatus.LAPSED:
+        await _reclaim_lapsed(uow, row, now)
+    clinic = await uow.clinic.get()
+    new_status = status_after_request(
+        approval_required=clinic.approval_required, patient_provisional=patient.provisional
+    )
+    await _book(uow, row, new_status, patient_key, note, now)
+    await _tell_about_request(uow, row, clinic, now)
+    _announce(uow, row, new_status, actor, now)
+    return True
 
 
 async def _reclaim_lapsed(uow: UnitOfWork, row: AppointmentRow, now: datetime) -> None:

@@ -77,13 +77,13 @@ async def _respond(
         if response is PatientResponse.CANCEL_REQUESTED and not acts_for_the_clinic(actor):
             check_cancel_notice(change_rules(clinic), start=row.start_at, now=now)
         row.patient_response = response.value
-        await _tell_clinic(uow, row, clinic, previous, response, now)
+        await tell_clinic(uow, row, clinic, previous, response, now)
         uow.emit(appointment_changed(row))
         await uow.commit()
     return row
 
 
-async def _tell_clinic(
+async def tell_clinic(
     uow: UnitOfWork,
     row: AppointmentRow,
     clinic: ClinicRow,
