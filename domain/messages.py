@@ -196,6 +196,21 @@ def rescheduled(to: str, visit: VisitFacts, previous_start: datetime, *, tentati
     return _inviting(email, visit, tentative=tentative)
 
 
+def reminder(
+    to: str, clinic_name: str, visit: VisitFacts, confirm: str | None, cancel: str | None
+) -> Email:
+    """A reminder of a visit to come: the subject names only the clinic and the time."""
+    paragraphs = [f"A reminder of your visit on {visit.when()}."]
+    if confirm:
+        paragraphs.append(
+            f"Confirm that you will attend (works once, without signing in): {confirm}"
+        )
+    if cancel:
+        paragraphs.append(f"Cannot come? Ask the clinic to cancel: {cancel}")
+    lines = [line for line in visit.lines() if not line.startswith("Service:")]
+    return _email("reminder", to, f"{clinic_name}: your visit on {visit.when()}", paragraphs, lines)
+
+
 def waitlist_offer(to: str, visit: VisitFacts, held_until: datetime, link: str) -> Email:
     """A time freed for someone on the waitlist, held for them for a while."""
     until = held_until.astimezone(visit.zone)

@@ -20,6 +20,7 @@ from persistence.repositories.invitations import InvitationRepository
 from persistence.repositories.moves import MoveRepository
 from persistence.repositories.outbox import OutboxRepository
 from persistence.repositories.patients import PatientRepository
+from persistence.repositories.reminders import ReminderRepository
 from persistence.repositories.sessions import SessionRepository
 from persistence.repositories.users import UserRepository
 from persistence.repositories.verifications import EmailVerificationRepository
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
     moves: MoveRepository
     waitlist: WaitlistRepository
     visit_links: VisitLinkRepository
+    reminders: ReminderRepository
     api_clients: ApiClientRepository
 
     webhooks: WebhookRepository
@@ -76,6 +78,7 @@ class SqlUnitOfWork:
         self.moves = MoveRepository(session)
         self.waitlist = WaitlistRepository(session)
         self.visit_links = VisitLinkRepository(session)
+        self.reminders = ReminderRepository(session)
 
         self.webhooks = WebhookRepository(session, skip_locked=not self._database.is_sqlite)
         return self

@@ -23,7 +23,12 @@ from persistence.models.setup import (
     SessionSeriesRow,
     practitioner_services,
 )
-from persistence.models.visits import AppointmentMoveRow, AppointmentRow, VisitLinkRow
+from persistence.models.visits import (
+    AppointmentMoveRow,
+    AppointmentRow,
+    ReminderSentRow,
+    VisitLinkRow,
+)
 from persistence.models.waitlist import WaitlistEntryRow, WaitlistPassRow
 from persistence.models.webhooks import WebhookDeliveryRow, WebhookEndpointRow
 
@@ -45,6 +50,7 @@ __all__ = [
     "OutboxRow",
     "PatientRow",
     "PractitionerRow",
+    "ReminderSentRow",
     "ServiceRow",
     "SessionSeriesRow",
     "UserRow",

@@ -51,6 +51,8 @@ class ClinicRow(Base):
     moved_visits_need_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     #: How long a waitlist offer (a hold placed for the patient) keeps its time.
     offer_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    #: Hours before a visit at which it is reminded of, comma-separated ("" for none).
+    reminder_hours: Mapped[str] = mapped_column(String(60), default="48,2")
 
 
 class LocationRow(Base):

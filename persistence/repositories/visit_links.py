@@ -24,7 +24,9 @@ class VisitLinkRepository:
         query = select(VisitLinkRow).where(VisitLinkRow.id == link_id).with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
 
-    async def unused_of(self, appointment_id: int, purpose: str, now: datetime) -> VisitLinkRow | None:
+    async def unused_of(
+        self, appointment_id: int, purpose: str, now: datetime
+    ) -> VisitLinkRow | None:
         query = (
             select(VisitLinkRow)
             .where(

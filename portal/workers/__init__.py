@@ -13,6 +13,7 @@ from portal.workers import (
     last_used,
     mail_outbox,
     read_cache,
+    reminders,
     socket_sessions,
     waitlist_offers,
     webhook_outbox,
@@ -29,4 +30,5 @@ WORKERS: tuple[Worker, ...] = (
     Worker(last_used.LAST_USED_TASK, last_used.write_last_used),
     Worker("event-relay", event_relay.relay_events, lambda s: s.event_relay_seconds > 0),
     Worker("waitlist", waitlist_offers.offer_freed_times, lambda s: s.waitlist_seconds > 0),
+    Worker("reminders", reminders.send_reminders, lambda s: s.reminder_seconds > 0),
 )

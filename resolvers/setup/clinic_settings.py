@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.actors import Actor
 from domain.policy import require_staff
+from domain.reminders import check_reminder_hours
 from domain.validation import (
     normalize_email,
     optional_text,
@@ -35,6 +36,8 @@ class ClinicSettingsInput:
     reschedule_notice_hours: int | None = None
     max_reschedules: int | None = None
     moved_visits_need_approval: bool | None = None
+    offer_minutes: int | None = None
+    reminder_hours: list[int] | None = None
 
 
 async def update_clinic_settings(
@@ -66,6 +69,10 @@ async def update_clinic_settings(
     ):
         if (value := getattr(data, name)) is not None:
             changes[name] = require_not_negative(value, field, most)
+    if data.offer_minutes is not None:
+        changes["offer_minutes"] = require_positive(data.offer_minutes, "offerMinutes", 1440)
+    if data.reminder_hours is not None:
+        changes["reminder_hours"] = check_reminder_hours(data.reminder_hours)
     if data.phone is not None:
         changes["phone"] = optional_text(data.phone, "phone", 40)
     if data.time_zone is not None:

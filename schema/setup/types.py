@@ -8,6 +8,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.reminders import reminder_hours
 from persistence.models import (
     ClinicRow,
     LocationRow,
@@ -194,6 +195,12 @@ class ClinicSettings:
     moved_visits_need_approval: bool = strawberry.field(
         description="True when a booked visit a patient moves becomes a request staff answer again."
     )
+    offer_minutes: int = strawberry.field(
+        description="How long a waitlist offer (a hold placed for the patient) keeps its time, in minutes."
+    )
+    reminder_hours: list[int] = strawberry.field(
+        description="Hours before a visit at which its reminder is emailed, earliest first; empty for no reminders."
+    )
 
     @classmethod
     def from_row(cls, row: ClinicRow) -> ClinicSettings:
@@ -212,6 +219,8 @@ class ClinicSettings:
             reschedule_notice_hours=row.reschedule_notice_hours,
             max_reschedules=row.max_reschedules,
             moved_visits_need_approval=row.moved_visits_need_approval,
+            offer_minutes=row.offer_minutes,
+            reminder_hours=list(reminder_hours(row.reminder_hours)),
         )
 
 
@@ -267,6 +276,8 @@ describe(
     reschedule_notice_hours="Hours before a visit after which patients may not move it online (0 to 720; 0 for none).",
     max_reschedules="How often a patient may move one visit online (0 to 20; 0 for no limit).",
     moved_visits_need_approval="True to make a booked visit a patient moves a request that staff answer again.",
+    offer_minutes="How long a waitlist offer keeps its time, in minutes (1 to 1440).",
+    reminder_hours="Hours before a visit to email its reminder (at most 4, each 1 to 720); an empty list for none.",
 )
 
 
