@@ -130,6 +130,11 @@ REGISTRATIONS_PER_ADDRESS = Budget(
 HOLDS_PER_ADDRESS = Budget(
     "hold-address", "holds from your network", 30, 2.0, 60.0, forget_after=600.0
 )
+#: Calendar feed fetches: a calendar app polls a feed every few minutes to hours; many
+#: fetches from one address in a burst are someone guessing feed URLs.
+CALENDAR_FEEDS_PER_ADDRESS = Budget(
+    "calendar-address", "calendar requests from your network", 30, 2.0, 60.0, forget_after=600.0
+)
 #: For operations that send an email on request (password reset, a new verification
 #: link): each costs the clinic a message and can be aimed at someone else's inbox.
 MAIL_REQUESTS_PER_ADDRESS = Budget(

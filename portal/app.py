@@ -28,6 +28,7 @@ from persistence.budgets import cost_budgets_for
 from persistence.database import Database
 from persistence.database_identity import database_identity
 from portal.http.bearer import InvalidCredentials, identify_request, unauthenticated
+from portal.http.calendar_feed import calendar_feed_endpoint
 from portal.http.graphql_http import GraphQLOverHTTP
 from portal.http.health import health_endpoint
 from portal.http.ide import graphiql_assets, graphiql_page
@@ -258,6 +259,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health_endpoint(deps, hub, graphql.feeds)),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/visit-link/{token}", visit_link_endpoint(deps), methods=["GET", "POST"]),
+            Route("/calendar/{token}.ics", calendar_feed_endpoint(deps)),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *([] if settings.production else [graphiql_assets()]),

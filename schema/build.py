@@ -41,6 +41,7 @@ from schema.guards.kept_answers import KeptSlotAnswers
 from schema.guards.selection_limits import selection_limits
 from schema.setup.mutation import SetupMutation
 from schema.setup.query import SetupQuery
+from schema.visits.calendar import CalendarMutation, CalendarQuery
 from schema.visits.mutation import VisitsMutation
 from schema.visits.query import VisitsQuery
 from schema.visits.subscription import VisitsSubscription
@@ -123,6 +124,7 @@ Query = merge_types(
         ClientsQuery,
         WebhooksQuery,
         WaitlistQuery,
+        CalendarQuery,
     ),
 )
 Mutation = merge_types(
@@ -139,6 +141,7 @@ Mutation = merge_types(
         ClientsMutation,
         WebhooksMutation,
         WaitlistMutation,
+        CalendarMutation,
     ),
 )
 Subscription = merge_types(

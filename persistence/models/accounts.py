@@ -43,6 +43,9 @@ class UserRow(Base):
     #: through it); cleared once used.
     setup_nonce: Mapped[str | None] = mapped_column(String(64))
     setup_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: What the user's private calendar feed URL is signed with; None until they ask for
+    #: one, and a new one revokes the old URL.
+    calendar_nonce: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuthTokenRow(Base):

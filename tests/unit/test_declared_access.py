@@ -76,6 +76,8 @@ DECLARED: dict[str, Requirement] = {
     "mutation acceptOffer": SIGNED_IN_PERSON,
     "mutation declineOffer": SIGNED_IN_PERSON,
     "mutation moveWaitlistEntry": STAFF,
+    "query calendarFeedUrl": SIGNED_IN_PERSON,
+    "mutation resetCalendarFeed": SIGNED_IN_PERSON,
     "mutation completeAppointment": STAFF,
     "mutation accept": STAFF,
     "mutation reject": STAFF,

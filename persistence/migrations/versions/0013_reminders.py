@@ -1,4 +1,4 @@
-"""visit reminders: when the clinic sends them, and which were sent
+"""visit reminders (when the clinic sends them, which were sent) and calendar feeds
 
 Revision ID: 0013_reminders
 Revises: 0012_waitlist
@@ -38,7 +38,10 @@ def upgrade() -> None:
         ),
     )
 
+    op.add_column("users", sa.Column("calendar_nonce", sa.String(length=32), nullable=True))
+
 
 def downgrade() -> None:
+    op.drop_column("users", "calendar_nonce")
     op.drop_table("reminders_sent")
     op.drop_column("clinic", "reminder_hours")
