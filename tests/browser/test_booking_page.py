@@ -11,6 +11,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, WebSocketRoute, expect
 
+from persistence.models import AppointmentRow
 from resolvers.deps import Deps
 from tests import factories
 from tests.api.test_holds import hold
@@ -182,7 +183,7 @@ async def patient_ids(page: Page) -> dict[str, str]:
     return {text.removesuffix(" (me)"): value for text, value in options}
 
 
-async def test_changing_the_time_sends_a_cancel_request_and_offers_new_times(
+async def test_changing_the_time_moves_the_visit_to_the_time_chosen(
     browser: Browser, server: ServerProcess, deps: Deps
 ) -> None:
     await factories.set_clinic(deps, approval_required=False, patient_cancel_enabled=True)
@@ -198,16 +199,24 @@ async def test_changing_the_time_sends_a_cancel_request_and_offers_new_times(
     await page.get_by_role("button", name="Request this time").click()
     await expect(page.get_by_role("status")).to_contain_text("Booked: ", timeout=10_000)
     visit = page.get_by_role("list", name="My upcoming visits").get_by_role("listitem")
+    await expect(visit).to_contain_text("You can change it online until")
     await visit.get_by_role("button", name="Change time").click()
+    await expect(page.get_by_role("status")).to_have_text(
+        "Choose a new time with Maria Keller below.", timeout=10_000
+    )
+    await expect(page.locator("#slots button.slot").first).to_be_focused()
+    new_time = page.locator("#slots button.slot").nth(2)
+    chosen = await new_time.get_attribute("data-start")
+    await new_time.click()
 
     await expect(page.get_by_role("status")).to_have_text(
-        re.compile(
-            rf"^Cancellation sent for {WHEN}\. Choose a new time with Maria Keller below\.$"
-        ),
-        timeout=10_000,
+        re.compile(rf"^Moved: {WHEN} with Maria Keller \(was {WHEN}\)\.$"), timeout=10_000
     )
-    await expect(visit).to_contain_text("cancellation sent")
-    await expect(page.locator("#slots button.slot").first).to_be_focused()
+    await expect(visit).to_have_count(1)
+    assert chosen is not None
+    async with deps.database.reader() as session:
+        [row] = (await session.execute(AppointmentRow.__table__.select())).all()
+    assert row.start_at == datetime.fromisoformat(chosen)
     await snap(page, "booking-change-time")
 
 

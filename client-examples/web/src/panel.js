@@ -32,6 +32,8 @@ const CONFIRM_REGISTRATION = `mutation($id: ID!) { confirmRegistration(provision
 const CANCEL = `mutation($id: ID!, $reason: String) { cancelAppointment(appointmentId: $id, reason: $reason) {
   __typename ... on Problem { message } } }`;
 
+const WAITLIST = `{ waitlist(first: 100) { totalCount edges { node { id state fromDate untilDate earliest latest
+  patient { name } practitioner { name } service { name } offer { start holdExpiresAt } } } } }`;
 const LABELS = {
   NEW_REQUEST: 'New request',
   NEW_PROVISIONAL_BOOKING: 'New booking by a new online patient',
@@ -79,6 +81,9 @@ async function open() {
   $('who').textContent = `Signed in as ${me.name}`;
   show('status', '');
   panel.live = liveClient(panel.token, sessionEnded);
+  // Joining the waitlist tells the desk nothing live; the line is read again every 10 s.
+  clearInterval(panel.waitlistTimer);
+  panel.waitlistTimer = setInterval(() => attempt(loadWaitlist), 10_000);
   return listen();
 }
 
@@ -87,6 +92,7 @@ function sessionEnded() {
 }
 
 function signedOut(message, kind = 'info') {
+  clearInterval(panel.waitlistTimer);
   panel.token = null;
   forgetToken();
   if (panel.live) panel.live.dispose();
@@ -130,7 +136,7 @@ function feed(text, kind = '') {
 
 async function loadAll() {
   if (!panel.token) return;
-  await Promise.all([loadPending(), loadRegistrations(), loadCancels()]);
+  await Promise.all([loadPending(), loadRegistrations(), loadCancels(), loadWaitlist()]);
 }
 
 // Bring a list up to date without touching the rows still in it, so a reason being typed,
@@ -305,6 +311,22 @@ async function cancel(a, event, row, reason) {
   const result = (await busy(event.submitter, () => graphql(CANCEL, { id: a.id, reason: reason.value || null }, panel.token))).cancelAppointment;
   if (result.__typename !== 'Appointment') return void (row.querySelector('.outcome').textContent = result.message);
   return done(`Cancelled: ${a.patient?.name ?? ''}, ${when(a.start)} with ${a.practitioner.name}`);
+}
+
+// ---------------------------------------------------------------- the waitlist
+
+// Who waits for which time, first in line first, and the offers they hold now.
+async function loadWaitlist() {
+  const { waitlist } = await graphql(WAITLIST, {}, panel.token);
+  const rows = waitlist.edges.map(({ node: e }, place) => {
+    const what = `${e.service.name} with ${e.practitioner ? e.practitioner.name : 'anyone'}`;
+    const span = `${e.fromDate === e.untilDate ? e.fromDate : `${e.fromDate} to ${e.untilDate}`}, ${e.earliest}–${e.latest}`;
+    const state = e.state === 'OFFERED' && e.offer
+      ? `offered ${when(e.offer.start)} until ${clock(e.offer.holdExpiresAt)}` : 'waiting';
+    return element('li', { 'data-id': e.id }, `${place + 1}. ${e.patient?.name ?? ''}: ${what}, ${span} · ${state}`);
+  });
+  $('waitlist').replaceChildren(...rows);
+  show('waitlist-message', waitlist.totalCount ? `${waitlist.totalCount} waiting` : 'Nobody is waiting');
 }
 
 // ---------------------------------------------------------------- wiring

@@ -38,7 +38,21 @@ var REQUEST = `mutation($id: ID!, $patientId: ID!, $note: String) {
   patient { id name } practitioner { id name } service { id name } location { name } } ... on Problem { message } } }`;
 var VISITS = `query($patientId: ID!, $from: DateTime!, $to: DateTime!) {
   visits(patientId: $patientId, from: $from, to: $to) { id status start patientResponse visitStatus rejectionReason
+  changeableUntil { cancel reschedule }
   patient { id name } practitioner { id name } service { id name } location { name } } }`;
+var RESCHEDULE = `mutation($id: ID!, $start: DateTime!, $key: String) {
+  rescheduleAppointment(appointmentId: $id, start: $start, clientKey: $key) {
+    __typename ... on Appointment { id status start practitioner { name } }
+    ... on TooLateToChange { phone } ... on Problem { message } } }`;
+var MY_WAITLIST = `{ myWaitlist { id state fromDate untilDate earliest latest
+  patient { name } practitioner { name } service { name } offer { id start holdExpiresAt location { name } practitioner { name } } } }`;
+var JOIN_WAITLIST = `mutation($input: JoinWaitlistInput!) { joinWaitlist(input: $input) {
+  __typename ... on WaitlistEntry { id } ... on Problem { message } } }`;
+var LEAVE_WAITLIST = `mutation($id: ID!) { leaveWaitlist(entryId: $id) { __typename ... on Problem { message } } }`;
+var ACCEPT_OFFER = `mutation($id: ID!) { acceptOffer(offerId: $id) {
+  __typename ... on Appointment { id status start patientResponse visitStatus rejectionReason
+  patient { id name } practitioner { id name } service { id name } location { name } } ... on Problem { message } } }`;
+var DECLINE_OFFER = `mutation($id: ID!) { declineOffer(offerId: $id) { __typename ... on Problem { message } } }`;
 var CONFIRM = `mutation($id: ID!) { confirmVisit(appointmentId: $id) { __typename ... on Problem { message } } }`;
 var CANCEL = `mutation($id: ID!) { cancelVisit(appointmentId: $id) {
   __typename ... on CancelRequested { notice } ... on Problem { message } } }`;
@@ -55,7 +69,8 @@ var page = {
   wanted: null,
   held: null,
   timer: null,
-  requested: null
+  requested: null,
+  moving: null
 };
 var $ = (id) => document.getElementById(id);
 function sentence(a) {
@@ -134,9 +149,9 @@ async function loadSlots() {
     page.live,
     SLOT_CHANGES,
     { p, ...range },
-    ({ slotChanges: change2 }) => {
-      if (change2.state === "FREE") attempt(() => readSlots(p, s, range));
-      else removeSlot(change2.start);
+    ({ slotChanges: change }) => {
+      if (change.state === "FREE") attempt(() => readSlots(p, s, range));
+      else removeSlot(change.start);
     },
     () => attempt(() => readSlots(p, s, range)),
     (ended) => {
@@ -193,6 +208,7 @@ function removeSlot(start2) {
   countSlots();
 }
 function choose(slot, button) {
+  if (page.moving) return attempt(() => moveTo(slot, button));
   page.wanted = {
     slot,
     practitionerId: $("practitioner").value,
@@ -219,19 +235,26 @@ async function signIn(operation, variables, button) {
   return attempt(loadSlots);
 }
 async function loadMe() {
+  var _a, _b;
   const { me } = await graphql(ME, {}, page.token);
   if (!me) return signedOut("Your session has ended. Please sign in again.");
   page.user = me;
   $("who").textContent = `Signed in as ${me.name}`;
   $("sign-out").hidden = false;
   $("sign-in").hidden = true;
-  $("patient").replaceChildren(...me.patients.map((p) => element(
+  const patients = () => me.patients.map((p) => element(
     "option",
     { value: p.id },
     p.name === me.name ? `${p.name} (me)` : p.name
-  )));
+  ));
+  $("patient").replaceChildren(...patients());
+  $("wait-patient").replaceChildren(...patients());
+  const today = /* @__PURE__ */ new Date();
+  (_a = $("wait-from")).value || (_a.value = today.toISOString().slice(0, 10));
+  (_b = $("wait-until")).value || (_b.value = new Date(today.getTime() + 14 * 24 * 3600 * 1e3).toISOString().slice(0, 10));
   $("mine").hidden = false;
-  return loadVisits();
+  $("waiting").hidden = false;
+  return Promise.all([loadVisits(), loadWaitlist()]);
 }
 async function signOut() {
   const token = page.token;
@@ -261,6 +284,10 @@ function signedOut(message, kind = "info") {
   $("sign-out").hidden = true;
   $("sign-in").hidden = false;
   $("mine").hidden = true;
+  $("waiting").hidden = true;
+  page.moving = null;
+  $("moving").hidden = true;
+  $("waitlist").replaceChildren();
   $("visits").replaceChildren();
   $("patient").replaceChildren();
   show("status", message, kind);
@@ -357,19 +384,33 @@ async function loadVisits() {
 function visitRow(a) {
   const answer = VISIT_WORDS[a.visitStatus];
   const booked = a.status === "BOOKED";
+  const until = a.changeableUntil ?? {};
   const canCancel = booked && page.settings.patientCancelEnabled && a.patientResponse !== "CANCEL_REQUESTED";
+  const movable = ["BOOKED", "REQUESTED", "PROVISIONAL"].includes(a.status);
   const label = `${when(a.start)} with ${a.practitioner.name}`;
+  const byPhone = "Too close to the visit to change online: please call the clinic.";
   return element(
     "li",
     { "data-id": a.id, "aria-label": label },
     element("p", {}, element("strong", {}, sentence(a)), ` \xB7 ${a.service.name} \xB7 ${a.location.name}`),
     booked && answer ? element("p", { class: "answer" }, answer) : null,
+    movable && until.reschedule ? element("p", { class: "answer" }, `You can change it online until ${when(until.reschedule)}.`) : null,
     element(
       "div",
       { class: "actions" },
       booked && a.patientResponse === "NONE" ? element("button", { type: "button", onclick: (e) => respond(CONFIRM, a, e, `You confirmed ${label}.`) }, "Confirm") : null,
-      canCancel ? element("button", { type: "button", onclick: (e) => cancel(a, e.currentTarget) }, "Cancel") : null,
-      canCancel ? element("button", { type: "button", onclick: (e) => change(a, e.currentTarget) }, "Change time") : null,
+      canCancel ? element("button", {
+        type: "button",
+        disabled: !until.cancel,
+        title: until.cancel ? "" : byPhone,
+        onclick: (e) => cancel(a, e.currentTarget)
+      }, "Cancel") : null,
+      movable ? element("button", {
+        type: "button",
+        disabled: !until.reschedule,
+        title: until.reschedule ? "" : byPhone,
+        onclick: () => startMoving(a)
+      }, "Change time") : null,
       booked && a.patientResponse !== "NONE" ? element("button", { type: "button", onclick: (e) => respond(CLEAR, a, e, `Your answer for ${label} is withdrawn.`) }, "Undo my answer") : null
     )
   );
@@ -387,13 +428,96 @@ async function cancel(a, button) {
   await loadVisits();
   return result.__typename === "CancelRequested";
 }
-async function change(a, button) {
-  if (!await cancel(a, button)) return;
+async function startMoving(a) {
+  page.moving = a;
+  stopHold();
   $("practitioner").value = a.practitioner.id;
   await choosePractitioner(a.service.id);
-  show("status", `Cancellation sent for ${when(a.start)}. Choose a new time with ${a.practitioner.name} below.`, "done");
+  $("moving").hidden = false;
+  show("moving-message", `Choose a new time for ${when(a.start)} with ${a.practitioner.name}.`);
+  show("status", `Choose a new time with ${a.practitioner.name} below.`);
   $("browse-title").scrollIntoView();
   document.querySelector("#slots button.slot")?.focus();
+}
+function stopMoving() {
+  page.moving = null;
+  $("moving").hidden = true;
+}
+async function moveTo(slot, button) {
+  const a = page.moving;
+  const result = (await busy(button, () => graphql(RESCHEDULE, { id: a.id, start: slot.start, key: crypto.randomUUID() }, page.token))).rescheduleAppointment;
+  if (result.__typename !== "Appointment") {
+    show("status", `Could not move ${when(a.start)}: ${result.message}`, "problem");
+  } else {
+    stopMoving();
+    show("status", `Moved: ${when(result.start)} with ${result.practitioner.name} (was ${when(a.start)}).`, "done");
+  }
+  await Promise.all([loadVisits(), loadSlots()]);
+}
+async function loadWaitlist() {
+  if (!page.user) return;
+  const { myWaitlist } = await graphql(MY_WAITLIST, {}, page.token);
+  $("waitlist").replaceChildren(...myWaitlist.map(waitlistRow));
+  show("waitlist-message", myWaitlist.length ? "" : "You are not waiting for any time.");
+}
+function waitlistRow(e) {
+  const what = `${e.service.name} with ${e.practitioner ? e.practitioner.name : "anyone"} for ${e.patient.name}`;
+  const span = `${e.fromDate === e.untilDate ? e.fromDate : `${e.fromDate} to ${e.untilDate}`}, ${e.earliest}\u2013${e.latest}`;
+  if (e.state === "OFFERED" && e.offer) {
+    const offer = `${when(e.offer.start)} with ${e.offer.practitioner.name} at ${e.offer.location.name}`;
+    return element(
+      "li",
+      { class: "offer", "aria-label": `Offer: ${offer}` },
+      element("p", {}, element("strong", {}, `A time is free for you: ${offer}`), ` \xB7 held until ${clock(e.offer.holdExpiresAt)}`),
+      element(
+        "div",
+        { class: "actions" },
+        element("button", { type: "button", onclick: (ev) => takeOffer(e, ev.currentTarget) }, "Take this time"),
+        element("button", { type: "button", onclick: (ev) => declineOffer(e, ev.currentTarget) }, "Let it go")
+      )
+    );
+  }
+  return element(
+    "li",
+    { "aria-label": `Waiting: ${what}` },
+    element("p", {}, element("strong", {}, `Waiting: ${what}`), ` \xB7 ${span}`),
+    element(
+      "div",
+      { class: "actions" },
+      element("button", { type: "button", onclick: (ev) => leaveWaitlist(e, ev.currentTarget) }, "Stop waiting")
+    )
+  );
+}
+async function joinWaitlist(button) {
+  const input = {
+    patientId: $("wait-patient").value,
+    serviceId: $("service").value,
+    practitionerId: $("practitioner").value,
+    fromDate: $("wait-from").value,
+    untilDate: $("wait-until").value,
+    earliest: $("wait-earliest").value,
+    latest: $("wait-latest").value
+  };
+  const result = (await busy(button, () => graphql(JOIN_WAITLIST, { input }, page.token))).joinWaitlist;
+  if (result.__typename !== "WaitlistEntry") show("status", `Could not join the waitlist: ${result.message}`, "problem");
+  else show("status", "You are on the waitlist: a freed time that fits is held for you and emailed.", "done");
+  await loadWaitlist();
+}
+async function leaveWaitlist(e, button) {
+  await busy(button, () => graphql(LEAVE_WAITLIST, { id: e.id }, page.token));
+  show("status", "You left the waitlist.");
+  await loadWaitlist();
+}
+async function takeOffer(e, button) {
+  const result = (await busy(button, () => graphql(ACCEPT_OFFER, { id: e.offer.id }, page.token))).acceptOffer;
+  if (result.__typename !== "Appointment") show("status", `Could not take it: ${result.message}`, "problem");
+  else show("status", sentence(result), "done");
+  await Promise.all([loadWaitlist(), loadVisits()]);
+}
+async function declineOffer(e, button) {
+  await busy(button, () => graphql(DECLINE_OFFER, { id: e.offer.id }, page.token));
+  show("status", "You let the offered time go; you stay on the waitlist.");
+  await loadWaitlist();
 }
 function listenToMine() {
   subscribeResuming(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
@@ -402,7 +526,11 @@ function listenToMine() {
       show("status", sentence(a), a.status === "REJECTED" ? "problem" : "done");
     }
     attempt(loadVisits);
-  }, () => attempt(loadVisits), () => {
+    attempt(loadWaitlist);
+  }, () => {
+    attempt(loadVisits);
+    attempt(loadWaitlist);
+  }, () => {
   });
 }
 $("practitioner").addEventListener("change", () => choosePractitioner());
@@ -436,4 +564,12 @@ $("request-form").addEventListener("submit", (event) => {
 });
 $("release").addEventListener("click", (event) => attempt(() => release(event.currentTarget)));
 $("sign-out").addEventListener("click", () => attempt(signOut));
+$("moving-cancel").addEventListener("click", () => {
+  stopMoving();
+  show("status", "The visit stays where it was.");
+});
+$("wait-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  attempt(() => joinWaitlist(event.submitter ?? $("wait-join")));
+});
 attempt(start);

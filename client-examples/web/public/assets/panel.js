@@ -39,6 +39,8 @@ var CONFIRM_REGISTRATION = `mutation($id: ID!) { confirmRegistration(provisional
   __typename ... on Patient { name } ... on Problem { message } } }`;
 var CANCEL = `mutation($id: ID!, $reason: String) { cancelAppointment(appointmentId: $id, reason: $reason) {
   __typename ... on Problem { message } } }`;
+var WAITLIST = `{ waitlist(first: 100) { totalCount edges { node { id state fromDate untilDate earliest latest
+  patient { name } practitioner { name } service { name } offer { start holdExpiresAt } } } } }`;
 var LABELS = {
   NEW_REQUEST: "New request",
   NEW_PROVISIONAL_BOOKING: "New booking by a new online patient",
@@ -81,12 +83,15 @@ async function open() {
   $("who").textContent = `Signed in as ${me.name}`;
   show("status", "");
   panel.live = liveClient(panel.token, sessionEnded);
+  clearInterval(panel.waitlistTimer);
+  panel.waitlistTimer = setInterval(() => attempt(loadWaitlist), 1e4);
   return listen();
 }
 function sessionEnded() {
   signedOut("Your session has ended (signed out elsewhere, or it expired). Please sign in again.", "problem");
 }
 function signedOut(message, kind = "info") {
+  clearInterval(panel.waitlistTimer);
   panel.token = null;
   forgetToken();
   if (panel.live) panel.live.dispose();
@@ -123,7 +128,7 @@ function feed(text, kind = "") {
 }
 async function loadAll() {
   if (!panel.token) return;
-  await Promise.all([loadPending(), loadRegistrations(), loadCancels()]);
+  await Promise.all([loadPending(), loadRegistrations(), loadCancels(), loadWaitlist()]);
 }
 async function reconcile(listId, items, build) {
   const list = $(listId);
@@ -304,6 +309,17 @@ async function cancel(a, event, row, reason) {
   const result = (await busy(event.submitter, () => graphql(CANCEL, { id: a.id, reason: reason.value || null }, panel.token))).cancelAppointment;
   if (result.__typename !== "Appointment") return void (row.querySelector(".outcome").textContent = result.message);
   return done(`Cancelled: ${a.patient?.name ?? ""}, ${when(a.start)} with ${a.practitioner.name}`);
+}
+async function loadWaitlist() {
+  const { waitlist } = await graphql(WAITLIST, {}, panel.token);
+  const rows = waitlist.edges.map(({ node: e }, place) => {
+    const what = `${e.service.name} with ${e.practitioner ? e.practitioner.name : "anyone"}`;
+    const span = `${e.fromDate === e.untilDate ? e.fromDate : `${e.fromDate} to ${e.untilDate}`}, ${e.earliest}\u2013${e.latest}`;
+    const state = e.state === "OFFERED" && e.offer ? `offered ${when(e.offer.start)} until ${clock(e.offer.holdExpiresAt)}` : "waiting";
+    return element("li", { "data-id": e.id }, `${place + 1}. ${e.patient?.name ?? ""}: ${what}, ${span} \xB7 ${state}`);
+  });
+  $("waitlist").replaceChildren(...rows);
+  show("waitlist-message", waitlist.totalCount ? `${waitlist.totalCount} waiting` : "Nobody is waiting");
 }
 $("signin").addEventListener("submit", (event) => attempt(() => signIn(event)));
 $("sign-out").addEventListener("click", () => attempt(signOut));
