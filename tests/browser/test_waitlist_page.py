@@ -6,18 +6,30 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from pathlib import Path
 
+import httpx
 from playwright.async_api import Browser, expect
 
+from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
 from tests.browser.pages import open_page, sign_in, snap, staff_panel
+from tests.conftest import running_servers
 from tests.support import GraphQL, ServerProcess
 
 CANCEL = "mutation($id: ID!) { cancelAppointment(appointmentId: $id) { __typename } }"
 
 
 async def test_a_waiting_patient_is_offered_a_freed_time_live_and_takes_it_and_the_desk_sees_the_line(
+    browser: Browser, settings: Settings, run_dir: Path, deps: Deps
+) -> None:
+    with running_servers(settings, run_dir, 1, WAITLIST_SECONDS="0.2") as [server]:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+            await _offered_and_taken(browser, server, GraphQL(client), deps)
+
+
+async def _offered_and_taken(
     browser: Browser, server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
     await factories.set_clinic(deps, approval_required=False)

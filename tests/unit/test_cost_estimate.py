@@ -203,6 +203,15 @@ def widest_variables(query: str) -> dict[str, Any]:
             values[name] = "1990-01-01"
         elif type_.startswith("Boolean"):
             values[name] = True
+        elif type_.startswith("JoinWaitlistInput"):
+            values[name] = {
+                "patientId": "1",
+                "serviceId": "1",
+                "fromDate": "2026-12-10",
+                "untilDate": "2026-12-20",
+                "earliest": "08:00",
+                "latest": "18:00",
+            }
         else:
             values[name] = "1"
     return values
