@@ -135,6 +135,17 @@ HOLDS_PER_ADDRESS = Budget(
 CALENDAR_FEEDS_PER_ADDRESS = Budget(
     "calendar-address", "calendar requests from your network", 30, 2.0, 60.0, forget_after=600.0
 )
+#: A patient's user moving visits: each move emails the patient and the clinic and tells
+#: partners, so ten in a burst, then 30 s, 1 min … up to an hour apart.
+MOVES_PER_USER = Budget("move-user", "visit moves", 10, 30.0, 3600.0, forget_after=24 * 3600.0)
+#: Joining the waitlist (each join is a row, and leaving makes room for another).
+WAITLIST_JOINS_PER_USER = Budget(
+    "waitlist-user", "waitlist entries", 20, 30.0, 3600.0, forget_after=24 * 3600.0
+)
+#: Pressing links from emails: each is unguessable; many from one address are a flood.
+LINK_USES_PER_ADDRESS = Budget(
+    "visit-link-address", "link uses from your network", 30, 2.0, 60.0, forget_after=600.0
+)
 #: For operations that send an email on request (password reset, a new verification
 #: link): each costs the clinic a message and can be aimed at someone else's inbox.
 MAIL_REQUESTS_PER_ADDRESS = Budget(

@@ -25,3 +25,7 @@ async def limit_per_address(deps: Deps, budget: Budget, client_address: str | No
 
 def per_address(budget: Budget, client_address: str | None) -> Charge:
     return Charge(budget, address_subject(client_address))
+
+
+async def limit_per_user(deps: Deps, budget: Budget, user_id: int) -> None:
+    await limit(deps, Charge(budget, f"user:{user_id}"))

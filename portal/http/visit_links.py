@@ -22,7 +22,8 @@ def visit_link_endpoint(deps: Deps) -> Callable[[Request], Awaitable[HTMLRespons
     async def visit_link(request: Request) -> HTMLResponse:
         token = str(request.path_params["token"])[:MAX_TOKEN]
         if request.method == "POST":
-            page = await use_link(deps, token)
+            address = request.client.host if request.client else None
+            page = await use_link(deps, token, address)
         else:
             page = await open_link(deps, token)
         return HTMLResponse(_render(page, request.url.path), headers=HEADERS)

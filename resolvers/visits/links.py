@@ -10,8 +10,10 @@ from datetime import datetime
 from domain import signed_links
 from domain.errors import DomainError, NotFound
 from domain.messages import VisitFacts
+from domain.throttling import LINK_USES_PER_ADDRESS, TooManyAttempts
 from domain.visit_links import INVALID, LinkPurpose
 from persistence.models import AppointmentRow, VisitLinkRow
+from resolvers.attempts import limit_per_address
 from resolvers.deps import Deps
 from resolvers.mail.notices import visit_facts
 from resolvers.unit_of_work import UnitOfWork
@@ -63,9 +65,13 @@ async def open_link(deps: Deps, token: str) -> LinkPage:
     return LinkPage(purpose.asks, facts, purpose.button)
 
 
-async def use_link(deps: Deps, token: str) -> LinkPage:
+async def use_link(deps: Deps, token: str, client_address: str | None = None) -> LinkPage:
     """POST: do what the link says, once; a refusal (a notice window, a time taken) is
-    said on the page and uses nothing up."""
+    said on the page and uses nothing up. Uses count against the address's allowance."""
+    try:
+        await limit_per_address(deps, LINK_USES_PER_ADDRESS, client_address)
+    except TooManyAttempts as refused:
+        return LinkPage(refused.message)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         try:

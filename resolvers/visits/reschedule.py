@@ -21,9 +21,11 @@ from domain.rescheduling import (
     check_reschedule_notice,
     status_after_move,
 )
+from domain.throttling import MOVES_PER_USER
 from domain.validation import optional_text, parse_id, require_instant
 from domain.webhook_events import AppointmentState, appointment_rescheduled
 from persistence.models import AppointmentMoveRow, AppointmentRow, ClinicRow
+from resolvers.attempts import limit_per_user
 from resolvers.booking.slot_rules import booking_context, clinic_side_rules, freed, online_slot
 from resolvers.deps import Deps
 from resolvers.mail.notices import patient_contact, visit_facts
@@ -72,6 +74,8 @@ async def reschedule_appointment(
             raise NotFound("No such visit.")
         if asked.client_key and await uow.moves.by_client_key(row.id, asked.client_key):
             return row  # a retry of a move that went through
+        if not acts_for_the_clinic(mover):
+            await limit_per_user(deps, MOVES_PER_USER, mover.user_id)
         clinic = await uow.clinic.get()
         move = await _planned(uow, mover, row, clinic, asked, now)
         if move is None:

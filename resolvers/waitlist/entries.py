@@ -11,9 +11,11 @@ from domain.actors import Actor
 from domain.errors import InvalidInput, NotFound, found
 from domain.paging import WAITLIST, Page, PageArguments, page_request
 from domain.policy import require_patient_access, require_signed_in, require_staff
+from domain.throttling import WAITLIST_JOINS_PER_USER
 from domain.validation import parse_clock, parse_id, require_date
 from domain.waitlist import EntryState, Window, check_room, check_window
 from persistence.models import WaitlistEntryRow
+from resolvers.attempts import limit_per_user
 from resolvers.booking.slot_rules import offer
 from resolvers.deps import Deps
 from resolvers.setup.read_setup import clinic
@@ -54,6 +56,7 @@ async def join_waitlist(deps: Deps, actor: Actor | None, data: WaitlistInput) ->
         ),
         deps.now().astimezone(ZoneInfo(zone)).date(),
     )
+    await limit_per_user(deps, WAITLIST_JOINS_PER_USER, actor.user_id)
     async with UnitOfWork(deps) as uow:
         check_room(await uow.waitlist.count_in_line(actor.user_id))
         await _require_offered(uow, practitioner_key, service_key)

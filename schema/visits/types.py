@@ -22,6 +22,7 @@ from schema.core.enums import AppointmentStatus, PatientResponse, VisitStatus
 from schema.core.live import CURSOR_DESCRIPTION
 from schema.core.permissions import guarded
 from schema.core.problems import HoldExpired, InvalidInput, NotAllowed, NotFound, SlotUnavailable
+from schema.core.throttling import TooManyAttempts
 from schema.setup.loaders import SERVICE
 from schema.setup.types import (
     Location,
@@ -184,7 +185,13 @@ CancelResult = Annotated[
     strawberry.union("CancelResult", description="The recorded cancel, or why not."),
 ]
 RescheduleResult = Annotated[
-    Appointment | SlotUnavailable | TooLateToChange | InvalidInput | NotAllowed | NotFound,
+    Appointment
+    | SlotUnavailable
+    | TooLateToChange
+    | TooManyAttempts
+    | InvalidInput
+    | NotAllowed
+    | NotFound,
     strawberry.union(
         "RescheduleResult",
         description="The visit at its new time (the same id), or why it stays where it was.",

@@ -14,6 +14,7 @@ from schema.accounts.types import Patient, load_patient
 from schema.core.context import Info
 from schema.core.descriptions import describe
 from schema.core.problems import InvalidInput, NotAllowed, NotFound
+from schema.core.throttling import TooManyAttempts
 from schema.setup.loaders import SERVICE
 from schema.setup.types import Practitioner, Service, load_practitioner
 from schema.visits.types import Appointment
@@ -109,6 +110,6 @@ describe(
 )
 
 WaitlistEntryResult = Annotated[
-    WaitlistEntry | InvalidInput | NotAllowed | NotFound,
+    WaitlistEntry | TooManyAttempts | InvalidInput | NotAllowed | NotFound,
     strawberry.union("WaitlistEntryResult", description="The entry as it now is, or why not."),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
@@ -178,3 +179,13 @@ async def test_a_cancel_link_outside_the_window_asks_the_clinic_to_cancel(
     assert [m.subject.split(":")[0] for m in mailbox.to("desk@clinic.example")] == [
         "Cancellation request"
     ]
+
+
+async def test_pressing_forged_links_from_one_address_is_slowed_down(
+    from_address: Callable[[str], GraphQL], deps: Deps
+) -> None:
+    presser = from_address("203.0.113.9")
+    pages = [(await presser.client.post(f"/visit-link/{n}.forged")).text for n in range(31)]
+
+    assert all("not valid" in page for page in pages[:30])
+    assert "Too many link uses" in pages[-1]

@@ -290,3 +290,15 @@ async def test_a_partner_needs_appointments_write_to_move_a_visit(gql: GraphQL, 
     assert reader["code"] == "NOT_ALLOWED"
     assert writer["__typename"] == "Appointment"
     assert writer["moves"][0]["movedByClient"] is True
+
+
+async def test_a_patient_moving_a_visit_back_and_forth_is_slowed_down(
+    gql: GraphQL, deps: Deps
+) -> None:
+    b = await booked(gql, deps, factories.slot_start(days=3, hour=10))
+    times = [factories.slot_start(days=3, hour=h) for h in (11, 12)]
+
+    answers = [await move(gql, b.id, times[n % 2], b.user.token) for n in range(11)]
+
+    assert [a["__typename"] for a in answers] == ["Appointment"] * 10 + ["TooManyAttempts"]
+    assert "moves" in answers[-1]["message"]
