@@ -49,7 +49,12 @@ def default_clinic() -> ClinicRow:
 
 
 async def ensure_clinic(deps: Deps) -> None:
-    """Every database needs its clinic row; a fresh one gets the defaults."""
+    """Every database needs its clinic row; a fresh one gets the defaults. Read first, so
+    a process starting beside others takes no write lock when the row is there (on
+    SQLite a writer holding the lock would keep the starting process waiting)."""
+    async with UnitOfWork(deps, write=False) as uow:
+        if await uow.clinic.exists():
+            return
     async with UnitOfWork(deps) as uow:
         if not await uow.clinic.exists():
             uow.clinic.add(default_clinic())
