@@ -107,6 +107,22 @@ class AppointmentState:
     end: datetime
     created_online: bool
 
+    @classmethod
+    def of(cls, row: Any) -> AppointmentState:
+        """From anything with an appointment row's attributes (a row, or a query's row)."""
+        return cls(
+            appointment_id=row.id,
+            status=AppointmentStatus(row.status),
+            response=PatientResponse(row.patient_response),
+            patient_id=row.patient_id,
+            practitioner_id=row.practitioner_id,
+            service_id=row.service_id,
+            location_id=row.location_id,
+            start=row.start_at,
+            end=row.end_at,
+            created_online=row.created_online,
+        )
+
     def data(self) -> dict[str, Any]:
         return {
             "appointmentId": str(self.appointment_id),

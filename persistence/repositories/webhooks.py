@@ -156,21 +156,7 @@ class WebhookRepository:
             a.end_at,
             a.created_online,
         ).where(a.id.in_(list(ids)))
-        found = {
-            row.id: AppointmentState(
-                appointment_id=row.id,
-                status=AppointmentStatus(row.status),
-                response=PatientResponse(row.patient_response),
-                patient_id=row.patient_id,
-                practitioner_id=row.practitioner_id,
-                service_id=row.service_id,
-                location_id=row.location_id,
-                start=row.start_at,
-                end=row.end_at,
-                created_online=row.created_online,
-            )
-            for row in await self._session.execute(query)
-        }
+        found = {row.id: AppointmentState.of(row) for row in await self._session.execute(query)}
         return [found[i] for i in ids if i in found]
 
     # Deliveries

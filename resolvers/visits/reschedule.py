@@ -164,18 +164,7 @@ async def _moved(
         appointment_changed(row),
         *([old] if move.from_practitioner_id != row.practitioner_id else []),
     )
-    state = AppointmentState(
-        appointment_id=row.id,
-        status=AppointmentStatus(row.status),
-        response=PatientResponse(row.patient_response),
-        patient_id=row.patient_id,
-        practitioner_id=row.practitioner_id,
-        service_id=row.service_id,
-        location_id=row.location_id,
-        start=row.start_at,
-        end=row.end_at,
-        created_online=row.created_online,
-    )
+    state = AppointmentState.of(row)
     uow.tell_partners(appointment_rescheduled(state, move.from_start, move.from_end, now))
 
 
