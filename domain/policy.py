@@ -92,6 +92,22 @@ def may_see_process_detail(actor: Actor | None, *, production: bool) -> bool:
     return not production or is_staff(actor)
 
 
+def may_read_operations(
+    *, production: bool, token_set: bool, token_given: bool, from_loopback: bool
+) -> bool:
+    """Metrics, and what each readiness check found, are for the operators: whoever
+    holds the metrics token; in development also anyone on this machine (without a
+    token set, the endpoint is off in production)."""
+    if token_given:
+        return True
+    return not production and from_loopback
+
+
+def may_see_readiness_detail(*, production: bool, token_given: bool) -> bool:
+    """In production, anyone else learns only which checks failed."""
+    return not production or token_given
+
+
 def require_staff(actor: Actor | None) -> Actor:
     actor = require_signed_in(actor)
     if not actor.is_staff:

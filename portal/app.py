@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -33,12 +35,20 @@ from portal.http.graphql_http import GraphQLOverHTTP
 from portal.http.health import health_endpoint
 from portal.http.ide import graphiql_assets, graphiql_page
 from portal.http.oauth_token import token_endpoint
+from portal.http.operations import live, metrics_endpoint, ready_endpoint
 from portal.http.visit_links import visit_link_endpoint
 from portal.live.live_sessions import SessionBoundHandler, SocketRegistry
 from portal.live.shared_feeds import SharedFeeds
 from portal.middleware.fault_barrier import FaultBarrier
 from portal.middleware.http_limits import BodyLimits, decode_bounded_json
 from portal.middleware.security_headers import SecurityHeaders
+from portal.operations import metrics
+from portal.operations.gauges import count_subscriptions_with, keep_gauges
+from portal.operations.operation_observer import OperationLog, OperationObserver
+from portal.operations.readiness import Readiness
+from portal.operations.request_log import RequestLog
+from portal.operations.shutdown import drain_on_sigterm
+from portal.operations.tracing import Tracing, exporting_provider, tracing_configured
 from portal.settings import Settings, settings_of
 from portal.workers import WORKERS, worker
 from resolvers.accounts.identity import bearer_token, identify
@@ -61,13 +71,14 @@ class PortalGraphQL(GraphQLOverHTTP):
 
     graphql_transport_ws_handler_class = SessionBoundHandler
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, observers: Sequence[object] = ()) -> None:
         settings = settings_of(deps)
         super().__init__(
             build_schema(
                 production=settings.production,
                 cost_budget=settings.query_cost_budget,
                 timeout_seconds=settings.operation_timeout_seconds,
+                observers=observers,
             ),
             graphql_ide=None if settings.production else "graphiql",
             keep_alive=True,
@@ -206,9 +217,10 @@ def _front_door(production: bool) -> Callable[[Request], Awaitable[Response]]:
 
 
 def _lifespan(
-    deps: Deps, sockets: SocketRegistry
+    readiness: Readiness, sockets: SocketRegistry, tracing: Tracing | None
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     """Shared resources and every worker (`portal/workers/`), from start to shutdown."""
+    deps = readiness.deps
     settings, hub = settings_of(deps), deps.hub
 
     @contextlib.asynccontextmanager
@@ -219,44 +231,88 @@ def _lifespan(
         # counts of one deployment are not another's.
         deps.attempts = attempt_store_for(settings.broadcast_url, hub.prefix)
         deps.budgets = cost_budgets_for(settings.broadcast_url, hub.prefix)
+        if tracing is not None:
+            tracing.instrument(deps.database, redis=hub.uses_redis)
         await hub.connect()
         tasks = worker.start(WORKERS, worker.WorkerDeps(deps, settings, sockets))
+        readiness.workers = list(tasks)
+        undrain = drain_on_sigterm(readiness, settings.shutdown_drain_seconds)
+        if settings.metrics and metrics.multiprocess_mode():
+            tasks.append(asyncio.create_task(keep_gauges(deps), name="metrics-gauges"))
         try:
             yield
         finally:
+            readiness.draining = True
+            undrain()
             await _shut_down(tasks, deps)
+            if tracing is not None:
+                tracing.shutdown()
 
     return lifespan
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
-    """Outermost first. CORS sits outside the body limits and around the exception
-    handlers, so a 401 or 413 still tells an allowed page what happened; security headers
-    go on every answer, preflights included. Any fault escaping a route (the database or
-    Redis away) is answered, coded, inside both."""
+#: Answers longer than this are gzip-compressed for clients that accept it.
+COMPRESS_FROM_BYTES = 1024
+
+
+def _middleware(settings: Settings, tracing: Tracing | None) -> list[Middleware]:
+    """Outermost first. The trace's span and the request's log line see the answer as it
+    leaves. CORS sits outside the body limits and around the exception handlers, so a
+    401 or 413 still tells an allowed page what happened; security headers go on every
+    answer, preflights included. Any fault escaping a route (the database or Redis away)
+    is answered, coded, inside both; compressed inside that."""
     return [
+        *([Middleware(tracing.around)] if tracing is not None else []),
+        Middleware(RequestLog, log_requests=settings.log_requests, measure=settings.metrics),
         *_trusting(settings.trusted_proxies),
         Middleware(SecurityHeaders, production=settings.production),
         *_cross_origin(settings.cors_origins),
         Middleware(FaultBarrier),
+        Middleware(GZipMiddleware, minimum_size=COMPRESS_FROM_BYTES),
         Middleware(BodyLimits, max_bytes=settings.max_body_bytes),
     ]
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """The whole service, on a database already migrated (`portal migrate`)."""
+def _observers(settings: Settings, tracing: Tracing | None) -> list[object]:
+    """The GraphQL extensions that watch operations: metrics and the log line's facts,
+    then tracing's spans."""
+    watching: list[object] = []
+    if settings.metrics:
+        watching.append(OperationObserver)
+    elif settings.log_requests:
+        watching.append(OperationLog)
+    if tracing is not None:
+        watching.append(tracing.schema_extension())
+    return watching
+
+
+def create_app(
+    settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
+) -> Starlette:
+    """The whole service, on a database already migrated (`portal migrate`). Traces go
+    to `tracer_provider`, else where OTEL_EXPORTER_OTLP_ENDPOINT says, else nowhere."""
     settings = settings or Settings.from_env()
+    if tracer_provider is None and tracing_configured():
+        tracer_provider = exporting_provider()
+    tracing = Tracing(tracer_provider) if tracer_provider is not None else None
     hub = Hub(
         settings.broadcast_url,
         history_minutes=settings.event_history_minutes,
         history_count=settings.event_history_count,
     )
     deps = Deps(settings=settings, database=Database(settings.database_url), hub=hub)
-    graphql = PortalGraphQL(deps)
+    if settings.metrics:
+        deps.facts.observer = metrics.observe_fact
+    graphql = PortalGraphQL(deps, _observers(settings, tracing))
+    count_subscriptions_with(lambda: hub.subscriber_count() + graphql.feeds.members())
+    readiness = Readiness(deps)
     app = Starlette(
         routes=[
             Route("/", _front_door(settings.production)),
             Route("/health", health_endpoint(deps, hub, graphql.feeds)),
+            Route("/health/live", live),
+            Route("/health/ready", ready_endpoint(readiness)),
+            Route("/metrics", metrics_endpoint(readiness)),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/visit-link/{token}", visit_link_endpoint(deps), methods=["GET", "POST"]),
             Route("/calendar/{token}.ics", calendar_feed_endpoint(deps)),
@@ -265,9 +321,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *([] if settings.production else [graphiql_assets()]),
             *web_pages(),
         ],
-        lifespan=_lifespan(deps, graphql.sockets),
-        middleware=_middleware(settings),
+        lifespan=_lifespan(readiness, graphql.sockets, tracing),
+        middleware=_middleware(settings, tracing),
         exception_handlers={InvalidCredentials: unauthenticated},
     )
     app.state.deps = deps
+    app.state.readiness = readiness
     return app

@@ -6,13 +6,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from domain.errors import DomainError
 from persistence.database import Database
 from persistence.migrate import startup_lock, upgrade
+from portal.operations.logs import configure_logging
 from portal.settings import Settings
 from resolvers.deps import Deps
 from subscriptions.hub import Hub
@@ -47,8 +51,59 @@ def load_demo_data(settings: Settings) -> bool:
         return _run(settings, load_demo_data_if_empty)
 
 
-def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
+def served_app() -> Any:
+    """The app as each of `portal serve --processes N`'s processes makes it."""
+    from portal.app import create_app
+
+    settings = Settings.from_env()
+    configure_logging(json_lines=settings.log_json)
+    return create_app(settings)
+
+
+def _uvicorn_config(settings: Settings, app: Any, host: str, port: int, **more: Any) -> Any:
     import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        # Logging is ours (portal/operations/logs.py): uvicorn's loggers write through
+        # it, and its access log is replaced by one line per request with no paths.
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        # A websocket message is held to the same limit as a request body.
+        ws_max_size=settings.max_body_bytes,
+        proxy_headers=False,
+        # On SIGTERM (after SHUTDOWN_DRAIN_SECONDS): stop accepting, close websockets
+        # with 1012, let requests in flight finish for this long, then the lifespan
+        # relays what is still staged.
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
+        **more,
+    )
+
+
+def serve_processes(settings: Settings, host: str, port: int, processes: int) -> None:
+    """`processes` server processes on one port, started and restarted by uvicorn's
+    supervisor; their metrics summed through prometheus-client's multiprocess files,
+    in a folder wiped first."""
+    from uvicorn.supervisors import Multiprocess
+
+    from portal.operations.metrics import MULTIPROCESS_DIR
+
+    folder = os.environ.get(MULTIPROCESS_DIR) or tempfile.mkdtemp(prefix="portal-metrics-")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    os.environ[MULTIPROCESS_DIR] = folder
+    config = _uvicorn_config(
+        settings, "portal.cli:served_app", host, port, factory=True, workers=processes
+    )
+    logging.getLogger("portal").info("%s processes serving on http://%s:%s", processes, host, port)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+def serve(settings: Settings, host: str, port: int, demo: bool, processes: int = 1) -> None:
 
     from portal.app import WEB_PAGES, create_app
     from portal.orientation import (
@@ -61,6 +116,9 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     migrate(settings)
     if demo and load_demo_data(settings):
         logging.getLogger("portal").info("Loaded demo data")
+    if processes > 1:
+        serve_processes(settings, host, port, processes)
+        return
     orientation = Orientation(
         graphiql=not settings.production,
         pages=WEB_PAGES.is_dir(),
@@ -69,19 +127,7 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     )
     # The app reads X-Forwarded-For itself, from TRUSTED_PROXIES only (uvicorn's own
     # handling would trust 127.0.0.1 unasked).
-    config = uvicorn.Config(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        lifespan="on",
-        # A websocket message is held to the same limit as a request body.
-        ws_max_size=settings.max_body_bytes,
-        proxy_headers=False,
-        # On SIGTERM: stop accepting, close websockets with 1012, let requests in
-        # flight finish for this long, then the lifespan relays what is still staged.
-        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
-    )
+    config = _uvicorn_config(settings, create_app(settings), host, port)
     OrientingServer(config, orientation).run()
 
 
@@ -106,6 +152,12 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="migrate, then serve GraphQL on /graphql")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes on this port (metrics summed over them); default 1",
+    )
     demo = serve_cmd.add_mutually_exclusive_group()
     demo.add_argument(
         "--demo",
@@ -130,10 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":  # needs no settings, database or secret
         print_schema()
         return 0
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     settings = Settings.from_env()
+    configure_logging(json_lines=settings.log_json)
     wants_demo = args.command == "demo-data" or (args.command == "serve" and args.demo)
     if settings.production and wants_demo:
         print(NO_DEMO_IN_PRODUCTION, file=sys.stderr)
@@ -141,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "serve":
         demo_data = not settings.production if args.demo is None else args.demo
-        serve(settings, args.host, args.port, demo=demo_data)
+        serve(settings, args.host, args.port, demo=demo_data, processes=max(1, args.processes))
     elif args.command == "migrate":
         migrate(settings)
         print("Database is at the newest schema.")

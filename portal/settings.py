@@ -86,6 +86,19 @@ class Settings:
     #: deployment hears every other's changes; off on the in-memory broadcaster.
     read_cache: bool = False
 
+    #: Prometheus metrics kept by this process (METRICS; on by default) and who may read
+    #: them at /metrics: the bearer of METRICS_TOKEN; without one, nobody in production
+    #: and this machine's own clients in development.
+    metrics: bool = True
+    metrics_token: str | None = None
+    #: One log line per request (LOG_REQUESTS), as JSON objects (LOG_FORMAT=json, the
+    #: default in production) or readable text (the default in development).
+    log_requests: bool = True
+    log_json: bool = False
+    #: On SIGTERM, /health/ready answers 503 at once and the process goes on serving this
+    #: long (so load balancers stop sending it traffic) before it stops accepting.
+    shutdown_drain_seconds: float = 0.0
+
     #: Origins (scheme://host[:port]) whose pages may call the API from a browser, over
     #: HTTP (CORS) and websockets; "*" for any. From the environment: none by default in
     #: production, the local example pages' in development.
@@ -148,6 +161,7 @@ class Settings:
                 os.environ.get("READ_CACHE"),
                 default=(os.environ.get("BROADCAST_URL") or "").startswith(("redis", "rediss")),
             ),
+            **_operations(environment),
             cors_origins=cors_origins(
                 os.environ.get("CORS_ORIGINS"),
                 default=() if environment == "production" else DEV_CORS_ORIGINS,
@@ -164,6 +178,20 @@ def _live_events() -> dict[str, Any]:
         "shutdown_grace_seconds": float(os.environ.get("SHUTDOWN_GRACE_SECONDS", "20")),
         "waitlist_seconds": float(os.environ.get("WAITLIST_SECONDS", "1")),
         "reminder_seconds": float(os.environ.get("REMINDER_SECONDS", "30")),
+    }
+
+
+def _operations(environment: str) -> dict[str, Any]:
+    """Metrics, logs and shutdown, from the environment (docs/operations.md)."""
+    log_format = os.environ.get("LOG_FORMAT", "").strip().lower()
+    if log_format not in ("", "json", "text"):
+        raise SystemExit("LOG_FORMAT must be 'json' or 'text'.")
+    return {
+        "metrics": _switch(os.environ.get("METRICS"), default=True),
+        "metrics_token": os.environ.get("METRICS_TOKEN", "").strip() or None,
+        "log_requests": _switch(os.environ.get("LOG_REQUESTS"), default=True),
+        "log_json": log_format == "json" or (not log_format and environment == "production"),
+        "shutdown_drain_seconds": float(os.environ.get("SHUTDOWN_DRAIN_SECONDS", "0")),
     }
 
 

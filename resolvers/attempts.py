@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from domain.throttling import Budget, Charge, TooManyAttempts, address_subject
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 
 
 async def limit(deps: Deps, *charges: Charge) -> None:
     """Count one attempt against every charge, or none when any must still wait."""
     left = await deps.attempts.spend(deps.now().timestamp(), charges)
     if left > 0:
+        deps.facts.add(Fact.REFUSED, detail=charges[0].budget.name)
         raise TooManyAttempts(charges[0].budget.what, left)
 
 

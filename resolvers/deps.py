@@ -17,6 +17,7 @@ from persistence.attempts import AttemptStore, MemoryAttempts
 from persistence.budgets import CostBudgets
 from persistence.database import Database
 from persistence.read_cache import ReadCache
+from resolvers.facts import Facts
 from resolvers.session_uses import SessionUses
 from resolvers.settings import UseCaseSettings
 from subscriptions.hub import Hub
@@ -47,6 +48,8 @@ class Deps:
     relayed_events: set[str] = field(default_factory=set)
     #: Sessions' uses noted beside requests, written by the portal's last-used worker.
     session_uses: SessionUses = field(default_factory=SessionUses)
+    #: What happened, counted for the metrics (`resolvers/facts.py`).
+    facts: Facts = field(default_factory=Facts)
 
     def now(self) -> datetime:
         return self.clock()

@@ -11,6 +11,7 @@ from domain.webhook_events import PartnerEvent
 from persistence.models import EventOutboxRow
 from persistence.unit_of_work import SqlUnitOfWork
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 from resolvers.mail.calendar import invite_file
 from resolvers.webhooks.staging import stage_deliveries
 from subscriptions.events import Event, SlotChanged, SlotState
@@ -41,6 +42,7 @@ class UnitOfWork(SqlUnitOfWork):
         self._written: list[EventOutboxRow] = []
         self._facts: list[PartnerEvent] = []
         self._wakes_waitlist = False
+        self._counted: list[tuple[Fact, int]] = []
 
     def emit(self, *events: Event, written: list[EventOutboxRow] | None = None) -> None:
         """Announce `events` once this commits. `written`: their rows, already written
@@ -61,6 +63,10 @@ class UnitOfWork(SqlUnitOfWork):
         """Once this commits, look for waitlist offers at once (a time freed, someone
         joined or let an offer go)."""
         self._wakes_waitlist = True
+
+    def count(self, fact: Fact, amount: int = 1) -> None:
+        """Count `fact` for the metrics once this commits."""
+        self._counted.append((fact, amount))
 
     def tell_partners(self, *facts: PartnerEvent) -> None:
         """Something only webhooks tell (no live subscriber hears of it)."""
@@ -99,6 +105,9 @@ class UnitOfWork(SqlUnitOfWork):
             self._deps.webhooks_written.set()
         if self._wakes_waitlist:
             self._deps.waitlist_wake.set()
+        for fact, amount in self._counted:
+            self._deps.facts.add(fact, amount)
+        self._counted = []
         relayed = staged and await self._hub.relay([relayable(row) for row in staged])
         # Remembered for the relay worker to forget; with no worker running, past this
         # many the rows stay staged (and are skipped by their ids when relayed again).

@@ -3,7 +3,7 @@ cost and time), checked input, and masking of unexpected errors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import strawberry
@@ -172,8 +172,12 @@ def build_schema(
     production: bool,
     cost_budget: int = cost.DEFAULT_BUDGET,
     timeout_seconds: float = deadline.DEFAULT_SECONDS,
+    observers: Sequence[object] = (),
 ) -> strawberry.Schema:
+    """`observers`: the portal's own extensions (metrics, the request log, tracing),
+    run around everything else."""
     extensions: list[object] = [
+        *observers,
         # Parsing and validating the same document again costs more than most resolvers.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),

@@ -188,6 +188,19 @@ class Hub(Broadcast):
         await self._backend.publish(self.wire_channel(channel), _seal(_new_id(), str(message)))
 
     @property
+    def uses_redis(self) -> bool:
+        return isinstance(self._backend, ReconnectingRedisBackend)
+
+    async def ping(self) -> None:
+        """Raise unless the broadcaster answers: on Redis, a PING, with the connection
+        this process listens on up."""
+        backend = self._backend
+        if isinstance(backend, ReconnectingRedisBackend):
+            await backend.once_more_if_stale(backend.publisher.ping)
+            if not backend.connected:
+                raise ConnectionError("not listening to Redis")
+
+    @property
     def deployment(self) -> str:
         """What a cursor names its deployment by."""
         return self.prefix or "local"

@@ -139,7 +139,13 @@ class ServerProcess:
     """A real `portal serve` (uvicorn) in its own process."""
 
     def __init__(
-        self, env: dict[str, str], log_path: Path, *, demo: bool = False, stdout: Path | None = None
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        *,
+        demo: bool = False,
+        stdout: Path | None = None,
+        args: tuple[str, ...] = (),
     ) -> None:
         """`demo` loads the demo data as `portal serve` does by default; `stdout` keeps
         what the process prints apart from its log (stderr)."""
@@ -153,6 +159,7 @@ class ServerProcess:
                 sys.executable,
                 *("-m", "portal.cli", "serve", "--port", str(self.port)),
                 *(() if demo else ("--no-demo",)),
+                *args,
             ],
             cwd=ROOT,
             env={**os.environ, **env},

@@ -18,6 +18,7 @@ from resolvers.accounts.admission import admit, merge_into, provisional_patient
 from resolvers.answers.answering import already_answered, appointment_to_answer
 from resolvers.answers.patient_matches import matches_for
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed, slot_changed
@@ -71,6 +72,7 @@ async def accept(
             return Accepted(await already_answered(deps, key, AppointmentStatus.BOOKED))
         await uow.appointments.refresh(row)
         await _confirm(uow, row, clinic, now)
+        uow.count(Fact.REQUEST_ACCEPTED)
         await uow.commit()
     return Accepted(row, confirmed)
 

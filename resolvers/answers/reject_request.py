@@ -11,6 +11,7 @@ from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow
 from resolvers.answers.answering import already_answered, appointment_to_answer
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 from resolvers.mail.notices import patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed, slot_changed
@@ -55,5 +56,6 @@ async def reject(
             slot_changed(row, SlotState.FREE),
             appointment_changed(row),
         )
+        uow.count(Fact.REQUEST_REJECTED)
         await uow.commit()
     return row

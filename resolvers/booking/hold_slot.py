@@ -19,6 +19,7 @@ from resolvers.booking.slot_rules import (
     online_slot,
 )
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed
 from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
@@ -76,6 +77,8 @@ async def hold(
         await _require_room(uow, clinic, actor, placed.share, now)
         uow.emit(*freed(placed.lapsed))
         uow.emit(held, appointment_changed(row), written=ahead if placed.events_written else None)
+        uow.count(Fact.HOLD_PLACED)
+        uow.count(Fact.HOLD_LAPSED, len(placed.lapsed))
         await uow.commit()
     return row
 

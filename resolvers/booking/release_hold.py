@@ -9,6 +9,7 @@ from domain.policy import may_release_hold, require_signed_in
 from domain.validation import parse_id
 from persistence.models import AppointmentRow
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import SlotState
@@ -28,5 +29,6 @@ async def release_hold(deps: Deps, actor: Actor | None, *, appointment_id: str) 
             slot_changed(row, SlotState.FREE),
             appointment_changed(row),
         )
+        uow.count(Fact.HOLD_RELEASED)
         await uow.commit()
     return row

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from resolvers.booking.slot_rules import freed
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import AppointmentChanged
 
@@ -28,5 +29,6 @@ async def sweep_lapsed_holds(deps: Deps) -> int:
         uow.emit(
             *[AppointmentChanged(h.id, None, h.created_by_id, h.practitioner_id) for h in lapsed]
         )
+        uow.count(Fact.HOLD_LAPSED, len(lapsed))
         await uow.commit()
     return len(lapsed)

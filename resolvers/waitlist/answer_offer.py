@@ -11,6 +11,7 @@ from domain.waitlist import EntryState
 from persistence.models import AppointmentRow, WaitlistEntryRow
 from resolvers.booking.request_slot import book_hold
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.waitlist.offers import let_go
 
@@ -33,6 +34,7 @@ async def accept_offer(
             raise NotFound(NO_OFFER)
         await book_hold(uow, actor, row, entry.patient_id, note, now)
         await uow.waitlist.settle(entry.id, key, EntryState.BOOKED)
+        uow.count(Fact.OFFER_TAKEN)
         await uow.commit()
     return row
 
@@ -45,6 +47,7 @@ async def decline_offer(deps: Deps, actor: Actor | None, *, offer_id: str) -> Wa
     async with UnitOfWork(deps) as uow:
         entry = await _own_offer(uow, actor, key)
         await let_go(uow, entry, EntryState.WAITING)
+        uow.count(Fact.OFFER_DECLINED)
         await uow.commit()
     return entry
 

@@ -35,6 +35,7 @@ from domain.waitlist import (
 from persistence.models import AppointmentRow, ClinicRow, WaitlistEntryRow
 from resolvers.booking.slot_rules import booking_context, booking_rules, busy_intervals, freed
 from resolvers.deps import Deps
+from resolvers.facts import Fact
 from resolvers.mail.notices import visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.visits.links import issue_link
@@ -77,8 +78,9 @@ async def settle_offers(deps: Deps, now: datetime) -> None:
             )
             if outcome is EntryState.BOOKED:
                 settled |= await uow.waitlist.settle(entry.id, entry.offer_id, outcome)
-            elif outcome is EntryState.WAITING:
-                settled |= await _passed_on(uow, entry, row, outcome)
+            elif outcome is EntryState.WAITING and await _passed_on(uow, entry, row, outcome):
+                settled = True
+                uow.count(Fact.OFFER_LAPSED)
         if settled:
             await uow.commit()
 
@@ -235,5 +237,7 @@ async def _place(deps: Deps, proposal: Offer, clinic: ClinicRow, now: datetime) 
         )
         facts = await visit_facts(uow, row, clinic)
         uow.mail(messages.waitlist_offer(user.email, facts, expires, link), now)
+        uow.count(Fact.OFFER_MADE)
+        uow.count(Fact.HOLD_LAPSED, len(placed.lapsed))
         await uow.commit()
     return 1

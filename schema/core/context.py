@@ -28,6 +28,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     #: The client's address: the peer, or what a trusted proxy says it forwarded for.
     client_address: str | None = None
+    #: The Problems this request's fields answered (their type names), for the metrics.
+    problems: list[str] = field(default_factory=list)
     _zone: ZoneInfo | None = field(default=None, repr=False)
     _clinic: ClinicRow | None = field(default=None, repr=False)
 

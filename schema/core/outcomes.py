@@ -34,7 +34,9 @@ async def answer(
     try:
         value = await use_case(info.context.deps, info.context.actor, **arguments)
     except DomainError as error:
-        return to_problem(error, problems_of(result))
+        problem = to_problem(error, problems_of(result))
+        info.context.problems.append(type(problem).__name__)
+        return problem
     return convert(value)
 
 

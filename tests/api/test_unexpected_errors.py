@@ -124,7 +124,7 @@ async def test_a_real_server_masks_the_fault_and_logs_one_line(
         if any(word in line for word in ("ERROR", "Traceback", "sqlalchemy", "invitations"))
     ]
     assert len(about_the_fault) == 1, new_lines
-    assert "ERROR portal.errors" in about_the_fault[0]
+    assert "[error" in about_the_fault[0] and "[portal.errors]" in about_the_fault[0]
     assert_one_line_text(about_the_fault[0])
     async with httpx.AsyncClient(base_url=server.url) as client:
         assert (await client.get("/health")).status_code == 200
