@@ -105,9 +105,12 @@ async def print_overlaps(database: Database) -> None:
 
 
 @contextlib.contextmanager
-def servers(url: str, broadcast: str, count: int, name: str) -> Iterator[list[ServerProcess]]:
+def servers(
+    url: str, broadcast: str, count: int, name: str, **more: str
+) -> Iterator[list[ServerProcess]]:
     """`count` production `portal serve` processes on one database and broadcaster,
-    ready, stopped afterwards; their logs in BENCH_LOGS (default: the temporary folder)."""
+    ready, stopped afterwards; their logs in BENCH_LOGS (default: the temporary folder).
+    `more`: settings of their own."""
     env = {
         "DATABASE_URL": url,
         "BROADCAST_URL": broadcast,
@@ -118,6 +121,7 @@ def servers(url: str, broadcast: str, count: int, name: str) -> Iterator[list[Se
         # Thousands of the bench's sockets come from this one address.
         "MAX_SOCKETS_PER_ADDRESS": "0",
         "MAX_SOCKETS_PER_USER": "0",
+        **more,
     }
     logs = Path(os.environ.get("BENCH_LOGS", tempfile.gettempdir()))
     started = [ServerProcess(env, logs / f"bench-{name}-{i}.log") for i in range(count)]

@@ -233,8 +233,16 @@ async def raw_publish_receive(url: str) -> list[float]:
     return latencies
 
 
-async def open_subscriber(url: str, variables: dict[str, str]) -> websockets.ClientConnection:
-    socket = await websockets.connect(url, subprotocols=["graphql-transport-ws"], max_queue=None)  # type: ignore[list-item]
+async def open_subscriber(
+    url: str, variables: dict[str, str], compression: str | None = "deflate"
+) -> websockets.ClientConnection:
+    """A subscriber; `compression=None` does not offer permessage-deflate."""
+    socket = await websockets.connect(
+        url,
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        max_queue=None,
+        compression=compression,
+    )
     await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
     assert json.loads(await socket.recv())["type"] == "connection_ack"
     await socket.send(
@@ -359,8 +367,12 @@ async def main() -> None:
         ]
         prefix = prefix_for(await database_identity(deps.database))
         try:
-            with servers(url, broadcast, 2, "holds") as started:
-                await run(started, diary, ordinary, token, starts, raw_dsn(url), broadcast)
+            # A third process with no metrics and no request log, for what they cost.
+            with (
+                servers(url, broadcast, 2, "holds") as started,
+                servers(url, broadcast, 1, "bare", METRICS="off", LOG_REQUESTS="off") as bare,
+            ):
+                await run(started, bare[0], diary, ordinary, token, starts, raw_dsn(url), broadcast)
                 for away in RESUMES:
                     await resume(started[1], diary, broadcast, prefix, away)
                 print_table()
@@ -392,6 +404,7 @@ async def fill(deps: Deps) -> tuple[factories.Diary, factories.Diary, str]:
 
 async def run(
     servers: list[ServerProcess],
+    bare: ServerProcess,
     diary: factories.Diary,
     ordinary: factories.Diary,
     token: str,
@@ -427,7 +440,10 @@ async def run(
     for i in range(50):  # warm-up: connections, caches, both processes
         await hold_once(i)
 
-    await no_load_rows(servers, clients[0], ordinary, starts, hold_once)
+    bare_client = LeanClient(bare.url, headers)
+    for i in range(50):
+        await hold_once(i, bare_client)
+    await no_load_rows(servers, clients[0], bare_client, ordinary, starts, hold_once)
     raw_latencies, raw_wall = await raw_insert_commit(raw_dsn)
     cpu_before, client_before = servers_cpu(servers), time.process_time()
     with profiled(servers, "holds"):
@@ -531,7 +547,10 @@ async def run(
         hop_p50 - answer_p50 <= raw_hop_p50 + 0.003,
     )
     for fanout in FANOUTS:
-        await fan_out(servers, clients, hold_once, window, fanout, raw_hop_p50)
+        # Sockets offering permessage-deflate (browsers and `websockets` do, and the
+        # servers take it), then sockets that do not: what compression costs the servers.
+        for compression in ("deflate", None):
+            await fan_out(servers, clients, hold_once, window, fanout, raw_hop_p50, compression)
     for client in clients:
         await client.aclose()
 
@@ -539,14 +558,15 @@ async def run(
 async def no_load_rows(
     servers: list[ServerProcess],
     client: LeanClient,
+    bare: LeanClient,
     diary: factories.Diary,
     starts: list[datetime],
     hold_once: Callable[..., Awaitable[None]],
 ) -> None:
     """One request at a time with nothing else running, beside `{ __typename }`."""
 
-    async def query(body: dict[str, object]) -> None:
-        status, answer = await client.post_json("/graphql", body)
+    async def query(body: dict[str, object], to: LeanClient = client) -> None:
+        status, answer = await to.post_json("/graphql", body)
         assert status == 200 and "errors" not in answer, answer
 
     fortnight = {
@@ -560,6 +580,9 @@ async def no_load_rows(
         "clinic": lambda _: query({"query": "{ clinic { name } }"}),
         "slots": lambda _: query({"query": SLOTS, "variables": fortnight}),
         "hold": lambda i: hold_once(i, client),
+        # The same on the process with no metrics and no request log.
+        "bare floor": lambda _: query({"query": "{ __typename }"}, bare),
+        "bare hold": lambda i: hold_once(i, bare),
     }
     # In turns, one of each kind per round, so whatever the machine does meanwhile (other
     # work, the collector, frequency) weighs on every kind alike. (Measured as blocks
@@ -576,6 +599,8 @@ async def no_load_rows(
                 timings[name].append(time.perf_counter() - started)
                 if name == "hold":
                     await kinds["floor"](i)
+                elif name == "bare hold":
+                    await kinds["bare floor"](i)
     floor, clinic, slots, one_hold = (timings[k] for k in ("floor", "clinic", "slots", "hold"))
     answered = await client.post_json("/graphql", {"query": SLOTS, "variables": fortnight})
     count = len(answered[1]["data"]["availableSlots"]["slots"])
@@ -605,6 +630,21 @@ async def no_load_rows(
             f"<= {goal}",
             figure / base <= goal,
         )
+    observed = pct(one_hold, 50) / base
+    unobserved = pct(timings["bare hold"], 50) / pct(timings["bare floor"], 50)
+    cost = observed / unobserved - 1
+    print(
+        f"  one hold unloaded vs {{ __typename }}: {observed:.2f}x with metrics and the "
+        f"request log, {unobserved:.2f}x without ({cost:+.1%}; tracing off)"
+    )
+    row(
+        "one hold unloaded, metrics and logs on vs off",
+        f"{observed:.2f}x",
+        f"{unobserved:.2f}x off",
+        observed / unobserved,
+        "<= 1.05",
+        cost <= 0.05,
+    )
 
 
 @strawberry.type
@@ -653,6 +693,7 @@ async def fan_out(
     window: dict[str, str],
     count: int,
     raw_hop: float,
+    compression: str | None = "deflate",
 ) -> None:
     """One slot change to `count` websocket subscribers spread over both processes."""
     before = [rss_kib(s.process.pid) for s in servers]
@@ -660,7 +701,7 @@ async def fan_out(
     for batch in range(0, count, 250):
         sockets += await asyncio.gather(
             *(
-                open_subscriber(servers[i % 2].ws_url, window)
+                open_subscriber(servers[i % 2].ws_url, window, compression)
                 for i in range(batch, min(count, batch + 250))
             )
         )
@@ -672,22 +713,27 @@ async def fan_out(
     # the publish come after that), in every round.
     deliveries: list[float] = []
     rounds: list[float] = []
+    cpu_before = servers_cpu(servers)
     for _ in range(FANOUT_ROUNDS):
         sent = time.perf_counter()
         await hold_once(0, clients[0])
         arrivals = await asyncio.gather(*(arrival(s) for s in sockets))
         deliveries += [t - sent for t in arrivals]
         rounds.append(max(arrivals) - sent)
+    cpu_per_delivery = (servers_cpu(servers) - cpu_before) / (FANOUT_ROUNDS * count)
     gc.unfreeze()
     await asyncio.gather(*(s.close() for s in sockets))
     p50, p99 = pct(deliveries, 50), pct(deliveries, 99)
+    deflate = "permessage-deflate" if compression else "no compression"
     print(
-        f"fan-out of one SlotChange to {count} websocket subscribers on 2 processes "
-        f"({FANOUT_ROUNDS} rounds, {len(deliveries)} deliveries, from the hold's sending)"
+        f"fan-out of one SlotChange to {count} websocket subscribers on 2 processes, "
+        f"{deflate} ({FANOUT_ROUNDS} rounds, {len(deliveries)} deliveries, from the "
+        "hold's sending)"
     )
     print(
         f"  each subscriber     p50 {ms(p50)}   p99 {ms(p99)}   "
-        f"server memory {per_socket / 1024:.1f} KiB per socket"
+        f"server memory {per_socket / 1024:.1f} KiB per socket   "
+        f"server CPU {cpu_per_delivery * 1e6:.0f} µs per delivery"
     )
     print("  last subscriber of each round " + ", ".join(f"{r * 1000:.0f}" for r in rounds) + " ms")
     frame = json.dumps(
@@ -703,7 +749,7 @@ async def fan_out(
     )
     goal = 0.050 if count <= 1000 else 0.250
     row(
-        f"one slot change -> {count} subscribers, p99 (p50 {p50 * 1000:.1f} ms, "
+        f"one slot change -> {count} subscribers, {deflate}, p99 (p50 {p50 * 1000:.1f} ms, "
         f"slowest round's last {max(rounds) * 1000:.0f} ms)",
         ms(p99),
         f"{ms(raw_p99)} bare websocket broadcast p99 (p50 {raw_p50 * 1000:.1f} ms)",
@@ -712,7 +758,15 @@ async def fan_out(
         p99 <= goal,
     )
     row(
-        f"server memory per socket, {count} sockets",
+        f"server CPU per delivery, {count} sockets, {deflate}",
+        f"{cpu_per_delivery * 1e6:.0f} µs",
+        "",
+        None,
+        "measured",
+        True,
+    )
+    row(
+        f"server memory per socket, {count} sockets, {deflate}",
         f"{per_socket / 1024:.1f} KiB",
         "",
         None,
