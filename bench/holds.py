@@ -369,7 +369,8 @@ async def main() -> None:
         try:
             # A third process with no metrics and no request log, for what they cost.
             with (
-                servers(url, broadcast, 2, "holds") as started,
+                # Compression allowed, so each fan-out can be measured with and without.
+                servers(url, broadcast, 2, "holds", WEBSOCKET_COMPRESSION="on") as started,
                 servers(url, broadcast, 1, "bare", METRICS="off", LOG_REQUESTS="off") as bare,
             ):
                 await run(started, bare[0], diary, ordinary, token, starts, raw_dsn(url), broadcast)
@@ -549,7 +550,8 @@ async def run(
     for fanout in FANOUTS:
         # Sockets offering permessage-deflate (browsers and `websockets` do, and the
         # servers take it), then sockets that do not: what compression costs the servers.
-        for compression in ("deflate", None):
+        order = os.environ.get("BENCH_COMPRESSION_ORDER", "deflate,none").split(",")
+        for compression in [None if c == "none" else c for c in order]:
             await fan_out(servers, clients, hold_once, window, fanout, raw_hop_p50, compression)
     for client in clients:
         await client.aclose()

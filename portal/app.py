@@ -263,7 +263,12 @@ def _middleware(settings: Settings, tracing: Tracing | None) -> list[Middleware]
     is answered, coded, inside both; compressed inside that."""
     return [
         *([Middleware(tracing.around)] if tracing is not None else []),
-        Middleware(RequestLog, log_requests=settings.log_requests, measure=settings.metrics),
+        Middleware(
+            RequestLog,
+            log_requests=settings.log_requests,
+            measure=settings.metrics,
+            traced=tracing is not None,
+        ),
         *_trusting(settings.trusted_proxies),
         Middleware(SecurityHeaders, production=settings.production),
         *_cross_origin(settings.cors_origins),

@@ -75,6 +75,10 @@ def _uvicorn_config(settings: Settings, app: Any, host: str, port: int, **more: 
         lifespan="on",
         # A websocket message is held to the same limit as a request body.
         ws_max_size=settings.max_body_bytes,
+        # permessage-deflate only when asked (WEBSOCKET_COMPRESSION): measured, it costs
+        # server memory per socket and CPU per delivered event, for frames of a few
+        # hundred bytes (docs/decisions.md, "Compression").
+        ws_per_message_deflate=settings.websocket_compression,
         proxy_headers=False,
         # On SIGTERM (after SHUTDOWN_DRAIN_SECONDS): stop accepting, close websockets
         # with 1012, let requests in flight finish for this long, then the lifespan

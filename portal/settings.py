@@ -98,6 +98,9 @@ class Settings:
     #: On SIGTERM, /health/ready answers 503 at once and the process goes on serving this
     #: long (so load balancers stop sending it traffic) before it stops accepting.
     shutdown_drain_seconds: float = 0.0
+    #: Whether websockets may use permessage-deflate when the client offers it
+    #: (WEBSOCKET_COMPRESSION; off by default, see docs/decisions.md).
+    websocket_compression: bool = False
 
     #: Origins (scheme://host[:port]) whose pages may call the API from a browser, over
     #: HTTP (CORS) and websockets; "*" for any. From the environment: none by default in
@@ -192,6 +195,7 @@ def _operations(environment: str) -> dict[str, Any]:
         "log_requests": _switch(os.environ.get("LOG_REQUESTS"), default=True),
         "log_json": log_format == "json" or (not log_format and environment == "production"),
         "shutdown_drain_seconds": float(os.environ.get("SHUTDOWN_DRAIN_SECONDS", "0")),
+        "websocket_compression": _switch(os.environ.get("WEBSOCKET_COMPRESSION"), default=False),
     }
 
 

@@ -15,6 +15,19 @@ import sys
 import structlog
 from structlog.typing import Processor
 
+from portal.operations.request_facts import CURRENT
+
+
+def with_request_id(
+    _logger: object, _name: str, event: structlog.typing.EventDict
+) -> structlog.typing.EventDict:
+    """The id of the request this line was written in, if any (read from the request's
+    facts when a line is written: nothing is bound per request)."""
+    facts = CURRENT.get()
+    if facts is not None:
+        event.setdefault("request_id", facts.request_id)
+    return event
+
 
 def _without_uvicorns_colours(
     _logger: object, _name: str, event: structlog.typing.EventDict
@@ -25,7 +38,7 @@ def _without_uvicorns_colours(
 
 def configure_logging(*, json_lines: bool, level: int = logging.INFO) -> None:
     shared: list[Processor] = [
-        structlog.contextvars.merge_contextvars,
+        with_request_id,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -1,8 +1,8 @@
 """One log line per request, the request id, and each request's HTTP figures.
 
 The request id comes from `X-Request-ID` when it is well formed, else is made here; it is
-sent back in the same header, put on every log line written while the request runs and,
-with tracing on, on the request's span. The line names the route as declared
+sent back in the same header, put on every log line written while the request runs
+(`logs.with_request_id`) and, with tracing on, on the request's span. The line names the route as declared
 (`/visit-link/{token}`, never the path with its token), the method, status, duration,
 the caller's kind and the GraphQL operation; nothing a person wrote.
 """
@@ -13,7 +13,6 @@ import logging
 import time
 from typing import Any
 
-import structlog
 from opentelemetry import trace
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,13 +23,18 @@ from portal.operations.request_facts import CURRENT, RequestFacts, request_id_fr
 log = logging.getLogger("portal.requests")
 HEADER = "x-request-id"
 UNMATCHED = "unmatched"
+#: Methods as labels; any other a client invents is "other", so it makes no new series.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class RequestLog:
-    def __init__(self, app: ASGIApp, *, log_requests: bool, measure: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, *, log_requests: bool, measure: bool, traced: bool = False
+    ) -> None:
         self.app = app
         self.log_requests = log_requests
         self.measure = measure
+        self.traced = traced
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -53,23 +57,24 @@ class RequestLog:
             await send(message)
 
         token = CURRENT.set(facts)
-        trace.get_current_span().set_attribute("portal.request_id", facts.request_id)
+        if self.traced:
+            trace.get_current_span().set_attribute("portal.request_id", facts.request_id)
         try:
-            with structlog.contextvars.bound_contextvars(request_id=facts.request_id):
-                await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_with_id)
         finally:
             CURRENT.reset(token)
             self._done(scope, facts, status, time.perf_counter() - started)
 
     def _done(self, scope: Scope, facts: RequestFacts, status: int, seconds: float) -> None:
         route = _route(scope)
+        method = scope["method"] if scope["method"] in METHODS else "other"
         if self.measure:
-            metrics.HTTP_SECONDS.labels(route, scope["method"]).observe(seconds)
+            metrics.HTTP_SECONDS.labels(route, method).observe(seconds)
             metrics.HTTP_ANSWERS.labels(route, f"{status // 100}xx").inc()
         if self.log_requests:
             line: dict[str, object] = {
                 "request_id": facts.request_id,
-                "method": scope["method"],
+                "method": method,
                 "route": route,
                 "status": status,
                 "duration_ms": round(seconds * 1000, 2),

@@ -349,3 +349,19 @@ async def test_waitlist_offers_made_declined_lapsed_and_taken_are_counted(
         return value(after, name, event=event) - value(before, name, event=event)
 
     assert (offers("made"), offers("declined"), offers("lapsed"), offers("taken")) == (3, 1, 1, 1)
+
+
+async def test_invented_methods_and_paths_make_no_new_series(gql: GraphQL) -> None:
+    for n in range(20):
+        await gql.client.request(f"PROBE{n}", f"/graphql/../admin/{n}")
+        await gql.client.get(f"/no-such-page-{n}")
+
+    samples = await scrape(gql.client)
+    series = {
+        dict(labels).get("route", "") + " " + dict(labels).get("method", "")
+        for (name, labels) in samples
+        if name == "portal_http_request_seconds_count"
+    }
+
+    assert not any("PROBE" in s or "no-such-page" in s or "admin" in s for s in series)
+    assert "unmatched other" in series and "unmatched GET" in series
