@@ -92,9 +92,7 @@ def may_see_process_detail(actor: Actor | None, *, production: bool) -> bool:
     return not production or is_staff(actor)
 
 
-def may_read_operations(
-    *, production: bool, token_set: bool, token_given: bool, from_loopback: bool
-) -> bool:
+def may_read_operations(*, production: bool, token_given: bool, from_loopback: bool) -> bool:
     """Metrics, and what each readiness check found, are for the operators: whoever
     holds the metrics token; in development also anyone on this machine (without a
     token set, the endpoint is off in production)."""

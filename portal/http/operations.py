@@ -57,7 +57,6 @@ def metrics_endpoint(readiness: Readiness) -> Callable[[Request], Awaitable[Resp
         settings = settings_of(deps)
         if not settings.metrics or not may_read_operations(
             production=settings.production,
-            token_set=settings.metrics_token is not None,
             token_given=_token_given(request, settings),
             from_loopback=_loopback(request),
         ):
