@@ -29,6 +29,7 @@ from persistence.attempts import attempt_store_for
 from persistence.budgets import cost_budgets_for
 from persistence.database import Database
 from persistence.database_identity import database_identity
+from portal.fhir.routes import fhir_routes
 from portal.http.bearer import InvalidCredentials, identify_request, unauthenticated
 from portal.http.calendar_feed import calendar_feed_endpoint
 from portal.http.graphql_http import GraphQLOverHTTP
@@ -321,6 +322,7 @@ def create_app(
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/visit-link/{token}", visit_link_endpoint(deps), methods=["GET", "POST"]),
             Route("/calendar/{token}.ics", calendar_feed_endpoint(deps)),
+            *fhir_routes(deps),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *([] if settings.production else [graphiql_assets()]),

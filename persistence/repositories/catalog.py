@@ -31,6 +31,13 @@ class Booking:
     sessions: list[SessionSeriesRow]
 
 
+@dataclass(frozen=True, order=True)
+class OnlineSchedule:
+    practitioner_id: int
+    location_id: int
+    service_ids: tuple[int, ...]
+
+
 class CatalogRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -147,6 +154,30 @@ class CatalogRepository:
             .distinct()
         )
         return set((await self._session.execute(query)).scalars())
+
+    async def online_schedules(self, today: date) -> list[OnlineSchedule]:
+        """Each practitioner bookable online at each location where they have an online
+        session series that has not ended, with the online services they offer."""
+        places = (
+            select(SessionSeriesRow.practitioner_id, SessionSeriesRow.location_id)
+            .join(PractitionerRow, PractitionerRow.id == SessionSeriesRow.practitioner_id)
+            .where(
+                PractitionerRow.online_access.is_(True),
+                SessionSeriesRow.available_online.is_(True),
+                or_(SessionSeriesRow.valid_until.is_(None), SessionSeriesRow.valid_until >= today),
+            )
+            .distinct()
+        )
+        offered = select(practitioner_services.c.practitioner_id, ServiceRow.id).join(
+            ServiceRow, ServiceRow.id == practitioner_services.c.service_id
+        ).where(ServiceRow.bookable_online.is_(True))
+        services: dict[int, list[int]] = {}
+        for practitioner_id, service_id in (await self._session.execute(offered)).all():
+            services.setdefault(practitioner_id, []).append(service_id)
+        return sorted(
+            OnlineSchedule(p, loc, tuple(sorted(services.get(p, []))))
+            for p, loc in (await self._session.execute(places)).all()
+        )
 
     async def usual_location_id(self, practitioner_id: int) -> int | None:
         """Where the practitioner usually works (their first session), else the first location."""

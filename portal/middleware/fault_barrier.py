@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from persistence.outages import is_outage, kind
+from portal.fhir.answers import FhirProblem, refused
 from portal.middleware.http_limits import refusal
 from schema.guards.faults import (
     INTERNAL,
@@ -38,6 +39,7 @@ from schema.guards.faults import (
 
 log = logging.getLogger("portal.errors")
 
+FHIR_PREFIX = "/fhir/"
 TOKEN_PATH = "/oauth/token"
 #: graphql-ws and RFC 6455's close codes: try again later, and an unexpected condition.
 TRY_AGAIN_LATER = 1013
@@ -85,6 +87,13 @@ def fault_answer(scope: Scope, outage: bool) -> Response:
         )
         headers |= {"cache-control": "no-store", "pragma": "no-cache"}
         return JSONResponse(body, status_code=503 if outage else 500, headers=headers)
+    if str(scope.get("path", "")).startswith(FHIR_PREFIX):
+        problem = (
+            FhirProblem(503, "transient", UNAVAILABLE_MESSAGE)
+            if outage
+            else FhirProblem(500, "exception", MASKED)
+        )
+        return refused(problem, **headers)
     accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
     if outage:
         response = refusal(

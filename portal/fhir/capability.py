@@ -1,0 +1,80 @@
+"""The CapabilityStatement: exactly what this endpoint serves, and where to get a token."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+#: Resource types served, each readable and searchable by the common parameters.
+SERVED = ("Practitioner", "Location", "HealthcareService", "Schedule")
+SOFTWARE = "Clinic portal booking API"
+
+
+SLOT = {
+    "type": "Slot",
+    "documentation": "Free times only (status=free), in the clinic's zone with its offset.",
+    "interaction": [{"code": "read"}, {"code": "search-type"}],
+    "searchParam": [
+        {"name": "schedule", "type": "reference", "documentation": "Required: Schedule/<id>."},
+        {
+            "name": "start",
+            "type": "date",
+            "documentation": "Required, twice: ge or gt, and lt or le; at most 62 days apart.",
+        },
+        {"name": "status", "type": "token", "documentation": "free (the only one served)."},
+        {"name": "service-type", "type": "token", "documentation": "A HealthcareService code."},
+    ],
+}
+
+
+def capability_statement(base: str, token_url: str, today: date) -> dict[str, Any]:
+    search_params = [
+        {"name": "_id", "type": "token", "documentation": "Up to 100 ids, comma-separated."},
+    ]
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": today.isoformat(),
+        "kind": "instance",
+        "software": {"name": SOFTWARE},
+        "implementation": {"description": "The clinic's booking API over FHIR R4", "url": base},
+        "fhirVersion": "4.0.1",
+        "format": ["json"],
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": (
+                    "Anyone may read the clinic's directory; an API client needs the "
+                    "availability:read scope. Pages hold at most 100 entries (_count); "
+                    "the next page is the Bundle's next link."
+                ),
+                "security": {
+                    "service": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                    "code": "OAuth",
+                                }
+                            ]
+                        }
+                    ],
+                    "extension": [
+                        {
+                            "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                            "extension": [{"url": "token", "valueUri": token_url}],
+                        }
+                    ],
+                },
+                "resource": [
+                    {
+                        "type": kind,
+                        "interaction": [{"code": "read"}, {"code": "search-type"}],
+                        "searchParam": search_params,
+                    }
+                    for kind in SERVED
+                ]
+                + [SLOT],
+            }
+        ],
+    }

@@ -1,0 +1,156 @@
+"""The FHIR endpoint's routes: `metadata`, and read and search of each resource type
+served, through the same use cases (and so the same policy and scopes) as GraphQL."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from domain.actors import Actor
+from domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from domain.throttling import TooManyAttempts
+from portal.fhir import resources
+from portal.fhir.answers import FhirProblem, fhir_json, refused
+from portal.fhir.capability import capability_statement
+from portal.fhir.search import by_id, parse_search, searchset
+from portal.fhir.slots import (
+    SLOT_PARAMETERS,
+    by_start,
+    free_slots,
+    schedule_resources,
+    slot_by_id,
+    slot_search,
+)
+from portal.fhir.slots import by_id as schedule_order
+from portal.http.bearer import InvalidCredentials, identify_request
+from portal.settings import settings_of
+from resolvers.booking.schedules import online_schedules
+from resolvers.deps import Deps
+from resolvers.setup.read_setup import locations, practitioners, services_offered
+
+PREFIX = "/fhir/R4"
+Lister = Callable[[Deps, Actor | None], Awaitable[Sequence[dict[str, Any]]]]
+
+
+async def _practitioners(deps: Deps, actor: Actor | None) -> Sequence[dict[str, Any]]:
+    rows = await practitioners(deps, actor, online_only=True)
+    return [resources.practitioner(row) for row in sorted(rows, key=lambda r: r.id)]
+
+
+async def _locations(deps: Deps, actor: Actor | None) -> Sequence[dict[str, Any]]:
+    rows = await locations(deps, actor)
+    return [resources.location(row) for row in sorted(rows, key=lambda r: r.id)]
+
+
+async def _services(deps: Deps, actor: Actor | None) -> Sequence[dict[str, Any]]:
+    public_url = settings_of(deps).public_url
+    rows = await services_offered(deps, actor)
+    return [
+        resources.healthcare_service(row, public_url) for row in sorted(rows, key=lambda r: r.id)
+    ]
+
+
+async def _schedules(deps: Deps, actor: Actor | None) -> Sequence[dict[str, Any]]:
+    found = await online_schedules(deps, actor)
+    return sorted(schedule_resources(found, settings_of(deps).public_url), key=schedule_order)
+
+
+LISTS: dict[str, Lister] = {
+    "Practitioner": _practitioners,
+    "Location": _locations,
+    "HealthcareService": _services,
+    "Schedule": _schedules,
+}
+ORDERS = {"Schedule": schedule_order}
+
+
+def fhir_routes(deps: Deps) -> list[BaseRoute]:
+    base = f"{settings_of(deps).public_url}{PREFIX}"
+
+    async def metadata(_request: Request) -> Response:
+        token_url = f"{settings_of(deps).public_url}/oauth/token"
+        return fhir_json(capability_statement(base, token_url, deps.now().date()))
+
+    async def search(request: Request) -> Response:
+        kind = request.path_params["kind"]
+        strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "")
+
+        async def answer() -> Response:
+            if kind == "Slot":
+                actor = await _actor(deps, request)
+                asked = parse_search(request.query_params, strict=strict, own=SLOT_PARAMETERS)
+                slots = await free_slots(
+                    deps, actor, await slot_search(deps, actor, request.query_params)
+                )
+                return fhir_json(searchset(base, kind, slots, asked, key=by_start))
+            listed = await _listed(deps, request, kind)
+            asked = parse_search(request.query_params, strict=strict)
+            return fhir_json(searchset(base, kind, listed, asked, key=ORDERS.get(kind, by_id)))
+
+        return await _answered(answer)
+
+    async def read(request: Request) -> Response:
+        kind, wanted = request.path_params["kind"], request.path_params["id"]
+
+        async def answer() -> Response:
+            if kind == "Slot":
+                found = await slot_by_id(deps, await _actor(deps, request), wanted)
+                if found is None:
+                    raise FhirProblem(404, "not-found", f"No free Slot {wanted[:60]!r}.")
+                return fhir_json(found)
+            listed = await _listed(deps, request, kind)
+            for resource in listed:
+                if resource["id"] == wanted:
+                    return fhir_json(resource)
+            raise FhirProblem(404, "not-found", f"No {kind} with id {wanted[:40]!r}.")
+
+        return await _answered(answer)
+
+    return [
+        Route(f"{PREFIX}/metadata", metadata, methods=["GET"]),
+        Route(f"{PREFIX}/{{kind}}", search, methods=["GET"]),
+        Route(f"{PREFIX}/{{kind}}/{{id}}", read, methods=["GET"]),
+    ]
+
+
+async def _listed(deps: Deps, request: Request, kind: str) -> Sequence[dict[str, Any]]:
+    lister = LISTS.get(kind)
+    if lister is None:
+        raise FhirProblem(404, "not-supported", f"This server serves no {kind[:40]!r} resources.")
+    return await lister(deps, await _actor(deps, request))
+
+
+async def _actor(deps: Deps, request: Request) -> Actor | None:
+    try:
+        _token, identity = await identify_request(deps, request.headers.get("authorization"))
+    except InvalidCredentials as error:
+        raise FhirProblem(401, "login", error.message) from None
+    return identity.actor if identity else None
+
+
+_STATUS: dict[type[DomainError], tuple[int, str]] = {
+    NotAllowed: (403, "forbidden"),
+    NotFound: (404, "not-found"),
+    InvalidInput: (400, "invalid"),
+    TooManyAttempts: (429, "throttled"),
+}
+
+
+async def _answered(answer: Callable[[], Awaitable[Response]]) -> Response:
+    """The answer, or the OperationOutcome of what refused it."""
+    try:
+        return await answer()
+    except FhirProblem as problem:
+        challenge = (
+            {"www-authenticate": 'Bearer error="invalid_token"'} if problem.status == 401 else {}
+        )
+        return refused(problem, **challenge)
+    except DomainError as error:
+        status, code = next(
+            (found for cls, found in _STATUS.items() if isinstance(error, cls)), (400, "processing")
+        )
+        return refused(FhirProblem(status, code, error.message))
