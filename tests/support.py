@@ -146,10 +146,11 @@ class ServerProcess:
         demo: bool = False,
         stdout: Path | None = None,
         args: tuple[str, ...] = (),
+        port: int | None = None,
     ) -> None:
         """`demo` loads the demo data as `portal serve` does by default; `stdout` keeps
         what the process prints apart from its log (stderr)."""
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
         self._log = open(log_path, "wb")  # noqa: SIM115

@@ -168,9 +168,11 @@ class CatalogRepository:
             )
             .distinct()
         )
-        offered = select(practitioner_services.c.practitioner_id, ServiceRow.id).join(
-            ServiceRow, ServiceRow.id == practitioner_services.c.service_id
-        ).where(ServiceRow.bookable_online.is_(True))
+        offered = (
+            select(practitioner_services.c.practitioner_id, ServiceRow.id)
+            .join(ServiceRow, ServiceRow.id == practitioner_services.c.service_id)
+            .where(ServiceRow.bookable_online.is_(True))
+        )
         services: dict[int, list[int]] = {}
         for practitioner_id, service_id in (await self._session.execute(offered)).all():
             services.setdefault(practitioner_id, []).append(service_id)

@@ -15,6 +15,7 @@ from domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from domain.throttling import TooManyAttempts
 from portal.fhir import resources
 from portal.fhir.answers import FhirProblem, fhir_json, refused
+from portal.fhir.budget import DIRECTORY_COST, SLOT_DAY_COST, OverFhirBudget, charge
 from portal.fhir.capability import capability_statement
 from portal.fhir.search import by_id, parse_search, searchset
 from portal.fhir.slots import (
@@ -83,9 +84,10 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
             if kind == "Slot":
                 actor = await _actor(deps, request)
                 asked = parse_search(request.query_params, strict=strict, own=SLOT_PARAMETERS)
-                slots = await free_slots(
-                    deps, actor, await slot_search(deps, actor, request.query_params)
-                )
+                window = await slot_search(deps, actor, request.query_params)
+                days = max(1, (window.end - window.start).days + 1)
+                await charge(deps, actor, _address(request), SLOT_DAY_COST * days)
+                slots = await free_slots(deps, actor, window)
                 return fhir_json(searchset(base, kind, slots, asked, key=by_start))
             listed = await _listed(deps, request, kind)
             asked = parse_search(request.query_params, strict=strict)
@@ -98,7 +100,9 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
 
         async def answer() -> Response:
             if kind == "Slot":
-                found = await slot_by_id(deps, await _actor(deps, request), wanted)
+                actor = await _actor(deps, request)
+                await charge(deps, actor, _address(request), SLOT_DAY_COST)
+                found = await slot_by_id(deps, actor, wanted)
                 if found is None:
                     raise FhirProblem(404, "not-found", f"No free Slot {wanted[:60]!r}.")
                 return fhir_json(found)
@@ -121,7 +125,13 @@ async def _listed(deps: Deps, request: Request, kind: str) -> Sequence[dict[str,
     lister = LISTS.get(kind)
     if lister is None:
         raise FhirProblem(404, "not-supported", f"This server serves no {kind[:40]!r} resources.")
-    return await lister(deps, await _actor(deps, request))
+    actor = await _actor(deps, request)
+    await charge(deps, actor, _address(request), DIRECTORY_COST)
+    return await lister(deps, actor)
+
+
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 async def _actor(deps: Deps, request: Request) -> Actor | None:
@@ -144,6 +154,8 @@ async def _answered(answer: Callable[[], Awaitable[Response]]) -> Response:
     """The answer, or the OperationOutcome of what refused it."""
     try:
         return await answer()
+    except OverFhirBudget as over:
+        return refused(over, **{"retry-after": str(over.retry_after_seconds)})
     except FhirProblem as problem:
         challenge = (
             {"www-authenticate": 'Bearer error="invalid_token"'} if problem.status == 401 else {}

@@ -19,7 +19,7 @@ from domain.actors import Actor
 from domain.errors import NotFound
 from portal.fhir import resources
 from portal.fhir.answers import FhirProblem
-from resolvers.booking.available_slots import available_slots
+from resolvers.booking.available_slots import MAX_WINDOW_DAYS, available_slots
 from resolvers.booking.schedules import Schedules, online_schedules
 from resolvers.deps import Deps
 from resolvers.setup.read_setup import clinic_for
@@ -68,6 +68,12 @@ async def slot_search(deps: Deps, actor: Actor | None, params: QueryParams) -> S
     if status not in (None, "free"):
         raise FhirProblem(400, "not-supported", "Only free slots are published (status=free).")
     lower, upper = _window(params.getlist("start"), zone)
+    if not lower[0] < upper[0] <= lower[0] + timedelta(days=MAX_WINDOW_DAYS):
+        raise FhirProblem(
+            400,
+            "invalid",
+            f"start's bounds must be in order and at most {MAX_WINDOW_DAYS} days apart.",
+        )
     return SlotSearch(
         int(matched[1]),
         int(matched[2]),
@@ -161,7 +167,7 @@ def _window(
     if len(values) > 2:
         raise FhirProblem(400, "invalid", "start may be given twice: a lower and an upper bound.")
     for value in values:
-        prefix, instant = value[:2], _instant(value[2:], zone)
+        prefix, instant = _prefixed(value, zone)
         if prefix in ("ge", "gt") and lower is None:
             lower = (instant, prefix == "ge")
         elif prefix in ("lt", "le") and upper is None:
@@ -173,6 +179,18 @@ def _window(
             400, "required", "start needs both bounds, e.g. start=ge2027-01-04&start=lt2027-01-11."
         )
     return lower, upper
+
+
+#: The comparison operators of early FHIR, which `fhirclient` still sends (`$gte` as
+#: `>=`), taken as R4's prefixes.
+_OPERATORS = {">=": "ge", "<=": "le", ">": "gt", "<": "lt"}
+
+
+def _prefixed(value: str, zone: ZoneInfo) -> tuple[str, datetime]:
+    for operator, prefix in _OPERATORS.items():
+        if value.startswith(operator):
+            return prefix, _instant(value[len(operator) :], zone)
+    return value[:2], _instant(value[2:], zone)
 
 
 def _instant(text: str, zone: ZoneInfo) -> datetime:

@@ -4,13 +4,16 @@ zones), paged, gone once held, and every malformed search an OperationOutcome.""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
 
+from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
 from tests.api.test_holds import hold
+from tests.apps import client_of
 from tests.fhir_checks import fhir_answer, issue_of
 from tests.support import GraphQL
 
@@ -147,3 +150,20 @@ async def test_an_unknown_schedule_has_no_slots_and_an_unknown_slot_is_not_found
     assert none["total"] == 0
     assert issue_of(missing, 404)["code"] == "not-found"
     assert issue_of(garbled, 404)["code"] == "not-found"
+
+
+async def test_slot_searches_spend_the_senders_budget_and_past_it_are_throttled(
+    settings: Settings, deps: Deps
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    day = factories.days_ahead(3)
+    query = f"schedule=Schedule/{diary.practitioner_id}-{diary.location.id}&{day_window(day)}"
+    async with client_of(
+        settings, cost_budget_per_minute=500, channel_prefix=f"fhir-budget-{uuid.uuid4().hex[:12]}"
+    ) as api:
+        answers = [await api.client.get(f"{BASE}/Slot?{query}") for _ in range(4)]
+
+    assert [a.status_code for a in answers[:2]] == [200, 200]  # 200 each (two days)
+    refused = answers[-1]
+    assert issue_of(refused, 429)["code"] == "throttled"
+    assert int(refused.headers["retry-after"]) >= 1
