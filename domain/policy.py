@@ -187,6 +187,15 @@ def may_see_appointment(
     )
 
 
+def may_see_patient_reference(actor: Actor | None) -> bool:
+    """Which patient a visit is for, beside the visit itself: an API client needs
+    patients:read for it (appointments:read alone shows times and places); a person who
+    may see the visit may see whose it is."""
+    if actor is None:
+        return False
+    return not actor.is_client or may_use(actor, PATIENTS_READ)
+
+
 def require_appointment_list(actor: Actor | None) -> AppointmentScope:
     """The `appointments` list: for whoever is signed in (a person or an API client),
     showing what they may see."""

@@ -27,6 +27,27 @@ SLOT = {
 }
 
 
+APPOINTMENT = {
+    "type": "Appointment",
+    "documentation": (
+        "The visits the caller may see (an API client: appointments:read; the patient's "
+        "reference also needs patients:read)."
+    ),
+    "interaction": [{"code": "read"}, {"code": "search-type"}],
+    "searchInclude": ["Appointment:practitioner", "Appointment:location"],
+    "searchParam": [
+        {"name": "patient", "type": "reference"},
+        {"name": "practitioner", "type": "reference"},
+        {"name": "date", "type": "date", "documentation": "Twice: ge or gt, and lt or le."},
+        {
+            "name": "status",
+            "type": "token",
+            "documentation": "pending, booked, fulfilled, cancelled.",
+        },
+    ],
+}
+
+
 def capability_statement(base: str, token_url: str, today: date) -> dict[str, Any]:
     search_params = [
         {"name": "_id", "type": "token", "documentation": "Up to 100 ids, comma-separated."},
@@ -74,7 +95,7 @@ def capability_statement(base: str, token_url: str, today: date) -> dict[str, An
                     }
                     for kind in SERVED
                 ]
-                + [SLOT],
+                + [SLOT, APPOINTMENT],
             }
         ],
     }

@@ -15,6 +15,7 @@ from domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from domain.throttling import TooManyAttempts
 from portal.fhir import resources
 from portal.fhir.answers import FhirProblem, fhir_json, refused
+from portal.fhir.appointments import read_appointment, search_appointments
 from portal.fhir.budget import DIRECTORY_COST, SLOT_DAY_COST, OverFhirBudget, charge
 from portal.fhir.capability import capability_statement
 from portal.fhir.search import by_id, parse_search, searchset
@@ -81,6 +82,15 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
         strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "")
 
         async def answer() -> Response:
+            if kind == "Appointment":
+                actor = await _actor(deps, request)
+                await charge(deps, actor, _address(request), DIRECTORY_COST)
+                public_url = settings_of(deps).public_url
+                return fhir_json(
+                    await search_appointments(
+                        deps, actor, request.query_params, base, public_url, strict=strict
+                    )
+                )
             if kind == "Slot":
                 actor = await _actor(deps, request)
                 asked = parse_search(request.query_params, strict=strict, own=SLOT_PARAMETERS)
@@ -99,6 +109,11 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
         kind, wanted = request.path_params["kind"], request.path_params["id"]
 
         async def answer() -> Response:
+            if kind == "Appointment":
+                actor = await _actor(deps, request)
+                await charge(deps, actor, _address(request), DIRECTORY_COST)
+                public_url = settings_of(deps).public_url
+                return fhir_json(await read_appointment(deps, actor, wanted, public_url))
             if kind == "Slot":
                 actor = await _actor(deps, request)
                 await charge(deps, actor, _address(request), SLOT_DAY_COST)

@@ -67,7 +67,7 @@ async def slot_search(deps: Deps, actor: Actor | None, params: QueryParams) -> S
     status = _one(params, "status")
     if status not in (None, "free"):
         raise FhirProblem(400, "not-supported", "Only free slots are published (status=free).")
-    lower, upper = _window(params.getlist("start"), zone)
+    lower, upper = window(params.getlist("start"), zone)
     if not lower[0] < upper[0] <= lower[0] + timedelta(days=MAX_WINDOW_DAYS):
         raise FhirProblem(
             400,
@@ -159,13 +159,13 @@ def _one(params: QueryParams, name: str) -> str | None:
     return values[0] if values else None
 
 
-def _window(
-    values: list[str], zone: ZoneInfo
+def window(
+    values: list[str], zone: ZoneInfo, name: str = "start"
 ) -> tuple[tuple[datetime, bool], tuple[datetime, bool]]:
     """`start=ge…&start=lt…` (or gt, le): both bounds are required."""
     lower = upper = None
     if len(values) > 2:
-        raise FhirProblem(400, "invalid", "start may be given twice: a lower and an upper bound.")
+        raise FhirProblem(400, "invalid", f"{name} may be given twice: a lower and an upper bound.")
     for value in values:
         prefix, instant = _prefixed(value, zone)
         if prefix in ("ge", "gt") and lower is None:
@@ -173,10 +173,12 @@ def _window(
         elif prefix in ("lt", "le") and upper is None:
             upper = (instant, prefix == "le")
         else:
-            raise FhirProblem(400, "invalid", "start takes ge or gt, and lt or le, once each.")
+            raise FhirProblem(400, "invalid", f"{name} takes ge or gt, and lt or le, once each.")
     if lower is None or upper is None:
         raise FhirProblem(
-            400, "required", "start needs both bounds, e.g. start=ge2027-01-04&start=lt2027-01-11."
+            400,
+            "required",
+            f"{name} needs both bounds, e.g. {name}=ge2027-01-04&{name}=lt2027-01-11.",
         )
     return lower, upper
 
@@ -210,7 +212,7 @@ def _instant(text: str, zone: ZoneInfo) -> datetime:
     raise FhirProblem(
         400,
         "invalid",
-        "start must be a date (2027-01-04) or a time with its offset (2027-01-04T09:00:00+01:00).",
+        "A date must be a day (2027-01-04) or a time with its offset (2027-01-04T09:00:00+01:00).",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from domain.actors import Actor
@@ -88,3 +89,21 @@ async def count_patients(deps: Deps, actor: Actor | None, *, search: str | None)
     search = optional_text(search, "search", 100)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.patients.search_count(search)
+
+
+async def named(deps: Deps) -> Names:
+    """Every practitioner's, place's and service's name, by id, for showing alongside
+    what the caller was allowed to read (their visits name them by id)."""
+    async with UnitOfWork(deps, write=False) as uow:
+        return Names(
+            practitioners={r.id: r for r in await uow.catalog.practitioners()},
+            locations={r.id: r for r in await uow.catalog.locations()},
+            services={r.id: r for r in await uow.catalog.services()},
+        )
+
+
+@dataclass(frozen=True)
+class Names:
+    practitioners: dict[int, PractitionerRow]
+    locations: dict[int, LocationRow]
+    services: dict[int, ServiceRow]

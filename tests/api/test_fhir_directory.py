@@ -31,7 +31,14 @@ async def test_the_capability_statement_names_exactly_what_is_served(gql: GraphQ
     served = {r["type"]: {i["code"] for i in r["interaction"]} for r in rest["resource"]}
     assert served == {
         kind: {"read", "search-type"}
-        for kind in ("Practitioner", "Location", "HealthcareService", "Schedule", "Slot")
+        for kind in (
+            "Practitioner",
+            "Location",
+            "HealthcareService",
+            "Schedule",
+            "Slot",
+            "Appointment",
+        )
     }
     (oauth,) = rest["security"]["extension"]
     assert oauth["extension"] == [{"url": "token", "valueUri": "http://portal.test/oauth/token"}]
