@@ -133,7 +133,22 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
         Route(f"{PREFIX}/metadata", metadata, methods=["GET"]),
         Route(f"{PREFIX}/{{kind}}", search, methods=["GET"]),
         Route(f"{PREFIX}/{{kind}}/{{id}}", read, methods=["GET"]),
+        # Anything else under the prefix is told so as FHIR, not as a bare 404 or 405.
+        Route(f"{PREFIX}/{{rest:path}}", not_served, methods=list(METHODS)),
+        Route(PREFIX, not_served, methods=list(METHODS)),
     ]
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+async def not_served(request: Request) -> Response:
+    if request.method in ("GET", "HEAD"):
+        return refused(FhirProblem(404, "not-supported", "Nothing is served at this path."))
+    return refused(
+        FhirProblem(405, "not-supported", f"{request.method} is not served here yet."),
+        allow="GET",
+    )
 
 
 async def _listed(deps: Deps, request: Request, kind: str) -> Sequence[dict[str, Any]]:

@@ -13,9 +13,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal.fhir.answers import FhirProblem, refused
 from portal.http.media_types import GRAPHQL_RESPONSE, answer_type
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -69,6 +70,11 @@ def refusal(
     return JSONResponse(body, status_code=status, media_type=media_type)
 
 
+def _fhir(scope: Scope) -> bool:
+    """FHIR's clients are answered with OperationOutcomes (portal/fhir)."""
+    return str(scope.get("path", "")).startswith("/fhir/")
+
+
 class BodyLimits:
     """Reads each HTTP request body before the app does, at most `max_bytes` of it: a
     declared Content-Length over the limit, or a streamed (chunked) body that passes it,
@@ -86,7 +92,7 @@ class BodyLimits:
         headers = Headers(scope=scope)
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self.too_large(headers)(scope, receive, send)
+            await self.too_large(scope, headers)(scope, receive, send)
             return
         body = bytearray()
         while True:
@@ -95,11 +101,20 @@ class BodyLimits:
                 return
             body += message.get("body", b"")
             if len(body) > self.max_bytes:
-                await self.too_large(headers)(scope, receive, send)
+                await self.too_large(scope, headers)(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
         if self.too_deep(scope, headers, bytes(body)):
+            if _fhir(scope):
+                await refused(
+                    FhirProblem(
+                        400,
+                        "too-costly",
+                        f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused.",
+                    )
+                )(scope, receive, send)
+                return
             await refusal(
                 400,
                 "BAD_REQUEST",
@@ -109,7 +124,13 @@ class BodyLimits:
             return
         await self.app(scope, _replay(bytes(body), receive), send)
 
-    def too_large(self, headers: Headers) -> JSONResponse:
+    def too_large(self, scope: Scope, headers: Headers) -> Response:
+        if _fhir(scope):
+            return refused(
+                FhirProblem(
+                    413, "too-long", f"Request bodies are limited to {self.max_bytes} bytes."
+                )
+            )
         return refusal(
             413,
             "PAYLOAD_TOO_LARGE",

@@ -81,15 +81,19 @@ class MaskUnexpected(MaskErrors):
 
 def mask_result(errors: list[GraphQLError] | None, context: object) -> list[GraphQLError] | None:
     """The errors of a result, masked; over HTTP, an outage among them makes the answer
-    a 503 with `Retry-After`."""
+    a 503 with `Retry-After`, and it is told once."""
     if not errors:
         return errors
     answered = [masked(error) for error in errors]
-    if any((error.extensions or {}).get("code") == UNAVAILABLE for error in answered):
+    outages = [e for e in answered if (e.extensions or {}).get("code") == UNAVAILABLE]
+    if outages:
         response = getattr(context, "response", None)
         if isinstance(response, Response):
             response.status_code = 503
             response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        # Several fields failing for one outage say it once: the client retries the
+        # whole request either way.
+        answered = [e for e in answered if e not in outages[1:]]
     return answered
 
 

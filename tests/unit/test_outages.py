@@ -106,3 +106,18 @@ def test_an_outage_is_found_where_a_graphql_error_or_a_later_error_came_from() -
     assert is_outage(during_cleanup)
     assert not is_outage(GraphQLError("x", original_error=ValueError("a bug")))
     assert not is_outage(redis_errors.ResponseError("WRONGTYPE"))
+
+
+def test_an_outage_failing_several_fields_is_told_once() -> None:
+    from schema.guards.faults import mask_result
+
+    away = redis_errors.ConnectionError("Connection refused")
+    errors = [
+        GraphQLError("boom", path=["clinic"], original_error=away),
+        GraphQLError("boom", path=["me"], original_error=away),
+        GraphQLError("Not allowed", path=["patients"], extensions={"code": "NOT_ALLOWED"}),
+    ]
+
+    answered = mask_result(errors, context=None) or []
+
+    assert [(e.extensions or {}).get("code") for e in answered] == ["UNAVAILABLE", "NOT_ALLOWED"]
