@@ -35,6 +35,17 @@ APPOINTMENT = {
     ),
     "interaction": [{"code": "read"}, {"code": "search-type"}],
     "searchInclude": ["Appointment:practitioner", "Appointment:location"],
+    "operation": [
+        {
+            "name": "find",
+            "definition": "https://profiles.ihe.net/ITI/SCHED/OperationDefinition/appointment-find",
+            "documentation": (
+                "POST Parameters: start and end (required, at most 62 days apart), "
+                "practitioner, location-reference, visit-type or specialty (a "
+                "HealthcareService code), _count. Answers proposed Appointments."
+            ),
+        }
+    ],
     "searchParam": [
         {"name": "patient", "type": "reference"},
         {"name": "practitioner", "type": "reference"},

@@ -18,6 +18,7 @@ from portal.fhir.answers import FhirProblem, fhir_json, refused
 from portal.fhir.appointments import read_appointment, search_appointments
 from portal.fhir.budget import DIRECTORY_COST, SLOT_DAY_COST, OverFhirBudget, charge
 from portal.fhir.capability import capability_statement
+from portal.fhir.find import find, find_request, matching_schedules
 from portal.fhir.search import by_id, parse_search, searchset
 from portal.fhir.slots import (
     SLOT_PARAMETERS,
@@ -129,7 +130,27 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
 
         return await _answered(answer)
 
+    async def find_times(request: Request) -> Response:
+        async def answer() -> Response:
+            actor = await _actor(deps, request)
+            asked = await find_request(deps, actor, await request.body())
+            schedules = await matching_schedules(deps, actor, asked)
+            cost = SLOT_DAY_COST * asked.days * max(1, len(schedules))
+            await charge(deps, actor, _address(request), cost)
+            found = await find(deps, actor, asked, schedules)
+            return fhir_json(
+                {
+                    "resourceType": "Bundle",
+                    "type": "searchset",
+                    "total": len(found),
+                    "entry": [{"resource": a, "search": {"mode": "match"}} for a in found],
+                }
+            )
+
+        return await _answered(answer)
+
     return [
+        Route(f"{PREFIX}/Appointment/$find", find_times, methods=["POST"]),
         Route(f"{PREFIX}/metadata", metadata, methods=["GET"]),
         Route(f"{PREFIX}/{{kind}}", search, methods=["GET"]),
         Route(f"{PREFIX}/{{kind}}/{{id}}", read, methods=["GET"]),

@@ -191,11 +191,11 @@ _OPERATORS = {">=": "ge", "<=": "le", ">": "gt", "<": "lt"}
 def _prefixed(value: str, zone: ZoneInfo) -> tuple[str, datetime]:
     for operator, prefix in _OPERATORS.items():
         if value.startswith(operator):
-            return prefix, _instant(value[len(operator) :], zone)
-    return value[:2], _instant(value[2:], zone)
+            return prefix, instant(value[len(operator) :], zone)
+    return value[:2], instant(value[2:], zone)
 
 
-def _instant(text: str, zone: ZoneInfo) -> datetime:
+def instant(text: str, zone: ZoneInfo) -> datetime:
     """A FHIR date (the clinic's midnight) or dateTime with its offset."""
     if _DATE.fullmatch(text):
         try:

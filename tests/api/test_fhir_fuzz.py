@@ -112,7 +112,7 @@ async def test_a_ten_megabyte_parameters_body_is_refused_as_too_long(gql: GraphQ
 
 async def test_writes_not_served_yet_are_told_as_fhir(gql: GraphQL) -> None:
     response = await gql.client.post(
-        f"{BASE}/Appointment/$find",
+        f"{BASE}/Appointment/$book",
         json={"resourceType": "Parameters", "parameter": []},
     )
 
