@@ -22,6 +22,15 @@ class FhirProblem(Exception):
         self.diagnostics = diagnostics
 
 
+class Unauthenticated(FhirProblem):
+    """401, with the bearer challenge (RFC 6750): `error="invalid_token"` for a token
+    that signs nobody in, none when no token was sent."""
+
+    def __init__(self, diagnostics: str, *, invalid_token: bool) -> None:
+        super().__init__(401, "login", diagnostics)
+        self.challenge = 'Bearer error="invalid_token"' if invalid_token else "Bearer"
+
+
 def fhir_json(resource: dict[str, Any], status: int = 200, **headers: str) -> Response:
     return Response(
         json.dumps(resource, ensure_ascii=False, separators=(",", ":")),

@@ -14,7 +14,7 @@ from domain.actors import Actor
 from domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from domain.throttling import TooManyAttempts
 from portal.fhir import resources
-from portal.fhir.answers import FhirProblem, fhir_json, refused
+from portal.fhir.answers import FhirProblem, Unauthenticated, fhir_json, refused
 from portal.fhir.appointments import read_appointment, search_appointments
 from portal.fhir.budget import DIRECTORY_COST, SLOT_DAY_COST, OverFhirBudget, charge
 from portal.fhir.capability import capability_statement
@@ -84,12 +84,12 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
 
         async def answer() -> Response:
             if kind == "Appointment":
-                actor = await _actor(deps, request)
-                await charge(deps, actor, _address(request), DIRECTORY_COST)
+                person = _signed_in(await _actor(deps, request))
+                await charge(deps, person, _address(request), DIRECTORY_COST)
                 public_url = settings_of(deps).public_url
                 return fhir_json(
                     await search_appointments(
-                        deps, actor, request.query_params, base, public_url, strict=strict
+                        deps, person, request.query_params, base, public_url, strict=strict
                     )
                 )
             if kind == "Slot":
@@ -111,10 +111,10 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
 
         async def answer() -> Response:
             if kind == "Appointment":
-                actor = await _actor(deps, request)
-                await charge(deps, actor, _address(request), DIRECTORY_COST)
+                person = _signed_in(await _actor(deps, request))
+                await charge(deps, person, _address(request), DIRECTORY_COST)
                 public_url = settings_of(deps).public_url
-                return fhir_json(await read_appointment(deps, actor, wanted, public_url))
+                return fhir_json(await read_appointment(deps, person, wanted, public_url))
             if kind == "Slot":
                 actor = await _actor(deps, request)
                 await charge(deps, actor, _address(request), SLOT_DAY_COST)
@@ -181,6 +181,15 @@ async def _listed(deps: Deps, request: Request, kind: str) -> Sequence[dict[str,
     return await lister(deps, actor)
 
 
+def _signed_in(actor: Actor | None) -> Actor:
+    """Visits are for those signed in: without a token, 401 (with the challenge)."""
+    if actor is None:
+        raise Unauthenticated(
+            "Send a bearer token: a signed-in user's or an API client's.", invalid_token=False
+        )
+    return actor
+
+
 def _address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
@@ -189,7 +198,7 @@ async def _actor(deps: Deps, request: Request) -> Actor | None:
     try:
         _token, identity = await identify_request(deps, request.headers.get("authorization"))
     except InvalidCredentials as error:
-        raise FhirProblem(401, "login", error.message) from None
+        raise Unauthenticated(error.message, invalid_token=True) from None
     return identity.actor if identity else None
 
 
@@ -207,11 +216,10 @@ async def _answered(answer: Callable[[], Awaitable[Response]]) -> Response:
         return await answer()
     except OverFhirBudget as over:
         return refused(over, **{"retry-after": str(over.retry_after_seconds)})
+    except Unauthenticated as problem:
+        return refused(problem, **{"www-authenticate": problem.challenge})
     except FhirProblem as problem:
-        challenge = (
-            {"www-authenticate": 'Bearer error="invalid_token"'} if problem.status == 401 else {}
-        )
-        return refused(problem, **challenge)
+        return refused(problem)
     except DomainError as error:
         status, code = next(
             (found for cls, found in _STATUS.items() if isinstance(error, cls)), (400, "processing")

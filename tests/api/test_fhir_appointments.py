@@ -79,7 +79,8 @@ async def test_a_patients_user_sees_their_own_and_someone_elses_is_not_found(
 
     assert [e["resource"]["id"] for e in mine["entry"]] == [str(rows[0].id)]
     assert issue_of(other, 404)["code"] == "not-found"
-    assert issue_of(anonymous, 404)["code"] == "not-found"
+    assert issue_of(anonymous, 401)["code"] == "login"
+    assert anonymous.headers["www-authenticate"].startswith("Bearer")
 
 
 async def test_filters_pages_and_includes(gql: GraphQL, deps: Deps) -> None:
