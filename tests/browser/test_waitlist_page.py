@@ -49,6 +49,11 @@ async def _offered_and_taken(
     )
 
     await page.get_by_text("Wait for a time with the practitioner and service below").click()
+    # Only the day whose times are taken: every other day of the form's default fortnight
+    # has free times, which would be offered at once.
+    day = nine.date().isoformat()
+    await page.locator("#wait-from").fill(day)
+    await page.locator("#wait-until").fill(day)
     await page.get_by_role("button", name="Join the waitlist").click()
     waitlist = page.get_by_role("list", name="My waitlist")
     await expect(waitlist).to_contain_text("Waiting: Treatment with Maria Keller for Anna Schmidt")
