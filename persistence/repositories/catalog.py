@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import Exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from persistence.models import (
     ClinicRow,
@@ -36,6 +37,15 @@ class OnlineSchedule:
     practitioner_id: int
     location_id: int
     service_ids: tuple[int, ...]
+
+
+def _bookable_online(today: date) -> list[ColumnElement[bool]]:
+    """A session series of a practitioner with online access, open online, not ended."""
+    return [
+        PractitionerRow.online_access.is_(True),
+        SessionSeriesRow.available_online.is_(True),
+        or_(SessionSeriesRow.valid_until.is_(None), SessionSeriesRow.valid_until >= today),
+    ]
 
 
 class CatalogRepository:
@@ -146,11 +156,7 @@ class CatalogRepository:
         query = (
             select(PractitionerRow.id)
             .join(SessionSeriesRow, SessionSeriesRow.practitioner_id == PractitionerRow.id)
-            .where(
-                PractitionerRow.online_access.is_(True),
-                SessionSeriesRow.available_online.is_(True),
-                or_(SessionSeriesRow.valid_until.is_(None), SessionSeriesRow.valid_until >= today),
-            )
+            .where(*_bookable_online(today))
             .distinct()
         )
         return set((await self._session.execute(query)).scalars())
@@ -161,11 +167,7 @@ class CatalogRepository:
         places = (
             select(SessionSeriesRow.practitioner_id, SessionSeriesRow.location_id)
             .join(PractitionerRow, PractitionerRow.id == SessionSeriesRow.practitioner_id)
-            .where(
-                PractitionerRow.online_access.is_(True),
-                SessionSeriesRow.available_online.is_(True),
-                or_(SessionSeriesRow.valid_until.is_(None), SessionSeriesRow.valid_until >= today),
-            )
+            .where(*_bookable_online(today))
             .distinct()
         )
         offered = (

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import QueryParams
@@ -18,8 +17,8 @@ from domain.paging import PageArguments
 from domain.policy import NO_APPOINTMENTS, appointments_visible_to, may_see_patient_reference
 from persistence.models import AppointmentRow
 from portal.fhir import resources
-from portal.fhir.answers import FhirProblem, outcome
-from portal.fhir.search import DEFAULT_COUNT, MAX_COUNT
+from portal.fhir.answers import FhirProblem
+from portal.fhir.search import bundle, parse_search
 from portal.fhir.slots import window
 from resolvers.deps import Deps
 from resolvers.setup.read_setup import clinic, named
@@ -30,9 +29,8 @@ from resolvers.visits.list_appointments import (
 )
 from resolvers.visits.read_visits import appointment
 
-APPOINTMENT_PARAMETERS = frozenset(
-    {"patient", "practitioner", "date", "status", "_count", "_cursor", "_include", "_format"}
-)
+#: Appointment's own search parameters (beside `_count` and `_cursor`).
+APPOINTMENT_PARAMETERS = frozenset({"patient", "practitioner", "date", "status", "_include"})
 #: Ours, as FHIR's Appointment.status says them.
 TO_FHIR = {
     AppointmentStatus.TEMPORARY: "pending",
@@ -50,7 +48,6 @@ for ours, theirs in TO_FHIR.items():
         FROM_FHIR.setdefault(theirs, []).append(ours)
 INCLUDES = {"Appointment:practitioner": "Practitioner", "Appointment:location": "Location"}
 _REFERENCE = re.compile(r"(?:(Patient|Practitioner)/)?(\d{1,18})")
-_CURSOR = re.compile(r"[A-Za-z0-9_=-]{1,400}")
 
 
 def appointment_resource(
@@ -103,58 +100,20 @@ async def search_appointments(
         raise FhirProblem(
             403, "forbidden", "This API client's scopes do not grant appointments:read."
         )
-    unknown = sorted(set(params.keys()) - APPOINTMENT_PARAMETERS)
-    if unknown and strict:
-        raise FhirProblem(
-            400, "not-supported", f"Unknown search parameters: {', '.join(unknown[:5])}."
-        )
+    asked = parse_search(params, strict=strict, own=APPOINTMENT_PARAMETERS, ids=False)
     zone, names = await _zone_and_services(deps)
     chosen = _filter(params, zone)
-    count = _count(params.get("_count"))
-    cursor = params.get("_cursor")
-    if cursor is not None and not _CURSOR.fullmatch(cursor):
-        raise FhirProblem(400, "invalid", "_cursor must be one this server gave in a link.")
     page = await appointments(
-        deps, actor, filter=chosen, page=PageArguments(first=count, after=cursor)
+        deps, actor, filter=chosen, page=PageArguments(first=max(1, asked.count), after=asked.after)
     )
     total = await count_appointments(deps, actor, filter=chosen)
-    entries: list[dict[str, Any]] = [
-        {
-            "fullUrl": f"{base}/Appointment/{row.id}",
-            "resource": appointment_resource(
-                row, actor, zone, public_url, names.get(row.service_id, "")
-            ),
-            "search": {"mode": "match"},
-        }
+    found = [
+        appointment_resource(row, actor, zone, public_url, names.get(row.service_id, ""))
         for row in page.items
     ]
-    entries += await _included(deps, params.getlist("_include"), page.items, base)
-    if unknown:
-        entries.append(
-            {
-                "resource": outcome(
-                    "informational",
-                    f"Ignored unknown search parameters: {', '.join(unknown[:5])}.",
-                    "warning",
-                ),
-                "search": {"mode": "outcome"},
-            }
-        )
-    understood = [
-        (k, v)
-        for k, v in params.multi_items()
-        if k in APPOINTMENT_PARAMETERS and k not in ("_count", "_cursor")
-    ]
-    links = [{"relation": "self", "url": _url(base, understood, count, cursor)}]
-    if page.has_next and page.cursors:
-        links.append({"relation": "next", "url": _url(base, understood, count, page.cursors[-1])})
-    return {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": total,
-        "link": links,
-        "entry": entries,
-    }
+    included = await _included(deps, params.getlist("_include"), page.items, base)
+    more = page.cursors[-1] if page.has_next and page.cursors else None
+    return bundle(base, "Appointment", found, total, asked, more, included)
 
 
 async def _zone_and_services(deps: Deps) -> tuple[ZoneInfo, dict[int, str]]:
@@ -195,14 +154,6 @@ def _reference(params: QueryParams, name: str, kind: str) -> str | None:
     return matched[2]
 
 
-def _count(text: str | None) -> int:
-    if text is None:
-        return DEFAULT_COUNT
-    if not text.isdigit() or len(text) > 9:
-        raise FhirProblem(400, "invalid", "_count must be a whole number from 0 to 100.")
-    return max(1, min(int(text), MAX_COUNT))
-
-
 async def _included(
     deps: Deps, includes: list[str], rows: Sequence[AppointmentRow], base: str
 ) -> list[dict[str, Any]]:
@@ -229,10 +180,3 @@ def _include(base: str, resource: dict[str, Any]) -> dict[str, Any]:
         "resource": resource,
         "search": {"mode": "include"},
     }
-
-
-def _url(base: str, understood: list[tuple[str, str]], count: int, cursor: str | None) -> str:
-    params = [*understood, ("_count", str(count))]
-    if cursor is not None:
-        params.append(("_cursor", cursor))
-    return f"{base}/Appointment?{urlencode(params)}"

@@ -20,7 +20,8 @@ MAX_IDS = 100
 COMMON = frozenset({"_id", "_count", "_cursor", "_format"})
 #: Our ids: a number, or numbers joined by `-` (a Schedule's, a Slot's).
 _ID = re.compile(r"\d{1,18}(-\d{1,18}){0,3}")
-_CURSOR = re.compile(r"[0-9-]{1,80}")
+#: A cursor: a keyset key (digits and `-`) or a GraphQL connection's cursor (base64url).
+_CURSOR = re.compile(r"[A-Za-z0-9_=-]{1,400}")
 
 
 @dataclass(frozen=True)
@@ -36,22 +37,25 @@ class Search:
     understood: tuple[tuple[str, str], ...]
 
 
-def parse_search(params: QueryParams, *, strict: bool, own: frozenset[str] = frozenset()) -> Search:
-    """Read `_id`, `_count` and `_cursor`; `own` are the resource type's parameters,
-    read by its route. Anything else is ignored with a warning, or, with `Prefer:
-    handling=strict`, refused."""
-    unknown = sorted(set(params.keys()) - COMMON - own)
+def parse_search(
+    params: QueryParams, *, strict: bool, own: frozenset[str] = frozenset(), ids: bool = True
+) -> Search:
+    """Read `_id` (unless the type is searched without it), `_count` and `_cursor`;
+    `own` are the resource type's parameters, read by its route. Anything else is ignored
+    with a warning, or, with `Prefer: handling=strict`, refused."""
+    known = COMMON | own if ids else (COMMON - {"_id"}) | own
+    unknown = sorted(set(params.keys()) - known)
     if unknown and strict:
         raise FhirProblem(400, "not-supported", f"Unknown search parameters: {_names(unknown)}.")
-    for name in COMMON:
+    for name in COMMON & known:
         if len(params.getlist(name)) > 1:
             raise FhirProblem(400, "invalid", f"{name} may be given once.")
     warnings = [f"Ignored unknown search parameters: {_names(unknown)}."] if unknown else []
     count = _count(params.get("_count"), warnings)
     after = _cursor(params["_cursor"]) if "_cursor" in params else None
-    ids = _ids(params["_id"]) if "_id" in params else None
-    understood = [(k, v) for k, v in params.multi_items() if k == "_id" or k in own]
-    return Search(count, after, ids, tuple(warnings), tuple(understood))
+    named = _ids(params["_id"]) if ids and "_id" in params else None
+    understood = [(k, v) for k, v in params.multi_items() if k in known - COMMON or k == "_id"]
+    return Search(count, after, named, tuple(warnings), tuple(understood))
 
 
 def _names(names: list[str]) -> str:
@@ -102,10 +106,26 @@ def searchset(
     matching = [r for r in resources if search.ids is None or r["id"] in search.ids]
     rest = [r for r in matching if search.after is None or key(r) > search.after]
     page = rest[: search.count]
+    more = len(rest) > len(page) and bool(page)
+    return bundle(base, kind, page, len(matching), search, key(page[-1]) if more else None)
+
+
+def bundle(
+    base: str,
+    kind: str,
+    page: Sequence[dict[str, Any]],
+    total: int,
+    search: Search,
+    next_after: str | None,
+    included: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """The searchset Bundle of one page: its matches, what was `included` with them, an
+    OperationOutcome entry for what was not done as asked, and the self and next links."""
     entries: list[dict[str, Any]] = [
         {"fullUrl": f"{base}/{kind}/{r['id']}", "resource": r, "search": {"mode": "match"}}
         for r in page
     ]
+    entries += included
     if search.warnings:
         entries.append(
             {
@@ -114,12 +134,12 @@ def searchset(
             }
         )
     links = [{"relation": "self", "url": _url(base, kind, search, search.after)}]
-    if len(rest) > len(page) and page:
-        links.append({"relation": "next", "url": _url(base, kind, search, key(page[-1]))})
+    if next_after is not None:
+        links.append({"relation": "next", "url": _url(base, kind, search, next_after)})
     return {
         "resourceType": "Bundle",
         "type": "searchset",
-        "total": len(matching),
+        "total": total,
         "link": links,
         "entry": entries,
     }

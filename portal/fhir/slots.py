@@ -19,6 +19,7 @@ from domain.actors import Actor
 from domain.errors import NotFound
 from portal.fhir import resources
 from portal.fhir.answers import FhirProblem
+from portal.settings import settings_of
 from resolvers.booking.available_slots import MAX_WINDOW_DAYS, available_slots
 from resolvers.booking.schedules import Schedules, online_schedules
 from resolvers.deps import Deps
@@ -97,7 +98,7 @@ async def free_slots(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list
     )
     if schedule is None:
         return []
-    public_url = _public_url(deps)
+    public_url = settings_of(deps).public_url
     ref = resources.schedule_id(schedule.practitioner_id, schedule.location_id)
     slots: list[dict[str, Any]] = []
     # Whole minutes either side, so an inclusive end or exclusive start is filtered here.
@@ -144,12 +145,6 @@ def _within(start: datetime, asked: SlotSearch) -> bool:
     after = start >= asked.start if asked.start_inclusive else start > asked.start
     before = start <= asked.end if asked.end_inclusive else start < asked.end
     return after and before
-
-
-def _public_url(deps: Deps) -> str:
-    from portal.settings import settings_of
-
-    return settings_of(deps).public_url
 
 
 def _one(params: QueryParams, name: str) -> str | None:

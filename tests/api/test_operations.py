@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import event, text, update
+from sqlalchemy import event, text
 
-from persistence.models import AppointmentRow, OutboxRow
+from persistence.models import OutboxRow
 from persistence.operations import head_revision
 from portal.app import create_app
 from portal.operations.metrics import MAX_OPERATION_NAMES
@@ -27,7 +27,14 @@ from tests.api.test_holds import RELEASE, REQUEST, hold
 from tests.api.test_requests import ACCEPT, REJECT, requested
 from tests.api.test_sign_in import LOGIN
 from tests.api.test_waitlist import ACCEPT as TAKE
-from tests.api.test_waitlist import DECLINE, freed_at, join, mine, waiting_patients
+from tests.api.test_waitlist import (
+    DECLINE,
+    freed_at,
+    join,
+    mine,
+    offer_runs_out,
+    waiting_patients,
+)
 from tests.apps import client_of
 from tests.support import GraphQL, eventually
 
@@ -331,14 +338,7 @@ async def test_waitlist_offers_made_declined_lapsed_and_taken_are_counted(
     offer = (await mine(gql, first))[0]["offer"]["id"]
     await gql(DECLINE, {"id": offer}, token=first.user.token)
     await make_offers(deps)
-    lapsing = int((await mine(gql, second))[0]["offer"]["id"])
-    async with deps.database.writer() as session:  # the offer's minutes run out
-        await session.execute(
-            update(AppointmentRow)
-            .where(AppointmentRow.id == lapsing)
-            .values(hold_expires_at=deps.now() - timedelta(seconds=1))
-        )
-        await session.commit()
+    await offer_runs_out(deps, (await mine(gql, second))[0]["offer"]["id"])
     await make_offers(deps)
     taken = (await mine(gql, third))[0]["offer"]["id"]
     await gql(TAKE, {"id": taken}, token=third.user.token)

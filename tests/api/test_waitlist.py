@@ -79,6 +79,17 @@ async def mine(gql: GraphQL, w: Waiting) -> list[dict]:
     return (await gql(MINE, token=w.user.token))["myWaitlist"]
 
 
+async def offer_runs_out(deps: Deps, offer_id: str) -> None:
+    """The offer's minutes have run out."""
+    async with deps.database.writer() as session:
+        await session.execute(
+            update(AppointmentRow)
+            .where(AppointmentRow.id == int(offer_id))
+            .values(hold_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        await session.commit()
+
+
 async def freed_at(deps: Deps, gql: GraphQL, diary: factories.Diary, start: datetime) -> None:
     """A booked visit there, cancelled by the clinic: the time is free again."""
     other = await factories.patient(deps, name="Cancelling Patient")
@@ -139,13 +150,7 @@ async def test_a_declined_or_lapsed_offer_goes_to_the_next_in_line_never_back(
     second_offer = (await mine(gql, second))[0]["offer"]
     assert datetime.fromisoformat(second_offer["start"]) == nine
 
-    async with deps.database.writer() as session:  # the offer's minutes run out
-        await session.execute(
-            update(AppointmentRow)
-            .where(AppointmentRow.id == int(second_offer["id"]))
-            .values(hold_expires_at=datetime.now(nine.tzinfo) - timedelta(seconds=1))
-        )
-        await session.commit()
+    await offer_runs_out(deps, second_offer["id"])
     await make_offers(deps)
     assert (await mine(gql, second))[0]["state"] == "WAITING"
     assert datetime.fromisoformat((await mine(gql, third))[0]["offer"]["start"]) == nine
