@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 
@@ -211,3 +212,33 @@ def offered_online(*, practitioner_online: bool, service_online: bool, offered: 
     """A practitioner's service is bookable online when the practitioner has online
     access, the service is bookable online, and the practitioner offers it."""
     return practitioner_online and service_online and offered
+
+
+class Occupancy(StrEnum):
+    """How an online opening is taken: by a hold that may still lapse, or for good."""
+
+    HELD = "HELD"
+    TAKEN = "TAKEN"
+
+
+@dataclass(frozen=True)
+class Occupant:
+    """A live appointment as occupancy sees it: when, and whether it is only a hold."""
+
+    start: datetime
+    end: datetime
+    is_hold: bool
+
+
+def occupied(
+    openings: Sequence[OpenSlot], occupants: Sequence[Occupant]
+) -> list[tuple[OpenSlot, Occupancy]]:
+    """The openings a live appointment overlaps, each HELD when only holds overlap it,
+    else TAKEN; the free ones are left out."""
+    found: list[tuple[OpenSlot, Occupancy]] = []
+    for opening in openings:
+        over = [o for o in occupants if o.start < opening.end and opening.start < o.end]
+        if over:
+            held = all(o.is_hold for o in over)
+            found.append((opening, Occupancy.HELD if held else Occupancy.TAKEN))
+    return found

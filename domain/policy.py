@@ -226,14 +226,51 @@ def may_read_visits(actor: Actor | None, patient_id: int) -> bool:
     return may_manage_patient(actor, patient_id)
 
 
-def may_request_hold(actor: Actor, created_by_id: int | None) -> bool:
-    """Only the user who holds a slot turns the hold into a booking."""
-    return not actor.is_client and created_by_id == actor.user_id
+def require_holder(actor: Actor | None) -> Actor:
+    """`hold`: a signed-in person, or a partner's API client with `appointments:write`
+    (a booking hub holding a time for one of its users)."""
+    return require_person_or_scope(actor, APPOINTMENTS_WRITE)
 
 
-def may_release_hold(actor: Actor, created_by_id: int | None) -> bool:
+def is_holder(actor: Actor, created_by_id: int | None, held_by_client_id: int | None) -> bool:
+    """Whoever placed the hold: its user, or its API client while it keeps the scope."""
+    if actor.is_client:
+        return held_by_client_id == actor.client_id and may_use(actor, APPOINTMENTS_WRITE)
+    return created_by_id == actor.user_id
+
+
+def may_request_hold(
+    actor: Actor, created_by_id: int | None, held_by_client_id: int | None = None
+) -> bool:
+    """Only the holder turns the hold into a booking."""
+    return is_holder(actor, created_by_id, held_by_client_id)
+
+
+def may_release_hold(
+    actor: Actor, created_by_id: int | None, held_by_client_id: int | None = None
+) -> bool:
     """The holder gives a slot back, or staff free it."""
-    return actor.is_staff or (not actor.is_client and created_by_id == actor.user_id)
+    return actor.is_staff or is_holder(actor, created_by_id, held_by_client_id)
+
+
+def may_book_for(actor: Actor, patient_id: int) -> bool:
+    """Whom a hold may be booked for: a person, the patients they manage (staff: any); a
+    partner's API client, any patient of the clinic when its token grants
+    `appointments:write` and `patients:read` (without reading patients it has no
+    business knowing their ids)."""
+    if actor.is_client:
+        return may_use(actor, APPOINTMENTS_WRITE) and may_use(actor, PATIENTS_READ)
+    return may_manage_patient(actor, patient_id)
+
+
+def require_booking_for(actor: Actor, patient_id: int) -> Actor:
+    if not may_book_for(actor, patient_id):
+        if actor.is_client:
+            raise NotAllowed(
+                "Booking for a patient needs the scopes appointments:write and patients:read."
+            )
+        raise NotAllowed("You do not manage this patient.")
+    return actor
 
 
 def may_see_user(actor: Actor | None, user_id: int | None) -> bool:
@@ -297,6 +334,9 @@ def may_manage_session(actor: Actor | None, session_user_id: int) -> bool:
     return actor is not None and not actor.is_client and actor.user_id == session_user_id
 
 
+#: Live holds one partner's API client may keep at once (see require_client_room_to_hold).
+CLIENT_LIVE_HOLDS = 20
+
 #: A user whose email is not verified costs nothing to make: they occupy one slot at a
 #: time, counting their requests and bookings, so hold-then-request cannot fill a day.
 UNVERIFIED_SLOTS = 1
@@ -324,6 +364,17 @@ def require_room_to_hold(
     if share.address_holds >= max_live_holds_per_address:
         lapse = share.address_next_lapse or now
         raise TooManyAttempts("slots held from your network", (lapse - now).total_seconds())
+
+
+def require_client_room_to_hold(
+    live_holds: int, next_lapse: datetime | None, now: datetime
+) -> None:
+    """A partner's API client holds at most `CLIENT_LIVE_HOLDS` times at once: a hub
+    holds for many users, yet cannot fill the diary with holds it never books."""
+    if live_holds > CLIENT_LIVE_HOLDS:
+        raise TooManyAttempts(
+            "slots held by this API client", ((next_lapse or now) - now).total_seconds()
+        )
 
 
 def require_person_or_scope(actor: Actor | None, scope: str) -> Actor:

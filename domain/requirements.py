@@ -17,6 +17,7 @@ from domain.policy import (
     require_appointment_list,
     require_appointments_write,
     require_availability,
+    require_holder,
     require_mover,
     require_signed_in,
     require_staff,
@@ -51,6 +52,8 @@ APPOINTMENTS_WRITE = Requirement(
     "staff, or an API client with appointments:write", require_appointments_write
 )
 MOVER = Requirement("a signed-in person, or an API client with appointments:write", require_mover)
+#: hold, releaseHold, request: a person for themself, or a partner's program for its users.
+HOLDER = Requirement("a signed-in person, or an API client with appointments:write", require_holder)
 WEBHOOK_MANAGER = Requirement(
     "staff, or an API client with webhooks:manage", require_webhook_manager
 )

@@ -17,6 +17,23 @@ SCOPES = (AVAILABILITY_READ, APPOINTMENTS_READ, APPOINTMENTS_WRITE, PATIENTS_REA
 
 MAX_CLIENT_NAME = 100
 
+#: SMART on FHIR's system scopes a partner's FHIR library may ask for, and the scope each
+#: is granted as (v1 `.read`/`.write` and v2 `.rs`/`.cud` spellings). The token answers
+#: with our names; a partner asking for both gets each once.
+SMART_ALIASES = {
+    **{
+        f"system/{kind}.{access}": AVAILABILITY_READ
+        for kind in ("Slot", "Schedule", "Practitioner", "Location", "HealthcareService")
+        for access in ("read", "rs")
+    },
+    "system/Appointment.read": APPOINTMENTS_READ,
+    "system/Appointment.rs": APPOINTMENTS_READ,
+    "system/Appointment.write": APPOINTMENTS_WRITE,
+    "system/Appointment.cud": APPOINTMENTS_WRITE,
+    "system/Patient.read": PATIENTS_READ,
+    "system/Patient.rs": PATIENTS_READ,
+}
+
 
 def require_scopes(names: Iterable[str], field: str = "scopes") -> frozenset[str]:
     """Known scopes, at least one; anything else is InvalidInput on `field`."""
@@ -37,3 +54,9 @@ def scope_text(scopes: Iterable[str]) -> str:
 
 def scopes_of(text: str | None) -> frozenset[str]:
     return frozenset((text or "").split())
+
+
+def asked_scopes(text: str | None) -> frozenset[str]:
+    """The scopes a token request names, SMART aliases read as ours; anything unknown
+    is kept as it is, to be refused."""
+    return frozenset(SMART_ALIASES.get(name, name) for name in scopes_of(text))

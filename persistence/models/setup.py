@@ -53,6 +53,8 @@ class ClinicRow(Base):
     offer_minutes: Mapped[int] = mapped_column(Integer, default=15)
     #: Hours before a visit at which it is reminded of, comma-separated ("" for none).
     reminder_hours: Mapped[str] = mapped_column(String(60), default="48,2")
+    #: Free times published for anyone as SMART Scheduling Links (`$bulk-publish`).
+    publish_availability: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class LocationRow(Base):

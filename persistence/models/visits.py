@@ -28,6 +28,7 @@ class AppointmentRow(Base):
         Index("ix_appointments_practitioner_start", "practitioner_id", "start_at"),
         Index("ix_appointments_status_hold", "status", "hold_expires_at"),
         Index("ix_appointments_hold_origin", "hold_origin"),
+        Index("ix_appointments_client_hold", "held_by_client_id", "client_key", unique=True),
         # Keyset paging: appointments by start, pending requests by age.
         Index("ix_appointments_start", "start_at", "id"),
         Index("ix_appointments_status_created", "status", "created_at", "id"),
@@ -45,6 +46,8 @@ class AppointmentRow(Base):
     patient_response: Mapped[str] = mapped_column(String(24), default="NONE")
     created_online: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The API client that placed the hold, when a partner did (kept if it is removed).
+    held_by_client_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     client_key: Mapped[str | None] = mapped_column(String(100))
     #: A hold's client address as a keyed digest (domain.throttling.hold_origin).

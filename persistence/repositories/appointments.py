@@ -171,11 +171,29 @@ class AppointmentRepository:
         )
         return int((await self._session.execute(query)).scalar_one())
 
-    async def hold_by_client_key(self, user_id: int, client_key: str) -> AppointmentRow | None:
-        query = select(AppointmentRow).where(
-            AppointmentRow.created_by_id == user_id, AppointmentRow.client_key == client_key
+    async def hold_by_client_key(
+        self, user_id: int | None, client_key: str, *, api_client_id: int | None = None
+    ) -> AppointmentRow | None:
+        """The hold placed with this key by the user, or by the API client when named."""
+        holder = (
+            AppointmentRow.held_by_client_id == api_client_id
+            if api_client_id is not None
+            else AppointmentRow.created_by_id == user_id
         )
+        query = select(AppointmentRow).where(holder, AppointmentRow.client_key == client_key)
         return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def live_holds_of_client(
+        self, api_client_id: int, now: datetime
+    ) -> tuple[int, datetime | None]:
+        """An API client's live holds, and when the first of them lapses."""
+        query = select(func.count(), func.min(AppointmentRow.hold_expires_at)).where(
+            AppointmentRow.held_by_client_id == api_client_id,
+            AppointmentRow.status == TEMPORARY,
+            AppointmentRow.hold_expires_at > now,
+        )
+        count, first = (await self._session.execute(query)).one()
+        return int(count), first
 
     async def of_practitioner(
         self, practitioner_id: int, start: datetime, end: datetime

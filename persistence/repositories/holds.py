@@ -52,6 +52,7 @@ _HOLD_COLUMNS = (
     "patient_response",
     "created_online",
     "created_by_id",
+    "held_by_client_id",
     "created_at",
     "client_key",
     "hold_origin",

@@ -12,7 +12,11 @@ SOFTWARE = "Clinic portal booking API"
 
 SLOT = {
     "type": "Slot",
-    "documentation": "Free times only (status=free), in the clinic's zone with its offset.",
+    "documentation": (
+        "Free times for anyone (status=free, the default); taken ones (busy, and "
+        "busy-tentative while a hold takes them) for those who may read the diary "
+        "(an API client: appointments:read). In the clinic's zone with its offset."
+    ),
     "interaction": [{"code": "read"}, {"code": "search-type"}],
     "searchParam": [
         {"name": "schedule", "type": "reference", "documentation": "Required: Schedule/<id>."},
@@ -21,7 +25,11 @@ SLOT = {
             "type": "date",
             "documentation": "Required, twice: ge or gt, and lt or le; at most 62 days apart.",
         },
-        {"name": "status", "type": "token", "documentation": "free (the only one served)."},
+        {
+            "name": "status",
+            "type": "token",
+            "documentation": "free (default), busy, busy-tentative; comma-separated.",
+        },
         {"name": "service-type", "type": "token", "documentation": "A HealthcareService code."},
     ],
 }
@@ -44,7 +52,27 @@ APPOINTMENT = {
                 "practitioner, location-reference, visit-type or specialty (a "
                 "HealthcareService code), _count. Answers proposed Appointments."
             ),
-        }
+        },
+        {
+            "name": "hold",
+            "definition": "https://profiles.ihe.net/ITI/SCHED/OperationDefinition/appointment-hold",
+            "documentation": (
+                "POST Parameters: appointment-resource (a proposed Appointment from $find). "
+                "Needs appointments:write. Answers the pending Appointment (201) with "
+                "its lapse in the extension appointment-held-until; a time just taken "
+                "answers 409 conflict."
+            ),
+        },
+        {
+            "name": "book",
+            "definition": "https://profiles.ihe.net/ITI/SCHED/OperationDefinition/appointment-book",
+            "documentation": (
+                "POST Parameters: appointment-reference (the hold) and patient-reference "
+                "(needs appointments:write and patients:read). Answers booked, or pending "
+                "where the clinic approves requests. An appointment-resource with "
+                "status=cancelled gives the hold back or cancels the booking."
+            ),
+        },
     ],
     "searchParam": [
         {"name": "patient", "type": "reference"},

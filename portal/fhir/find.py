@@ -46,7 +46,7 @@ def parameters(body: bytes) -> dict[str, list[dict[str, Any]]]:
     return named
 
 
-def _value(named: dict[str, list[dict[str, Any]]], name: str, kinds: tuple[str, ...]) -> Any:
+def value_of(named: dict[str, list[dict[str, Any]]], name: str, kinds: tuple[str, ...]) -> Any:
     entries = named.get(name, [])
     if len(entries) > 1:
         raise FhirProblem(400, "invalid", f"{name} may be given once.")
@@ -70,7 +70,7 @@ def _id_of(value: Any, kind: str, name: str) -> int | None:
     return int(code)
 
 
-def _service(value: Any) -> int | None:
+def service_code(value: Any) -> int | None:
     """A service's code: as a Coding, a CodeableConcept's first coding, or the code."""
     if value is None:
         return None
@@ -110,7 +110,7 @@ class FindRequest:
 async def find_request(deps: Deps, actor: Actor | None, body: bytes) -> FindRequest:
     named = parameters(body)
     zone = ZoneInfo((await clinic_for(deps, actor)).time_zone)
-    start, end = (_date(_value(named, n, DATES), n, zone) for n in ("start", "end"))
+    start, end = (_date(value_of(named, n, DATES), n, zone) for n in ("start", "end"))
     if not start < end <= start + timedelta(days=MAX_WINDOW_DAYS):
         raise FhirProblem(
             400, "invalid", f"end must follow start, at most {MAX_WINDOW_DAYS} days on."
@@ -118,10 +118,10 @@ async def find_request(deps: Deps, actor: Actor | None, body: bytes) -> FindRequ
     return FindRequest(
         start,
         end,
-        _id_of(_value(named, "practitioner", REFERENCES), "Practitioner", "practitioner"),
-        _id_of(_value(named, "location-reference", REFERENCES), "Location", "location-reference"),
-        _service(_value(named, "visit-type", CODES) or _value(named, "specialty", CODES)),
-        _count(_value(named, "_count", ("valueInteger", "valueString"))),
+        _id_of(value_of(named, "practitioner", REFERENCES), "Practitioner", "practitioner"),
+        _id_of(value_of(named, "location-reference", REFERENCES), "Location", "location-reference"),
+        service_code(value_of(named, "visit-type", CODES) or value_of(named, "specialty", CODES)),
+        _count(value_of(named, "_count", ("valueInteger", "valueString"))),
     )
 
 

@@ -7,26 +7,35 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from domain.actors import Actor
-from domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from domain.errors import (
+    DomainError,
+    HoldExpired,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    SlotUnavailable,
+)
 from domain.throttling import TooManyAttempts
 from portal.fhir import resources
 from portal.fhir.answers import FhirProblem, Unauthenticated, fhir_json, refused
 from portal.fhir.appointments import read_appointment, search_appointments
+from portal.fhir.booking import book, book_request, hold_for, hold_request
 from portal.fhir.budget import DIRECTORY_COST, SLOT_DAY_COST, OverFhirBudget, charge
 from portal.fhir.capability import capability_statement
 from portal.fhir.find import find, find_request, matching_schedules
+from portal.fhir.publish import FILES, SNAPSHOT_SECONDS, Publisher, manifest, since_of
 from portal.fhir.search import by_id, parse_search, searchset
 from portal.fhir.slots import (
     SLOT_PARAMETERS,
     by_start,
-    free_slots,
     schedule_resources,
     slot_by_id,
     slot_search,
+    slots_of,
 )
 from portal.fhir.slots import by_id as schedule_order
 from portal.http.bearer import InvalidCredentials, identify_request
@@ -36,6 +45,10 @@ from resolvers.deps import Deps
 from resolvers.setup.read_setup import locations, practitioners, services_offered
 
 PREFIX = "/fhir/R4"
+NDJSON = "application/fhir+ndjson"
+#: Published free times: anyone may cache them as long as a snapshot serves.
+PUBLISHED = {"cache-control": f"public, max-age={SNAPSHOT_SECONDS}"}
+FILE_KINDS = {name: kind for kind, name in FILES.items()}
 Lister = Callable[[Deps, Actor | None], Awaitable[Sequence[dict[str, Any]]]]
 
 
@@ -98,7 +111,7 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
                 window = await slot_search(deps, actor, request.query_params)
                 days = max(1, (window.end - window.start).days + 1)
                 await charge(deps, actor, _address(request), SLOT_DAY_COST * days)
-                slots = await free_slots(deps, actor, window)
+                slots = await slots_of(deps, actor, window)
                 return fhir_json(searchset(base, kind, slots, asked, key=by_start))
             listed = await _listed(deps, request, kind)
             asked = parse_search(request.query_params, strict=strict)
@@ -149,8 +162,54 @@ def fhir_routes(deps: Deps) -> list[BaseRoute]:
 
         return await _answered(answer)
 
+    async def hold_time(request: Request) -> Response:
+        async def answer() -> Response:
+            person = _signed_in(await _actor(deps, request))
+            asked = hold_request(await request.body())
+            await charge(deps, person, _address(request), DIRECTORY_COST)
+            public_url = settings_of(deps).public_url
+            held = await hold_for(deps, person, asked, _address(request), public_url)
+            return fhir_json(held, 201, location=f"{base}/Appointment/{held['id']}")
+
+        return await _answered(answer, invalid=UNPROCESSABLE)
+
+    async def book_time(request: Request) -> Response:
+        async def answer() -> Response:
+            person = _signed_in(await _actor(deps, request))
+            asked = book_request(await request.body())
+            await charge(deps, person, _address(request), DIRECTORY_COST)
+            return fhir_json(await book(deps, person, asked, settings_of(deps).public_url))
+
+        return await _answered(answer, invalid=UNPROCESSABLE)
+
+    publisher = Publisher(deps, settings_of(deps).public_url)
+
+    async def bulk_manifest(request: Request) -> Response:
+        async def answer() -> Response:
+            await charge(deps, None, _address(request), DIRECTORY_COST)
+            since = since_of(request.query_params.get("_since"))
+            snapshot = await publisher.snapshot()
+            return JSONResponse(manifest(snapshot, base, since), headers=PUBLISHED)
+
+        return await _answered(answer)
+
+    async def bulk_file(request: Request) -> Response:
+        async def answer() -> Response:
+            kind = FILE_KINDS.get(request.path_params["name"])
+            if kind is None:
+                raise FhirProblem(404, "not-found", "No such file; the manifest names each.")
+            await charge(deps, None, _address(request), DIRECTORY_COST)
+            snapshot = await publisher.snapshot()
+            return Response(snapshot.files[kind], media_type=NDJSON, headers=PUBLISHED)
+
+        return await _answered(answer)
+
     return [
+        Route(f"{PREFIX}/$bulk-publish", bulk_manifest, methods=["GET"]),
+        Route(f"{PREFIX}/$bulk-publish/{{name}}", bulk_file, methods=["GET"]),
         Route(f"{PREFIX}/Appointment/$find", find_times, methods=["POST"]),
+        Route(f"{PREFIX}/Appointment/$hold", hold_time, methods=["POST"]),
+        Route(f"{PREFIX}/Appointment/$book", book_time, methods=["POST"]),
         Route(f"{PREFIX}/metadata", metadata, methods=["GET"]),
         Route(f"{PREFIX}/{{kind}}", search, methods=["GET"]),
         Route(f"{PREFIX}/{{kind}}/{{id}}", read, methods=["GET"]),
@@ -204,14 +263,21 @@ async def _actor(deps: Deps, request: Request) -> Actor | None:
 
 _STATUS: dict[type[DomainError], tuple[int, str]] = {
     NotAllowed: (403, "forbidden"),
+    SlotUnavailable: (409, "conflict"),
+    HoldExpired: (409, "conflict"),
     NotFound: (404, "not-found"),
-    InvalidInput: (400, "invalid"),
-    TooManyAttempts: (429, "throttled"),
 }
 
 
-async def _answered(answer: Callable[[], Awaitable[Response]]) -> Response:
-    """The answer, or the OperationOutcome of what refused it."""
+#: A well-formed operation the rules refuse (a time not online, a hold not a hold).
+UNPROCESSABLE = (422, "business-rule")
+
+
+async def _answered(
+    answer: Callable[[], Awaitable[Response]], *, invalid: tuple[int, str] = (400, "invalid")
+) -> Response:
+    """The answer, or the OperationOutcome of what refused it; InvalidInput from the
+    rules answers `invalid` (a search's 400; an operation's 422)."""
     try:
         return await answer()
     except OverFhirBudget as over:
@@ -220,6 +286,11 @@ async def _answered(answer: Callable[[], Awaitable[Response]]) -> Response:
         return refused(problem, **{"www-authenticate": problem.challenge})
     except FhirProblem as problem:
         return refused(problem)
+    except InvalidInput as error:
+        return refused(FhirProblem(*invalid, error.message))
+    except TooManyAttempts as error:
+        throttled = FhirProblem(429, "throttled", error.message)
+        return refused(throttled, **{"retry-after": str(error.retry_after_seconds)})
     except DomainError as error:
         status, code = next(
             (found for cls, found in _STATUS.items() if isinstance(error, cls)), (400, "processing")

@@ -2,8 +2,10 @@
 from availability (online sessions, notice, horizon) by the same use cases as
 `availableSlots`, in the clinic's zone with its offset at each time.
 
-Only free times are published as Slots (`status=free`): busy ones would tell when the
-clinic's patients come."""
+Free times are for anyone (`status=free`, the default). Taken ones (`busy`, and
+`busy-tentative` while only a hold takes them) tell when the clinic's patients come:
+they are for those who may read the diary (staff, its practitioner, an API client with
+appointments:read)."""
 
 from __future__ import annotations
 
@@ -16,11 +18,14 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import QueryParams
 
 from domain.actors import Actor
+from domain.availability import Occupancy
 from domain.errors import NotFound
+from persistence.repositories.catalog import OnlineSchedule
 from portal.fhir import resources
 from portal.fhir.answers import FhirProblem
 from portal.settings import settings_of
 from resolvers.booking.available_slots import MAX_WINDOW_DAYS, available_slots
+from resolvers.booking.occupied_slots import occupied_slots
 from resolvers.booking.schedules import Schedules, online_schedules
 from resolvers.deps import Deps
 from resolvers.setup.read_setup import clinic_for
@@ -57,6 +62,8 @@ class SlotSearch:
     service_id: int | None
     start_inclusive: bool
     end_inclusive: bool
+    #: The Slot statuses asked for: free (anyone), busy and busy-tentative (the diary's).
+    statuses: frozenset[str] = frozenset({"free"})
 
 
 async def slot_search(deps: Deps, actor: Actor | None, params: QueryParams) -> SlotSearch:
@@ -65,9 +72,7 @@ async def slot_search(deps: Deps, actor: Actor | None, params: QueryParams) -> S
     matched = _SCHEDULE.fullmatch(schedule or "")
     if not matched:
         raise FhirProblem(400, "required", "schedule is required: Schedule/<id> from a Schedule.")
-    status = _one(params, "status")
-    if status not in (None, "free"):
-        raise FhirProblem(400, "not-supported", "Only free slots are published (status=free).")
+    statuses = _statuses(_one(params, "status"))
     lower, upper = window(params.getlist("start"), zone)
     if not lower[0] < upper[0] <= lower[0] + timedelta(days=MAX_WINDOW_DAYS):
         raise FhirProblem(
@@ -83,19 +88,70 @@ async def slot_search(deps: Deps, actor: Actor | None, params: QueryParams) -> S
         _service(_one(params, "service-type")),
         lower[1],
         upper[1],
+        statuses,
     )
+
+
+#: FHIR's Slot statuses served, and what each is of ours.
+BUSY = {Occupancy.TAKEN: "busy", Occupancy.HELD: "busy-tentative"}
+SERVED_STATUSES = frozenset({"free", *BUSY.values()})
+
+
+def _statuses(given: str | None) -> frozenset[str]:
+    if given is None:
+        return frozenset({"free"})
+    asked = frozenset(part.strip() for part in given.split(",")[:4])
+    if not asked or not asked <= SERVED_STATUSES:
+        raise FhirProblem(
+            400, "not-supported", "status takes free, busy and busy-tentative, comma-separated."
+        )
+    return asked
+
+
+async def slots_of(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list[dict[str, Any]]:
+    """The Slots asked for: free ones, and (for who may read the diary) taken ones."""
+    found = await free_slots(deps, actor, asked) if "free" in asked.statuses else []
+    if asked.statuses - {"free"}:
+        found += await _taken_slots(deps, actor, asked)
+    return sorted(found, key=by_start)
+
+
+async def _taken_slots(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list[dict[str, Any]]:
+    found = await online_schedules(deps, actor)
+    schedule = _schedule_of(found, asked)
+    if schedule is None:
+        return []
+    public_url = settings_of(deps).public_url
+    ref = resources.schedule_id(schedule.practitioner_id, schedule.location_id)
+    slots: list[dict[str, Any]] = []
+    for service_id in schedule.service_ids:
+        if asked.service_id is not None and service_id != asked.service_id:
+            continue
+        try:
+            taken = await occupied_slots(
+                deps,
+                actor,
+                practitioner_id=schedule.practitioner_id,
+                service_id=service_id,
+                start=asked.start,
+                end=asked.end + timedelta(minutes=1),
+            )
+        except NotFound:
+            continue
+        name = found.names["service"].get(service_id, "")
+        slots += [
+            {**resources.slot(ref, service_id, name, opening, public_url), "status": BUSY[state]}
+            for opening, state in taken
+            if BUSY[state] in asked.statuses
+            and opening.location_id == schedule.location_id
+            and _within(opening.start, asked)
+        ]
+    return slots
 
 
 async def free_slots(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list[dict[str, Any]]:
     found = await online_schedules(deps, actor)
-    schedule = next(
-        (
-            s
-            for s in found.found
-            if (s.practitioner_id, s.location_id) == (asked.practitioner_id, asked.location_id)
-        ),
-        None,
-    )
+    schedule = _schedule_of(found, asked)
     if schedule is None:
         return []
     public_url = settings_of(deps).public_url
@@ -124,6 +180,11 @@ async def free_slots(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list
             if opening.location_id == schedule.location_id and _within(opening.start, asked)
         ]
     return sorted(slots, key=by_start)
+
+
+def _schedule_of(found: Schedules, asked: SlotSearch) -> OnlineSchedule | None:
+    wanted = (asked.practitioner_id, asked.location_id)
+    return next((s for s in found.found if (s.practitioner_id, s.location_id) == wanted), None)
 
 
 async def slot_by_id(deps: Deps, actor: Actor | None, wanted: str) -> dict[str, Any] | None:

@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from domain.errors import NotAllowed
-from domain.scopes import SCOPES, scope_text, scopes_of
+from domain.scopes import SCOPES, SMART_ALIASES, asked_scopes, scope_text, scopes_of
 from domain.throttling import TooManyAttempts
 from resolvers.accounts.passwords import in_password_pool
 from resolvers.clients.grant_token import (
@@ -65,7 +65,7 @@ class PartnerClient(ClientMixin):
         return self.claimant.client_id
 
     def get_allowed_scope(self, scope: str | None) -> str:
-        asked = scopes_of(scope) if scope else self.claimant.scopes
+        asked = asked_scopes(scope) if scope else self.claimant.scopes
         return scope_text(asked & self.claimant.scopes)
 
     def check_client_secret(self, client_secret: str) -> bool:
@@ -88,7 +88,7 @@ class ScopedClientCredentials(ClientCredentialsGrant):
         asked = self.request.payload.scope
         if asked is None:
             return
-        wanted = set(scope_to_list(asked) or [])
+        wanted = asked_scopes(" ".join(scope_to_list(asked) or []))
         if not wanted or not wanted <= self.request.client.claimant.scopes:
             raise InvalidScopeError()
 
@@ -97,7 +97,7 @@ class TokenServer(AuthorizationServer):
     """One request's server: it knows only the client that request named."""
 
     def __init__(self, client: PartnerClient | None, lifetime_seconds: int) -> None:
-        super().__init__(scopes_supported=list(SCOPES))
+        super().__init__(scopes_supported=[*SCOPES, *SMART_ALIASES])
         self._client = client
         self.issued: dict[str, Any] | None = None
         self.register_grant(ScopedClientCredentials)

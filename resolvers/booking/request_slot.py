@@ -14,7 +14,8 @@ from domain.appointments import (
     status_after_request,
 )
 from domain.errors import HoldExpired, NotFound, SlotUnavailable, TimeTaken, found
-from domain.policy import may_request_hold, require_patient_access, require_signed_in
+from domain.policy import may_request_hold, require_booking_for, require_person_or_scope
+from domain.scopes import APPOINTMENTS_WRITE
 from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.booking.slot_rules import freed
@@ -41,15 +42,16 @@ STAFF_NOTICE = {
 async def request(
     deps: Deps, actor: Actor | None, *, appointment_id: str, patient_id: str, note: str | None
 ) -> AppointmentRow:
-    """BOOKED, REQUESTED (approval required) or PROVISIONAL (provisional patient)."""
-    actor = require_signed_in(actor)
+    """BOOKED, REQUESTED (approval required) or PROVISIONAL (provisional patient): by
+    the holder, a person or a partner's API client (`appointments:write`)."""
+    actor = require_person_or_scope(actor, APPOINTMENTS_WRITE)
     key = parse_id(appointment_id, "appointmentId")
     patient_key = parse_id(patient_id, "patientId")
     note = optional_text(note, "note", 2000)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
         row = await uow.appointments.get_hold(key)
-        if row is None or not may_request_hold(actor, row.created_by_id):
+        if row is None or not may_request_hold(actor, row.created_by_id, row.held_by_client_id):
             raise NotFound("No such hold.")
         if await book_hold(uow, actor, row, patient_key, note, now):
             await uow.commit()
@@ -69,7 +71,7 @@ async def book_hold(
     status = AppointmentStatus(row.status)
     if status in REQUESTED and row.patient_id == patient_key:
         return False
-    require_patient_access(actor, patient_key)
+    require_booking_for(actor, patient_key)
     patient = found(await uow.patients.get(patient_key), "No such patient.")
     check_request(status)
     if is_expired_hold(status, row.hold_expires_at, now) or status is AppointmentStatus.LAPSED:
@@ -127,7 +129,7 @@ def _announce(
     slot_state = SlotState.BOOKED if status is AppointmentStatus.BOOKED else SlotState.HELD
     uow.emit(
         slot_changed(row, slot_state),
-        appointment_changed(row, user_id=actor.user_id),
+        appointment_changed(row, user_id=None if actor.is_client else actor.user_id),
     )
     if status in STAFF_NOTICE:
         uow.emit(StaffNotified(STAFF_NOTICE[status], now, row.id, row.patient_id))

@@ -38,6 +38,7 @@ class ClinicSettingsInput:
     moved_visits_need_approval: bool | None = None
     offer_minutes: int | None = None
     reminder_hours: list[int] | None = None
+    publish_availability: bool | None = None
 
 
 async def update_clinic_settings(
@@ -82,6 +83,7 @@ async def update_clinic_settings(
         "patient_cancel_enabled",
         "rejection_email_includes_reason",
         "moved_visits_need_approval",
+        "publish_availability",
     ):
         value = getattr(data, name)
         if value is not None:

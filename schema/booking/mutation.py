@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from domain.requirements import SIGNED_IN_PERSON
+from domain.requirements import HOLDER
 from persistence.models import AppointmentRow
 from resolvers.booking import hold_slot, release_hold, request_slot
 from schema.booking.types import Hold, HoldResult, ReleaseResult
@@ -27,7 +27,7 @@ class BookingMutation:
     @strawberry.mutation(
         description="Place a temporary appointment on a slot so no other portal can take it; it lapses after holdMinutes."
     )
-    @runs(hold_slot.hold, _hold, with_client_address=True, requires=SIGNED_IN_PERSON)
+    @runs(hold_slot.hold, _hold, with_client_address=True, requires=HOLDER)
     async def hold(
         self,
         info: Info,
@@ -46,7 +46,7 @@ class BookingMutation:
     @strawberry.mutation(
         description="Give a held slot back before it lapses (the user changed their mind); the slot is free at once."
     )
-    @runs(release_hold.release_hold, Appointment.from_row, requires=SIGNED_IN_PERSON)
+    @runs(release_hold.release_hold, Appointment.from_row, requires=HOLDER)
     async def release_hold(
         self,
         info: Info,
@@ -58,7 +58,7 @@ class BookingMutation:
     @strawberry.mutation(
         description="Turn a hold into a booking for one of the user's patients: BOOKED, REQUESTED (approval required) or PROVISIONAL (provisional patient)."
     )
-    @runs(request_slot.request, Appointment.from_row, requires=SIGNED_IN_PERSON)
+    @runs(request_slot.request, Appointment.from_row, requires=HOLDER)
     async def request(
         self,
         info: Info,
@@ -68,7 +68,7 @@ class BookingMutation:
         patient_id: Annotated[
             strawberry.ID,
             strawberry.argument(
-                description="Whom the appointment is for: one of the user's patients."
+                description="Whom the appointment is for: one of the user's patients (for an API client with patients:read, any patient of the clinic)."
             ),
         ],
         note: Annotated[

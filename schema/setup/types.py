@@ -201,6 +201,9 @@ class ClinicSettings:
     reminder_hours: list[int] = strawberry.field(
         description="Hours before a visit at which its reminder is emailed, earliest first; empty for no reminders."
     )
+    publish_availability: bool = strawberry.field(
+        description="True when the clinic's free times are published for anyone as SMART Scheduling Links (FHIR $bulk-publish)."
+    )
 
     @classmethod
     def from_row(cls, row: ClinicRow) -> ClinicSettings:
@@ -221,6 +224,7 @@ class ClinicSettings:
             moved_visits_need_approval=row.moved_visits_need_approval,
             offer_minutes=row.offer_minutes,
             reminder_hours=list(reminder_hours(row.reminder_hours)),
+            publish_availability=row.publish_availability,
         )
 
 
@@ -278,6 +282,7 @@ describe(
     moved_visits_need_approval="True to make a booked visit a patient moves a request that staff answer again.",
     offer_minutes="How long a waitlist offer keeps its time, in minutes (1 to 1440).",
     reminder_hours="Hours before a visit to email its reminder (at most 4, each 1 to 720); an empty list for none.",
+    publish_availability="False to stop publishing free times at FHIR $bulk-publish.",
 )
 
 

@@ -185,7 +185,7 @@ async def test_an_appointment_not_granted_answers_as_a_missing_one(
     assert "errors" not in granted_not and "errors" not in missing
 
 
-async def test_person_only_operations_refuse_a_client_whatever_its_scopes(
+async def test_a_client_holds_only_with_appointments_write_and_person_only_operations_refuse_it(
     gql: GraphQL, deps: Deps
 ) -> None:
     diary = await factories.online_practitioner(deps)
@@ -193,21 +193,21 @@ async def test_person_only_operations_refuse_a_client_whatever_its_scopes(
         gql, deps, "availability:read", "appointments:read", "appointments:write", "patients:read"
     )
     token = await access_token(gql.client, hub)
+    reader = await access_token(gql.client, await partner(gql, deps, "appointments:read", name="R"))
     hold = """
     mutation($p: ID!, $s: ID!, $start: DateTime!) {
       hold(practitionerId: $p, serviceId: $s, start: $start) { __typename ... on Problem { code } }
     }
     """
-    answer = await gql(
-        hold,
-        {
-            "p": diary.practitioner_id,
-            "s": diary.service_id,
-            "start": factories.slot_start(days=3).isoformat(),
-        },
-        token=token,
-    )
-    assert answer["hold"] == {"__typename": "NotAllowed", "code": "NOT_ALLOWED"}
+    variables = {
+        "p": diary.practitioner_id,
+        "s": diary.service_id,
+        "start": factories.slot_start(days=3).isoformat(),
+    }
+    refused = await gql(hold, variables, token=reader)
+    held = await gql(hold, variables, token=token)
+    assert refused["hold"] == {"__typename": "NotAllowed", "code": "NOT_ALLOWED"}
+    assert held["hold"] == {"__typename": "Hold"}
     password = """
     mutation { changePassword(currentPassword: "x", newPassword: "a long new password 1") {
       __typename ... on Problem { code } } }

@@ -12,6 +12,7 @@ import pytest
 from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
+from tests.api.partners import access_token, partner
 from tests.api.test_holds import hold
 from tests.apps import client_of
 from tests.fhir_checks import fhir_answer, issue_of
@@ -113,7 +114,7 @@ async def test_slots_across_a_daylight_saving_change_carry_each_days_offset(
         ("schedule=Schedule/1-1&start=eq2027-01-04&start=lt2027-01-05", 400, "invalid"),
         ("schedule=Schedule/1-1&start=ge2027-01-04&start=lt2027-06-05", 400, "invalid"),
         (
-            "schedule=Schedule/1-1&start=ge2027-01-04&start=lt2027-01-05&status=busy",
+            "schedule=Schedule/1-1&start=ge2027-01-04&start=lt2027-01-05&status=booked",
             400,
             "not-supported",
         ),
@@ -167,3 +168,35 @@ async def test_slot_searches_spend_the_senders_budget_and_past_it_are_throttled(
     refused = answers[-1]
     assert issue_of(refused, 429)["code"] == "throttled"
     assert int(refused.headers["retry-after"]) >= 1
+
+
+async def test_taken_times_are_busy_or_tentative_for_those_who_read_the_diary(
+    gql: GraphQL, deps: Deps
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    holder = await factories.user(deps)
+    held_at = factories.slot_start(days=3, hour=9)
+    booked_at = factories.slot_start(days=3, hour=10)
+    await hold(gql, diary, held_at, holder.token)
+    await factories.appointment(deps, diary, start=booked_at)
+    reader = await access_token(
+        gql.client, await partner(gql, deps, "availability:read", "appointments:read")
+    )
+    schedule = f"schedule=Schedule/{diary.practitioner_id}-{diary.location.id}"
+    query = f"{schedule}&{day_window(factories.days_ahead(3))}&status=busy,busy-tentative"
+
+    taken = fhir_answer(
+        await gql.client.get(f"{BASE}/Slot?{query}", headers={"Authorization": f"Bearer {reader}"})
+    )
+    everything = fhir_answer(
+        await gql.client.get(
+            f"{BASE}/Slot?{query},free&_count=100", headers={"Authorization": f"Bearer {reader}"}
+        )
+    )
+    anonymous = await gql.client.get(f"{BASE}/Slot?{query}")
+
+    found = {e["resource"]["start"]: e["resource"]["status"] for e in taken["entry"]}
+    assert found == {held_at.isoformat(): "busy-tentative", booked_at.isoformat(): "busy"}
+    statuses = [e["resource"]["status"] for e in everything["entry"]]
+    assert (statuses.count("free"), len(statuses)) == (18, 20)
+    assert issue_of(anonymous, 403)["code"] == "forbidden"

@@ -4,8 +4,10 @@ answer in words; on a desktop and a phone-sized screen, by mouse and by keyboard
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -324,3 +326,25 @@ async def test_a_page_whose_socket_was_cut_shows_what_changed_meanwhile_without_
     assert await page.evaluate("window.sameDocument") is True
     assert len(sockets) == 2  # it came back on a new socket
     await context.close()
+
+
+async def test_a_published_deep_link_opens_the_page_at_that_time(
+    browser: Browser, server: ServerProcess, deps: Deps
+) -> None:
+    """SMART Scheduling Links: a Slot's booking-deep-link, ten days out (beyond the
+    page's first week), shows that practitioner's times around it with it marked."""
+    await factories.online_practitioner(deps)
+    far = factories.slot_start(days=10, hour=11)
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        manifest = (await client.get("/fhir/R4/$bulk-publish")).json()
+        slot_file = next(o["url"] for o in manifest["output"] if o["type"] == "Slot")
+        lines = (await client.get("/fhir/R4/" + slot_file.split("/fhir/R4/", 1)[1])).text
+    slot = next(s for s in map(json.loads, lines.splitlines()) if s["start"] == far.isoformat())
+    query = urlsplit(slot["extension"][0]["valueUrl"]).query
+
+    page = await open_page(browser, f"{server.url}/book/?{query}")
+
+    linked = page.locator("#slots button.slot.linked")
+    await expect(linked).to_have_count(1, timeout=10_000)
+    await expect(linked).to_be_in_viewport()
+    assert int(await linked.get_attribute("data-instant") or 0) == int(far.timestamp() * 1000)

@@ -5,6 +5,7 @@ revoke the client."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 
 import httpx
@@ -113,3 +114,30 @@ async def test_the_partner_example_gets_a_token_and_pages_through_appointments(
     assert "Staff created API client" in said
     assert "Signed in as API client" in said
     assert said.rstrip().endswith("0 appointments in all."), said
+
+
+async def test_the_fhir_partner_example_finds_holds_and_books_for_a_patient(
+    server: ServerProcess, server_gql: GraphQL, deps: Deps
+) -> None:
+    await load_demo_data(deps)  # the demo clinic approves requests
+
+    booking = await run_example("fhir_partner.py", server, "--days", "14")
+    booked, _ = await asyncio.wait_for(booking.communicate(), 60)
+    releasing = await run_example("fhir_partner.py", server, "--days", "14", "--release")
+    released, _ = await asyncio.wait_for(releasing.communicate(), 60)
+
+    said = booked.decode()
+    assert booking.returncode == 0, said
+    assert "with availability:read appointments:write patients:read" in said
+    held = re.search(r"Held Appointment/(\d+) at ", said)
+    assert held, said
+    assert f"Appointment/{held[1]} is pending: requested; the clinic confirms it." in said
+    desk = await factories.staff(deps)
+    visit = await server_gql(
+        "query($id: ID!) { appointment(id: $id) { status patient { name } } }",
+        {"id": held[1]},
+        token=desk.token,
+    )
+    assert visit["appointment"] == {"status": "REQUESTED", "patient": {"name": "Anna Schmidt"}}
+    assert releasing.returncode == 0, released.decode()
+    assert "is cancelled: given back; the time is free again." in released.decode()

@@ -10,8 +10,12 @@ import pytest
 from domain.availability import (
     BookingRules,
     Interval,
+    Occupancy,
+    Occupant,
+    OpenSlot,
     SessionRule,
     is_open_slot,
+    occupied,
     offered_online,
     open_slots,
     open_until,
@@ -185,3 +189,19 @@ def test_bookable_online_only_when_practitioner_service_and_offer_all_say_so() -
         assert not offered_online(
             practitioner_online=practitioner, service_online=service, offered=offered
         )
+
+
+def test_an_opening_overlapped_only_by_holds_is_held_and_by_a_booking_taken() -> None:
+    def at(hour: int, minute: int = 0) -> datetime:
+        return utc(2026, 6, 2, hour, minute)
+
+    openings = [OpenSlot(1, at(h), at(h, 30)) for h in (7, 8, 9)]
+    occupants = [
+        Occupant(at(7, 15), at(7, 45), is_hold=True),
+        Occupant(at(8), at(8, 30), is_hold=True),
+        Occupant(at(8, 15), at(8, 45), is_hold=False),
+    ]
+
+    found = occupied(openings, occupants)
+
+    assert found == [(openings[0], Occupancy.HELD), (openings[1], Occupancy.TAKEN)]

@@ -51,7 +51,7 @@ const MY_UPDATES = `subscription($since: String) { myAppointmentUpdates(since: $
 
 const page = {
   token: savedToken(), user: null, live: null, settings: null, practitioners: [],
-  stopSlots: null, wanted: null, held: null, timer: null, requested: null, moving: null,
+  stopSlots: null, wanted: null, held: null, timer: null, requested: null, moving: null, linked: null,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -80,10 +80,25 @@ const VISIT_WORDS = {
   PENDING_CANCEL: 'cancellation sent; the clinic will confirm it (please also call them if it is short notice)',
 };
 
+// Seven days of free times from now, or from the day before a linked time (a partner's
+// deep link: /book/?practitioner=&service=&start=, as SMART Scheduling Links publish).
 function windowDays() {
-  const from = new Date();
+  const now = Date.now();
+  const linked = page.linked ? page.linked - 24 * 3600 * 1000 : now;
+  const from = new Date(Math.max(now, linked));
   const to = new Date(from.getTime() + 7 * 24 * 3600 * 1000);
   return { from: from.toISOString(), to: to.toISOString() };
+}
+
+// The practitioner, service and time a deep link names, where they are bookable online.
+function followLink() {
+  const wanted = new URLSearchParams(window.location.search);
+  const practitioner = page.practitioners.find((p) => p.id === wanted.get('practitioner'));
+  if (!practitioner) return null;
+  $('practitioner').value = practitioner.id;
+  const start = instant(wanted.get('start') ?? '');
+  page.linked = Number.isNaN(start) ? null : start;
+  return practitioner.services.some((s) => s.id === wanted.get('service')) ? wanted.get('service') : null;
 }
 
 // Everything the page calls runs through here: a problem shows as text, an ended session
@@ -108,7 +123,7 @@ async function start() {
   $('practitioner').replaceChildren(...practitioners.map((p) => element('option', { value: p.id }, p.name)));
   connect();
   if (page.token) await attempt(loadMe);
-  choosePractitioner();
+  choosePractitioner(followLink());
 }
 
 function connect() {
@@ -162,11 +177,13 @@ function renderSlots({ slots, openUntil }) {
     element('h3', {}, key),
     element('ul', { 'aria-label': key }, ...times.map((slot) => element('li', {},
       element('button', {
-        type: 'button', class: 'slot', 'data-start': slot.start, 'data-instant': instant(slot.start),
+        type: 'button', class: instant(slot.start) === page.linked ? 'slot linked' : 'slot',
+        'data-start': slot.start, 'data-instant': instant(slot.start),
         'aria-label': `${when(slot.start)} with ${name} at ${slot.location.name}`,
         onclick: (event) => choose(slot, event.currentTarget),
       }, element('strong', {}, clock(slot.start)), element('small', {}, slot.location.name))))))));
   countSlots(openUntil);
+  document.querySelector('#slots button.slot.linked')?.scrollIntoView({ block: 'center' });
 }
 
 function countSlots(openUntil = undefined) {

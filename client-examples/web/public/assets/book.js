@@ -70,7 +70,8 @@ var page = {
   held: null,
   timer: null,
   requested: null,
-  moving: null
+  moving: null,
+  linked: null
 };
 var $ = (id) => document.getElementById(id);
 function sentence(a) {
@@ -100,9 +101,20 @@ var VISIT_WORDS = {
   PENDING_CANCEL: "cancellation sent; the clinic will confirm it (please also call them if it is short notice)"
 };
 function windowDays() {
-  const from = /* @__PURE__ */ new Date();
+  const now = Date.now();
+  const linked = page.linked ? page.linked - 24 * 3600 * 1e3 : now;
+  const from = new Date(Math.max(now, linked));
   const to = new Date(from.getTime() + 7 * 24 * 3600 * 1e3);
   return { from: from.toISOString(), to: to.toISOString() };
+}
+function followLink() {
+  const wanted = new URLSearchParams(window.location.search);
+  const practitioner = page.practitioners.find((p) => p.id === wanted.get("practitioner"));
+  if (!practitioner) return null;
+  $("practitioner").value = practitioner.id;
+  const start2 = instant(wanted.get("start") ?? "");
+  page.linked = Number.isNaN(start2) ? null : start2;
+  return practitioner.services.some((s) => s.id === wanted.get("service")) ? wanted.get("service") : null;
 }
 async function attempt(work) {
   try {
@@ -121,7 +133,7 @@ async function start() {
   $("practitioner").replaceChildren(...practitioners.map((p) => element("option", { value: p.id }, p.name)));
   connect();
   if (page.token) await attempt(loadMe);
-  choosePractitioner();
+  choosePractitioner(followLink());
 }
 function connect() {
   if (page.live) page.live.dispose();
@@ -182,7 +194,7 @@ function renderSlots({ slots, openUntil }) {
       {},
       element("button", {
         type: "button",
-        class: "slot",
+        class: instant(slot.start) === page.linked ? "slot linked" : "slot",
         "data-start": slot.start,
         "data-instant": instant(slot.start),
         "aria-label": `${when(slot.start)} with ${name} at ${slot.location.name}`,
@@ -191,6 +203,7 @@ function renderSlots({ slots, openUntil }) {
     )))
   )));
   countSlots(openUntil);
+  document.querySelector("#slots button.slot.linked")?.scrollIntoView({ block: "center" });
 }
 function countSlots(openUntil = void 0) {
   const count = document.querySelectorAll("#slots button.slot").length;
