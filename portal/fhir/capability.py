@@ -126,6 +126,18 @@ def capability_statement(base: str, token_url: str, today: date) -> dict[str, An
                         }
                     ],
                 },
+                "operation": [
+                    {
+                        "name": "bulk-publish",
+                        "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/bulk-publish",
+                        "documentation": (
+                            "GET, no credentials: SMART Scheduling Links. The manifest names "
+                            "NDJSON files of Location, Practitioner, Schedule and Slot (free "
+                            "times, each with a booking-deep-link); a snapshot a minute; "
+                            "_since honoured at the snapshot's grain."
+                        ),
+                    }
+                ],
                 "resource": [
                     {
                         "type": kind,

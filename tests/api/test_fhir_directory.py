@@ -40,6 +40,9 @@ async def test_the_capability_statement_names_exactly_what_is_served(gql: GraphQ
             "Appointment",
         )
     }
+    appointment = next(r for r in rest["resource"] if r["type"] == "Appointment")
+    assert [o["name"] for o in appointment["operation"]] == ["find", "hold", "book"]
+    assert [o["name"] for o in rest["operation"]] == ["bulk-publish"]
     (oauth,) = rest["security"]["extension"]
     assert oauth["extension"] == [{"url": "token", "valueUri": "http://portal.test/oauth/token"}]
 
