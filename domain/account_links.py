@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from domain.errors import NotFound
+from domain.phrases import N_
 
 
 class LinkPurpose(StrEnum):
@@ -26,10 +27,10 @@ EMAIL_CHANGE_LIFETIME = timedelta(hours=24)
 #: Asking again within this pause sends no second email (no mail-bombing a stranger).
 RESEND_PAUSE = timedelta(minutes=1)
 
-RESET_GONE = "This password reset link was used or has expired; ask for a new one."
-EMAIL_CHANGE_GONE = "This confirmation link was used or has expired; change your email again."
+RESET_GONE = N_("This password reset link was used or has expired; ask for a new one.")
+EMAIL_CHANGE_GONE = N_("This confirmation link was used or has expired; change your email again.")
 
-RESET_REQUESTED = (
+RESET_REQUESTED = N_(
     "If an account uses this email, a link to choose a new password is on its way."
     " It works once, within an hour."
 )

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import HoldExpired, InvalidInput
+from domain.phrases import N_, Phrase
 
 
 class AppointmentStatus(StrEnum):
@@ -107,7 +108,10 @@ def check_request(status: AppointmentStatus) -> None:
     """
     if status not in (AppointmentStatus.TEMPORARY, AppointmentStatus.LAPSED):
         raise InvalidInput(
-            f"This appointment is {status.value.lower()}, not a hold.", "appointmentId"
+            Phrase(
+                "This appointment is {status}, not a hold.", status=Phrase(status.value.lower())
+            ),
+            "appointmentId",
         )
 
 
@@ -127,7 +131,10 @@ def check_answerable(status: AppointmentStatus) -> None:
     """Staff accept or reject only what is waiting for them."""
     if status not in PENDING_STATUSES:
         raise InvalidInput(
-            f"This appointment is {status.value.lower()}; only requests can be answered.",
+            Phrase(
+                "This appointment is {status}; only requests can be answered.",
+                status=Phrase(status.value.lower()),
+            ),
             "appointmentId",
         )
 
@@ -149,7 +156,10 @@ def check_patient_response(status: AppointmentStatus, start: datetime, now: date
     """Patients answer (confirm, cancel, change) only booked visits still to come."""
     if status is not AppointmentStatus.BOOKED:
         raise InvalidInput(
-            f"Only booked visits can be confirmed or cancelled; this one is {status.value.lower()}.",
+            Phrase(
+                "Only booked visits can be confirmed or cancelled; this one is {status}.",
+                status=Phrase(status.value.lower()),
+            ),
             "appointmentId",
         )
     if start <= now:
@@ -169,7 +179,10 @@ def check_staff_outcome(
     if completing:
         if status is not AppointmentStatus.BOOKED:
             raise InvalidInput(
-                f"Only a booked visit can be completed; this one is {status.value.lower()}.",
+                Phrase(
+                    "Only a booked visit can be completed; this one is {status}.",
+                    status=Phrase(status.value.lower()),
+                ),
                 "appointmentId",
             )
         if start > now:
@@ -181,7 +194,11 @@ def check_staff_outcome(
         AppointmentStatus.PROVISIONAL,
     ):
         raise InvalidInput(
-            f"This appointment is {status.value.lower()} and cannot be cancelled.", "appointmentId"
+            Phrase(
+                "This appointment is {status} and cannot be cancelled.",
+                status=Phrase(status.value.lower()),
+            ),
+            "appointmentId",
         )
 
 
@@ -195,3 +212,17 @@ class AppointmentFilter:
     #: Appointments ending after `start` and starting before `end`.
     start: datetime | None = None
     end: datetime | None = None
+
+
+#: How a status is said in a sentence ("This appointment is booked"), for the catalogues.
+STATUS_WORDS = (
+    N_("temporary"),
+    N_("requested"),
+    N_("provisional"),
+    N_("booked"),
+    N_("completed"),
+    N_("cancelled"),
+    N_("rejected"),
+    N_("lapsed"),
+    N_("gone"),
+)

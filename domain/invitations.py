@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import NotFound, VerificationFailed
+from domain.phrases import Phrase
 from domain.validation import id_value
 
 MAX_CODE_ATTEMPTS = 5
@@ -74,7 +75,9 @@ def check_code(expected: str | None, given: str | None, failed_so_far: int) -> N
         left = MAX_CODE_ATTEMPTS - failed_so_far - 1
         if left <= 0:
             raise VerificationFailed("Wrong verification code; the invitation is now withdrawn.")
-        raise VerificationFailed(f"Wrong verification code; {left} attempts left.")
+        raise VerificationFailed(
+            Phrase("Wrong verification code; {left} attempts left.", left=left)
+        )
 
 
 def link_for(public_url: str, token: str) -> str:

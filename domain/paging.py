@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from domain.errors import InvalidInput
+from domain.phrases import Phrase
 from domain.validation import MAX_ID, forbidden_character
 
 #: The most items one page may hold; asking for more is refused (never cut silently).
@@ -120,8 +121,11 @@ def page_request(order: Order, arguments: PageArguments) -> PageRequest:
         if value is not None:
             if not 0 <= value <= MAX_PAGE_SIZE:
                 raise InvalidInput(
-                    f"{name} must be between 0 and {MAX_PAGE_SIZE}; follow pageInfo's "
-                    f"cursors for more.",
+                    Phrase(
+                        "{name} must be between 0 and {max_page_size}; follow pageInfo's cursors for more.",
+                        name=name,
+                        max_page_size=MAX_PAGE_SIZE,
+                    ),
                     name,
                 )
             size = value
@@ -144,7 +148,10 @@ def decode_cursor(order: Order, cursor: str, argument: str) -> tuple[Value, ...]
     """The position a cursor marks in this list; InvalidInput naming `argument` for
     anything else (garbage, another list's cursor, another format)."""
     refused = InvalidInput(
-        f"{argument} is not a cursor of this list: use a cursor from its pageInfo or edges.",
+        Phrase(
+            "{argument} is not a cursor of this list: use a cursor from its pageInfo or edges.",
+            argument=argument,
+        ),
         argument,
     )
     if not cursor or len(cursor) > MAX_CURSOR_LENGTH or not cursor.isascii():

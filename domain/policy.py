@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 
 from domain.actors import Actor, UserKind
 from domain.errors import NotAllowed
+from domain.phrases import Phrase
 from domain.scopes import (
     APPOINTMENTS_READ,
     APPOINTMENTS_WRITE,
@@ -360,7 +361,12 @@ def require_room_to_hold(
     if not verified and share.user_slots >= UNVERIFIED_SLOTS:
         raise NotAllowed("Confirm your email address to hold or book more than one slot at a time.")
     if share.user_holds >= max_live_holds:
-        raise NotAllowed(f"You already hold {max_live_holds} slots; book or release one first.")
+        raise NotAllowed(
+            Phrase(
+                "You already hold {max_live_holds} slots; book or release one first.",
+                max_live_holds=max_live_holds,
+            )
+        )
     if share.address_holds >= max_live_holds_per_address:
         lapse = share.address_next_lapse or now
         raise TooManyAttempts("slots held from your network", (lapse - now).total_seconds())

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from domain.errors import InvalidInput
+from domain.phrases import Phrase
 
 MAX_REMINDERS = 4
 MAX_HOURS = 30 * 24
@@ -19,9 +20,14 @@ def reminder_hours(stored: str) -> tuple[int, ...]:
 def check_reminder_hours(hours: Sequence[int], field: str = "reminderHours") -> str:
     """As kept: at most four, each 1 to 720 hours before, none twice."""
     if len(hours) > MAX_REMINDERS:
-        raise InvalidInput(f"At most {MAX_REMINDERS} reminder times.", field)
+        raise InvalidInput(
+            Phrase("At most {max_reminders} reminder times.", max_reminders=MAX_REMINDERS), field
+        )
     if any(not 1 <= h <= MAX_HOURS for h in hours):
-        raise InvalidInput(f"Each reminder is 1 to {MAX_HOURS} hours before a visit.", field)
+        raise InvalidInput(
+            Phrase("Each reminder is 1 to {max_hours} hours before a visit.", max_hours=MAX_HOURS),
+            field,
+        )
     if len(set(hours)) != len(hours):
         raise InvalidInput("A reminder time is given twice.", field)
     return ",".join(str(h) for h in sorted(hours, reverse=True))

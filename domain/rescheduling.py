@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from domain.appointments import AppointmentStatus, PatientResponse
 from domain.errors import DomainError, InvalidInput, NotAllowed
+from domain.phrases import Phrase
 
 #: What may move: anything waiting for staff or booked, not yet begun.
 MOVABLE: frozenset[AppointmentStatus] = frozenset(
@@ -21,7 +22,7 @@ class TooLateToChange(DomainError):
 
     code = "TOO_LATE_TO_CHANGE"
 
-    def __init__(self, message: str, deadline: datetime, phone: str | None) -> None:
+    def __init__(self, message: str | Phrase, deadline: datetime, phone: str | None) -> None:
         super().__init__(message)
         self.deadline = deadline
         self.phone = phone
@@ -80,7 +81,11 @@ def check_movable(status: AppointmentStatus, start: datetime, now: datetime) -> 
     """Only a visit to come that is booked or waiting for staff moves."""
     if status not in MOVABLE:
         raise InvalidInput(
-            f"This appointment is {status.value.lower()} and cannot be moved.", "appointmentId"
+            Phrase(
+                "This appointment is {status} and cannot be moved.",
+                status=Phrase(status.value.lower()),
+            ),
+            "appointmentId",
         )
     if start <= now:
         raise InvalidInput("This visit has already started.", "appointmentId")
@@ -94,14 +99,17 @@ def check_reschedule_notice(
     deadline = (start - rules.reschedule_notice).astimezone(rules.zone)
     if now >= deadline:
         raise TooLateToChange(
-            f"This visit can no longer be moved online; {_call(rules.phone)}.",
+            Phrase("This visit can no longer be moved online; {value}.", value=_call(rules.phone)),
             deadline,
             rules.phone,
         )
     if rules.max_reschedules and moves >= rules.max_reschedules:
         raise NotAllowed(
-            f"This visit has been moved {moves} times, as often as the clinic allows"
-            f" online; {_call(rules.phone)}."
+            Phrase(
+                "This visit has been moved {moves} times, as often as the clinic allows online; {value}.",
+                moves=moves,
+                value=_call(rules.phone),
+            )
         )
 
 
@@ -110,7 +118,9 @@ def check_cancel_notice(rules: ChangeRules, *, start: datetime, now: datetime) -
     deadline = (start - rules.cancel_notice).astimezone(rules.zone)
     if now >= deadline:
         raise TooLateToChange(
-            f"This visit can no longer be cancelled online; {_call(rules.phone)}.",
+            Phrase(
+                "This visit can no longer be cancelled online; {value}.", value=_call(rules.phone)
+            ),
             deadline,
             rules.phone,
         )

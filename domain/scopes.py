@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from domain.errors import InvalidInput
+from domain.phrases import Phrase
 
 AVAILABILITY_READ = "availability:read"
 APPOINTMENTS_READ = "appointments:read"
@@ -41,7 +42,9 @@ def require_scopes(names: Iterable[str], field: str = "scopes") -> frozenset[str
     unknown = sorted(chosen - set(SCOPES))
     if unknown:
         # Named by position, never echoed: the input may be anything.
-        raise InvalidInput(f"Unknown scope; choose from {', '.join(SCOPES)}.", field)
+        raise InvalidInput(
+            Phrase("Unknown scope; choose from {value}.", value=", ".join(SCOPES)), field
+        )
     if not chosen:
         raise InvalidInput("Grant at least one scope.", field)
     return chosen

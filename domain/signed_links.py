@@ -13,8 +13,9 @@ import hmac
 import secrets
 
 from domain.errors import NotFound
+from domain.phrases import N_
 
-INVALID = "This link is not valid, was used already or has expired."
+INVALID = N_("This link is not valid, was used already or has expired.")
 MAX_ID_DIGITS = 10
 
 

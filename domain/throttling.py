@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import DomainError
+from domain.phrases import Phrase, Wait
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,13 @@ class TooManyAttempts(DomainError):
 
     def __init__(self, what: str, wait_seconds: float) -> None:
         self.retry_after_seconds = max(1, math.ceil(wait_seconds))
-        super().__init__(f"Too many {what}; try again in {phrase(self.retry_after_seconds)}.")
-
-
-def phrase(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minutes"
+        super().__init__(
+            Phrase(
+                "Too many {what}; try again in {wait}.",
+                what=Phrase(what),
+                wait=Wait(self.retry_after_seconds),
+            )
+        )
 
 
 # Sign-in: five failures are free, then 15 s, 30 s, 1 min … up to 15 min between guesses,

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import InvalidInput
+from domain.phrases import Phrase
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -49,7 +50,12 @@ def require_plain_text(value: str, field: str) -> str:
     if character is not None:
         allowed = " other than line breaks and tabs" if field in FREE_TEXT_FIELDS else ""
         raise InvalidInput(
-            f"{field} must not contain control characters{allowed} (found U+{ord(character):04X}).",
+            Phrase(
+                "{field} must not contain control characters{allowed} (found U+{value:04X}).",
+                field=field,
+                allowed=allowed,
+                value=ord(character),
+            ),
             field,
         )
     return value
@@ -58,14 +64,25 @@ def require_plain_text(value: str, field: str) -> str:
 def require_date(value: date, field: str) -> date:
     """A date within the years the clinic can mean."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise InvalidInput(f"{field} must lie between the years {MIN_YEAR} and {MAX_YEAR}.", field)
+        raise InvalidInput(
+            Phrase(
+                "{field} must lie between the years {min_year} and {max_year}.",
+                field=field,
+                min_year=MIN_YEAR,
+                max_year=MAX_YEAR,
+            ),
+            field,
+        )
     return value
 
 
 def require_instant(value: datetime, field: str) -> datetime:
     """A date and time with a UTC offset, within the years the clinic can mean."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput(f"{field} needs a UTC offset, e.g. 2030-01-31T09:00:00+01:00.", field)
+        raise InvalidInput(
+            Phrase("{field} needs a UTC offset, e.g. 2030-01-31T09:00:00+01:00.", field=field),
+            field,
+        )
     require_date(value.date(), field)
     return value
 
@@ -75,23 +92,30 @@ def require_birth_date(value: date, now: datetime, field: str = "birthDate") -> 
     it is somewhere on earth now (UTC+14), so no time zone needs to be known."""
     require_date(value, field)
     if value > (now.astimezone(UTC) + _LATEST_OFFSET).date():
-        raise InvalidInput(f"{field} must not be in the future.", field)
+        raise InvalidInput(Phrase("{field} must not be in the future.", field=field), field)
     return value
 
 
 def normalize_email(value: str, field: str = "email") -> str:
     email = value.strip().lower()
     if len(email) > 254 or not _EMAIL.fullmatch(email):
-        raise InvalidInput(f"'{value}' is not an email address.", field)
+        raise InvalidInput(Phrase("'{value}' is not an email address.", value=value), field)
     return require_plain_text(email, field)
 
 
 def require_text(value: str | None, field: str, max_length: int = 200) -> str:
     text = require_plain_text(value or "", field).strip()
     if not text:
-        raise InvalidInput(f"{field} must not be empty.", field)
+        raise InvalidInput(Phrase("{field} must not be empty.", field=field), field)
     if len(text) > max_length:
-        raise InvalidInput(f"{field} must be at most {max_length} characters.", field)
+        raise InvalidInput(
+            Phrase(
+                "{field} must be at most {max_length} characters.",
+                field=field,
+                max_length=max_length,
+            ),
+            field,
+        )
     return text
 
 
@@ -100,7 +124,14 @@ def optional_text(value: str | None, field: str, max_length: int = 2000) -> str 
         return None
     text = require_plain_text(value, field).strip()
     if len(text) > max_length:
-        raise InvalidInput(f"{field} must be at most {max_length} characters.", field)
+        raise InvalidInput(
+            Phrase(
+                "{field} must be at most {max_length} characters.",
+                field=field,
+                max_length=max_length,
+            ),
+            field,
+        )
     return text or None
 
 
@@ -112,14 +143,14 @@ def parse_time_zone(name: str, field: str = "timeZone") -> ZoneInfo:
             raise ValueError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise InvalidInput(f"'{name}' is not a known time zone.", field) from None
+        raise InvalidInput(Phrase("'{name}' is not a known time zone.", name=name), field) from None
 
 
 def parse_clock(value: str, field: str) -> time:
     """'HH:MM' in the clinic's time, as staff type it (ASCII digits only)."""
     match = _CLOCK.fullmatch(value.strip())
     if not match:
-        raise InvalidInput(f"'{value}' is not a time of day (HH:MM).", field)
+        raise InvalidInput(Phrase("'{value}' is not a time of day (HH:MM).", value=value), field)
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -141,18 +172,24 @@ def require_range(
     if end <= start:
         raise InvalidInput("The end must come after the start.", field)
     if max_days is not None and (end - start).days > max_days:
-        raise InvalidInput(f"A range may span at most {max_days} days.", field)
+        raise InvalidInput(
+            Phrase("A range may span at most {max_days} days.", max_days=max_days), field
+        )
 
 
 def require_positive(value: int, field: str, maximum: int) -> int:
     if not 1 <= value <= maximum:
-        raise InvalidInput(f"{field} must be between 1 and {maximum}.", field)
+        raise InvalidInput(
+            Phrase("{field} must be between 1 and {maximum}.", field=field, maximum=maximum), field
+        )
     return value
 
 
 def require_not_negative(value: int, field: str, maximum: int) -> int:
     if not 0 <= value <= maximum:
-        raise InvalidInput(f"{field} must be between 0 and {maximum}.", field)
+        raise InvalidInput(
+            Phrase("{field} must be between 0 and {maximum}.", field=field, maximum=maximum), field
+        )
     return value
 
 
@@ -175,5 +212,5 @@ def parse_id(value: str, field: str) -> int:
     """Our ids are positive integers in string form; anything else names nothing."""
     number = id_value(value)
     if number is None:
-        raise InvalidInput(f"'{value}' is not an id.", field)
+        raise InvalidInput(Phrase("'{value}' is not an id.", value=value), field)
     return number

@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 
 from domain import signed_links
 from domain.errors import NotFound
+from domain.phrases import N_
 
 LINK_LIFETIME = timedelta(hours=24)
 #: A resend within this long after the last link sends nothing new: that link still works.
 RESEND_PAUSE = timedelta(minutes=1)
 
-INVALID = "This verification link is not valid, was used already or has expired."
+INVALID = N_("This verification link is not valid, was used already or has expired.")
 
 
 PURPOSE = "verify-email"

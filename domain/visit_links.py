@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.phrases import N_
+
 
 class LinkPurpose(StrEnum):
     CONFIRM = "CONFIRM"
@@ -33,4 +35,4 @@ class LinkPurpose(StrEnum):
         }[self]
 
 
-INVALID = "This link is not valid, was used already or has expired. Nothing was changed."
+INVALID = N_("This link is not valid, was used already or has expired. Nothing was changed.")

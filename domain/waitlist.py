@@ -10,6 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidInput, NotAllowed
+from domain.phrases import Phrase
 
 #: How many entries one user may keep waiting at once.
 MAX_ENTRIES_PER_USER = 10
@@ -53,7 +54,11 @@ def check_window(window: Window, today: date) -> Window:
         raise InvalidInput("The window has passed.", "untilDate")
     if window.until_date > today + timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidInput(
-            f"A waitlist entry reaches at most {MAX_WINDOW_DAYS} days ahead.", "untilDate"
+            Phrase(
+                "A waitlist entry reaches at most {max_window_days} days ahead.",
+                max_window_days=MAX_WINDOW_DAYS,
+            ),
+            "untilDate",
         )
     if window.latest <= window.earliest:
         raise InvalidInput("latest must be after earliest.", "latest")
@@ -63,7 +68,10 @@ def check_window(window: Window, today: date) -> Window:
 def check_room(waiting: int) -> None:
     if waiting >= MAX_ENTRIES_PER_USER:
         raise NotAllowed(
-            f"You are on the waitlist {MAX_ENTRIES_PER_USER} times already; leave an entry first."
+            Phrase(
+                "You are on the waitlist {max_entries_per_user} times already; leave an entry first.",
+                max_entries_per_user=MAX_ENTRIES_PER_USER,
+            )
         )
 
 

@@ -18,17 +18,18 @@ from dataclasses import dataclass
 import httpx
 
 from domain.errors import InvalidInput
+from domain.phrases import N_, Phrase
 
 MAX_URL_LENGTH = 2000
 MAX_HOST_LENGTH = 253
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-PRIVATE = "Webhooks are never sent to private or local addresses."
-IPV4_FORM = (
+PRIVATE = N_("Webhooks are never sent to private or local addresses.")
+IPV4_FORM = N_(
     "Write an IPv4 address as four decimal numbers without leading zeros, e.g. 203.0.113.10."
 )
-HOST_NAME = (
+HOST_NAME = N_(
     "The URL's host name is not valid: use letters, digits and hyphens, or an "
     "internationalised name that IDNA 2008 allows (e.g. bücher.example)."
 )
@@ -54,7 +55,12 @@ def check_url(url: str, *, allow_http: bool, allow_loopback: bool) -> EndpointUr
     fragment, a port in range, an address only in its canonical form and only one we
     may send to; given back as the sender will request it."""
     if not url or len(url) > MAX_URL_LENGTH:
-        raise InvalidInput(f"Give a URL of at most {MAX_URL_LENGTH} characters.", "url")
+        raise InvalidInput(
+            Phrase(
+                "Give a URL of at most {max_url_length} characters.", max_url_length=MAX_URL_LENGTH
+            ),
+            "url",
+        )
     if any(c.isspace() or ord(c) < 0x21 or ord(c) == 0x7F for c in url):
         raise InvalidInput("A URL has no spaces or control characters.", "url")
     if "#" in url:
@@ -85,7 +91,12 @@ def check_url(url: str, *, allow_http: bool, allow_loopback: bool) -> EndpointUr
     parsed = _parse(str(parsed))
     normalised = str(parsed)
     if len(normalised) > MAX_URL_LENGTH:
-        raise InvalidInput(f"Give a URL of at most {MAX_URL_LENGTH} characters.", "url")
+        raise InvalidInput(
+            Phrase(
+                "Give a URL of at most {max_url_length} characters.", max_url_length=MAX_URL_LENGTH
+            ),
+            "url",
+        )
     return EndpointUrl(normalised, host, parsed.port, address)
 
 

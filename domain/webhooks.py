@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
 from domain.errors import InvalidInput
+from domain.phrases import Phrase
 from domain.throttling import Budget
 from domain.validation import optional_text
 from domain.webhook_events import SUBSCRIBABLE
@@ -42,7 +43,9 @@ def check_events(events: Sequence[str]) -> list[str]:
     unknown = [e for e in chosen if e not in SUBSCRIBABLE]
     if unknown:
         shown = ", ".join(e[:60] for e in unknown[:3])
-        raise InvalidInput(f"Unknown event type: {shown}. See the webhook catalogue.", "events")
+        raise InvalidInput(
+            Phrase("Unknown event type: {shown}. See the webhook catalogue.", shown=shown), "events"
+        )
     return sorted(chosen)
 
 

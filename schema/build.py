@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.accounts.clinic_users import ClinicUsersMutation
+from schema.accounts.language import LanguageMutation
 from schema.accounts.mutation import AccountsMutation
 from schema.accounts.query import AccountsQuery
 from schema.accounts.sessions import SessionsMutation, SessionsQuery
@@ -138,6 +139,7 @@ Mutation = merge_types(
         VisitsMutation,
         SetupMutation,
         VerificationMutation,
+        LanguageMutation,
         ClientsMutation,
         WebhooksMutation,
         WaitlistMutation,

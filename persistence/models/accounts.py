@@ -46,6 +46,8 @@ class UserRow(Base):
     #: What the user's private calendar feed URL is signed with; None until they ask for
     #: one, and a new one revokes the old URL.
     calendar_nonce: Mapped[str | None] = mapped_column(String(32))
+    #: The language of their emails and pages (`domain.language`); None: the clinic's.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class AuthTokenRow(Base):

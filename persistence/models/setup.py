@@ -55,6 +55,8 @@ class ClinicRow(Base):
     reminder_hours: Mapped[str] = mapped_column(String(60), default="48,2")
     #: Free times published for anyone as SMART Scheduling Links (`$bulk-publish`).
     publish_availability: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The language of staff emails, and of anyone who chose none (`domain.language`).
+    language: Mapped[str] = mapped_column(String(8), default="en")
 
 
 class LocationRow(Base):

@@ -10,12 +10,13 @@ from domain import invitations as rules
 from domain.actors import Actor
 from domain.errors import NotFound, VerificationFailed, found
 from domain.invitations import InvitationState
+from domain.phrases import N_
 from domain.policy import may_accept_invitation, require_signed_in
 from persistence.models import InvitationRow, PatientRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
-NOT_YOURS = (
+NOT_YOURS = N_(
     "This invitation link is not valid for this account. If it was sent to you, sign in"
     " with that email address and confirm it with the link we emailed, then open it again."
 )

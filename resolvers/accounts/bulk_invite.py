@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from domain.actors import Actor
 from domain.errors import DomainError, InvalidInput
+from domain.phrases import Phrase
 from domain.policy import require_staff
 from domain.validation import parse_id
 from persistence.models import InvitationRow, PatientRow
@@ -33,7 +34,10 @@ async def bulk_invite(deps: Deps, actor: Actor | None, *, patient_ids: Sequence[
     require_staff(actor)
     ids = list(dict.fromkeys(parse_id(p, "patientIds") for p in patient_ids))
     if len(ids) > MAX_PATIENTS:
-        raise InvalidInput(f"At most {MAX_PATIENTS} patients at once.", "patientIds")
+        raise InvalidInput(
+            Phrase("At most {max_patients} patients at once.", max_patients=MAX_PATIENTS),
+            "patientIds",
+        )
     now = deps.now()
     invited: list[InvitationRow] = []
     skipped: list[Skipped] = []
@@ -42,7 +46,9 @@ async def bulk_invite(deps: Deps, actor: Actor | None, *, patient_ids: Sequence[
         for patient in (patients[i] for i in ids if i in patients):
             try:
                 if not patient.email:
-                    raise InvalidInput(f"{patient.name} has no email address.", "email")
+                    raise InvalidInput(
+                        Phrase("{name} has no email address.", name=patient.name), "email"
+                    )
                 invited.append(
                     await create_invitation(deps, uow, patient, patient.email, False, now)
                 )

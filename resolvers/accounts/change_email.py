@@ -13,14 +13,15 @@ from domain.account_links import LinkPurpose
 from domain.actors import Actor
 from domain.credentials import new_token, token_digest
 from domain.errors import InvalidInput
+from domain.phrases import N_
 from domain.policy import require_signed_in
 from domain.validation import normalize_email
 from persistence.models import UserRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
-TAKEN = "An account with this email exists."
-SAME = "This is already your email address."
+TAKEN = N_("An account with this email exists.")
+SAME = N_("This is already your email address.")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.actors import Actor
 from domain.credentials import check_password_strength, token_digest
 from domain.errors import InvalidInput, found
+from domain.phrases import N_
 from domain.policy import require_signed_in
 from resolvers.accounts.end_sessions import end_sessions_of_user
 from resolvers.accounts.passwords import hashed, matches
@@ -12,7 +13,7 @@ from resolvers.accounts.reset_password import VOIDED_BY_NEW_PASSWORD
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
-WRONG_CURRENT = "The current password is wrong."
+WRONG_CURRENT = N_("The current password is wrong.")
 
 
 async def change_password(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from domain.actors import NO_USER, Actor, ClientKind, UserKind
 from domain.credentials import token_digest
 from domain.errors import NotAllowed
+from domain.phrases import N_
 from domain.scopes import scopes_of
 from persistence.models import UserRow
 from resolvers.accounts.session_checks import note_use
@@ -15,7 +16,7 @@ from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
 BEARER = "bearer "
-SIGNED_OUT = "Your session ended; sign in again."
+SIGNED_OUT = N_("Your session ended; sign in again.")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from domain import invitations as rules
 from domain import messages
 from domain.errors import ConsentMissing
 from domain.invitations import InvitationState
+from domain.phrases import Phrase
 from persistence.models import ClinicRow, InvitationRow, PatientRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
@@ -31,7 +32,10 @@ def view(deps: Deps, row: InvitationRow) -> InvitationView:
 def check_invitable(patient: PatientRow) -> None:
     if not patient.contact_consent:
         raise ConsentMissing(
-            f"{patient.name} has not consented to emails and texts, so no invitation can be sent."
+            Phrase(
+                "{name} has not consented to emails and texts, so no invitation can be sent.",
+                name=patient.name,
+            )
         )
 
 

@@ -8,6 +8,7 @@ from domain.actors import Actor
 from domain.errors import InvalidInput, InvitationStale, found
 from domain.invitations import InvitationState
 from domain.paging import INVITATIONS, Page, PageArguments, page_request
+from domain.phrases import N_, Phrase
 from domain.policy import require_staff, require_staff_list
 from domain.validation import normalize_email, parse_id
 from persistence.models import InvitationRow
@@ -21,7 +22,9 @@ from resolvers.accounts.invitation_links import (
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
-STALE = "The patient's email changed since this invitation was sent: delete it and invite again."
+STALE = N_(
+    "The patient's email changed since this invitation was sent: delete it and invite again."
+)
 
 
 async def invite(
@@ -55,7 +58,10 @@ async def resend_invitation(
         row = await _invitation(uow, invitation_id)
         if row.state != InvitationState.PENDING.value:
             raise InvalidInput(
-                f"This invitation is {row.state.lower()}; invite again instead.", "invitationId"
+                Phrase(
+                    "This invitation is {state}; invite again instead.", state=row.state.lower()
+                ),
+                "invitationId",
             )
         patient = await uow.patients.get(row.patient_id)
         assert patient is not None

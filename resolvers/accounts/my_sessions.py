@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.actors import Actor
 from domain.credentials import token_digest
 from domain.errors import NotFound
+from domain.phrases import N_
 from domain.policy import may_manage_session, require_signed_in
 from domain.validation import parse_id
 from persistence.models import AuthTokenRow
@@ -15,7 +16,7 @@ from resolvers.accounts.end_sessions import announce_ended, end_sessions_of_user
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
-NO_SUCH_SESSION = "No such session."
+NO_SUCH_SESSION = N_("No such session.")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import date
 from domain.actors import Actor, UserKind
 from domain.credentials import check_password_strength, token_digest
 from domain.errors import InvalidInput, NotAllowed
+from domain.phrases import N_
 from domain.throttling import (
     REGISTRATIONS_PER_ADDRESS,
     SIGN_IN_PER_ACCOUNT,
@@ -31,8 +32,8 @@ from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import StaffNotificationKind, StaffNotified
 
-WRONG_CREDENTIALS = "The email or password is wrong."
-ACCESS_TURNED_OFF = "Your online access is turned off; please call the clinic."
+WRONG_CREDENTIALS = N_("The email or password is wrong.")
+ACCESS_TURNED_OFF = N_("Your online access is turned off; please call the clinic.")
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,10 @@ async def register(
     birth_date: date | None,
     phone: str | None,
     client_address: str | None = None,
+    language: str | None = None,
 ) -> SignedIn:
-    """A new online user with a provisional patient profile that staff confirm or merge."""
+    """A new online user with a provisional patient profile that staff confirm or merge;
+    `language` is what their page asked in (None: the clinic's)."""
     email = normalize_email(email)
     name = require_text(name, "name")
     phone = optional_text(phone, "phone", 40)
@@ -82,6 +85,7 @@ async def register(
                 kind=UserKind.PROVISIONAL_PATIENT.value,
                 password_hash=password_hash,
                 created_at=now,
+                language=language,
             )
         )
         await uow.users.link(user.id, patient.id)

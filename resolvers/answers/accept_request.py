@@ -10,6 +10,7 @@ from domain.actors import Actor
 from domain.appointments import AppointmentStatus, check_answerable
 from domain.errors import InvalidInput, PatientChoiceRequired
 from domain.matching import choose_automatically
+from domain.phrases import N_
 from domain.policy import require_staff
 from domain.validation import parse_id
 from domain.verification import proved
@@ -24,11 +25,11 @@ from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import SlotState
 
-CHOOSE = (
+CHOOSE = N_(
     "Patient records may be this requester, but none certainly is (only the requester's"
     " verified email can make it so): accept again naming one, or createPatient."
 )
-NO_MATCH = "No existing patient matches the requester: accept with createPatient to admit them."
+NO_MATCH = N_("No existing patient matches the requester: accept with createPatient to admit them.")
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from domain.appointments import AppointmentStatus
 from domain.errors import InvalidInput, found
+from domain.phrases import N_, Phrase
 from persistence.models import AppointmentRow
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
-ANSWERED_FIRST = "Someone answered this request first: it is {status}."
+ANSWERED_FIRST = N_("Someone answered this request first: it is {status}.")
 
 
 async def appointment_to_answer(uow: UnitOfWork, appointment_id: int) -> AppointmentRow:
@@ -26,4 +27,4 @@ async def already_answered(
     if row is not None and row.status == wanted.value:
         return row
     status = row.status.lower() if row else "gone"
-    raise InvalidInput(ANSWERED_FIRST.format(status=status), "appointmentId")
+    raise InvalidInput(Phrase(ANSWERED_FIRST, status=Phrase(status)), "appointmentId")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus
 from domain.errors import SlotUnavailable, TimeTaken
+from domain.phrases import N_
 from domain.policy import (
     must_prove_email,
     require_client_room_to_hold,
@@ -29,7 +30,7 @@ from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed
 from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
 
-TAKEN = "Someone else has just taken this time; choose another."
+TAKEN = N_("Someone else has just taken this time; choose another.")
 
 
 async def hold(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from domain.actors import Actor
 from domain.credentials import new_token
 from domain.errors import NotAllowed, found
+from domain.phrases import N_
 from domain.policy import require_staff
 from domain.scopes import MAX_CLIENT_NAME, require_scopes, scope_text
 from domain.validation import parse_id, require_text
@@ -22,8 +23,8 @@ from resolvers.accounts.passwords import hashed
 from resolvers.deps import Deps
 from resolvers.unit_of_work import UnitOfWork
 
-NO_SUCH_CLIENT = "No such API client."
-REVOKED = "This API client is revoked for good; create a new one."
+NO_SUCH_CLIENT = N_("No such API client.")
+REVOKED = N_("This API client is revoked for good; create a new one.")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.actors import Actor
 from domain.errors import InvalidInput, found
+from domain.phrases import Phrase
 from domain.policy import require_staff
 from domain.validation import parse_id
 from persistence.models import ApiClientCallRow, ApiClientRow
@@ -38,7 +39,9 @@ async def api_client_calls(
     require_staff(actor)
     key = parse_id(client_id, "clientId")
     if not 1 <= last <= MAX_CALLS:
-        raise InvalidInput(f"last must be between 1 and {MAX_CALLS}.", "last")
+        raise InvalidInput(
+            Phrase("last must be between 1 and {max_calls}.", max_calls=MAX_CALLS), "last"
+        )
     async with UnitOfWork(deps, write=False) as uow:
         found(await uow.api_clients.get(key), "No such API client.")
         return await uow.api_clients.calls(key, last)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from domain.actors import Actor
 from domain.errors import InvalidInput, found
+from domain.phrases import Phrase
 from domain.policy import require_staff
 from domain.validation import parse_id, require_positive, require_text
 from persistence.models import LocationRow, PractitionerRow, ServiceRow
@@ -50,7 +51,9 @@ async def create_practitioner(
     async with UnitOfWork(deps) as uow:
         found = await uow.catalog.existing_service_ids(ids)
         if missing := [i for i in ids if i not in found]:
-            raise InvalidInput(f"No service with id {missing[0]}.", "serviceIds")
+            raise InvalidInput(
+                Phrase("No service with id {value}.", value=missing[0]), "serviceIds"
+            )
         row = PractitionerRow(name=name, online_access=online_access)
         uow.catalog.add(row)
         await uow.catalog.flush()

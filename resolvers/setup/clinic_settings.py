@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.actors import Actor
+from domain.language import check_language
 from domain.policy import require_staff
 from domain.reminders import check_reminder_hours
 from domain.validation import (
@@ -39,6 +40,7 @@ class ClinicSettingsInput:
     offer_minutes: int | None = None
     reminder_hours: list[int] | None = None
     publish_availability: bool | None = None
+    language: str | None = None
 
 
 async def update_clinic_settings(
@@ -74,6 +76,8 @@ async def update_clinic_settings(
         changes["offer_minutes"] = require_positive(data.offer_minutes, "offerMinutes", 1440)
     if data.reminder_hours is not None:
         changes["reminder_hours"] = check_reminder_hours(data.reminder_hours)
+    if data.language is not None:
+        changes["language"] = check_language(data.language)
     if data.phone is not None:
         changes["phone"] = optional_text(data.phone, "phone", 40)
     if data.time_zone is not None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus
 from domain.errors import InvalidInput, SlotUnavailable, TimeTaken
+from domain.phrases import N_
 from domain.policy import require_appointments_write
 from domain.validation import optional_text, parse_id, require_instant
 from persistence.models import AppointmentRow
@@ -17,7 +18,7 @@ from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed
 from subscriptions.events import SlotChanged, SlotState
 
-TAKEN = "The practitioner already has an appointment at that time."
+TAKEN = N_("The practitioner already has an appointment at that time.")
 
 
 async def book_appointment(

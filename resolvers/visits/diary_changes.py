@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from domain.actors import Actor
 from domain.errors import NotAllowed
+from domain.phrases import N_
 from domain.policy import may_read_diary, require_signed_in
 from persistence.models import AppointmentRow
 from resolvers.accounts.identity import SIGNED_OUT, current_actor
@@ -14,7 +15,7 @@ from resolvers.live.resume import RESYNC, Live, ResyncRequired, resume_point
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.events import AppointmentChanged, diary_channel
 
-NO_DIARY = "Only practitioner users have a diary of their own."
+NO_DIARY = N_("Only practitioner users have a diary of their own.")
 
 
 async def diary_changes(

@@ -12,6 +12,7 @@ from domain.appointments import (
     patient_may_ask,
 )
 from domain.errors import NotAllowed, NotFound
+from domain.phrases import N_
 from domain.rescheduling import check_cancel_notice
 from domain.visit_links import INVALID, LinkPurpose
 from domain.waitlist import EntryState
@@ -23,7 +24,7 @@ from resolvers.visits.respond_to_visit import CALL_THE_CLINIC, PHONE_ONLY, tell_
 from subscriptions.appointment_events import appointment_changed
 
 CONFIRMED = "Thank you: your visit is confirmed."
-TAKEN = "The time is yours: it is booked (or requested, where the clinic confirms bookings)."
+TAKEN = N_("The time is yours: it is booked (or requested, where the clinic confirms bookings).")
 
 
 async def act(uow: UnitOfWork, purpose: LinkPurpose, row: AppointmentRow, now: datetime) -> str:

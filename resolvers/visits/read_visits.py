@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain.actors import Actor
 from domain.errors import DomainError, NotAllowed
+from domain.phrases import N_
 from domain.policy import may_read_diary, may_read_visits, may_see_appointment
 from domain.validation import parse_id, require_range
 from persistence.models import AppointmentRow
@@ -24,7 +25,7 @@ async def visits(
     clients with appointments:read)."""
     key = parse_id(patient_id, "patientId")
     if not may_read_visits(actor, key):
-        raise NotAllowed("You do not manage this patient." if actor else "Sign in first.")
+        raise NotAllowed(N_("You do not manage this patient.") if actor else N_("Sign in first."))
     require_range(start, end, max_days=MAX_VISIT_WINDOW_DAYS)
     async with UnitOfWork(deps, write=False) as uow:
         return await uow.appointments.visits_of(key, start, end)

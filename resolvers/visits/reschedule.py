@@ -10,6 +10,7 @@ from domain import messages
 from domain.actors import Actor
 from domain.appointments import AppointmentStatus, PatientResponse
 from domain.errors import NotAllowed, NotFound, SlotUnavailable, TimeTaken
+from domain.phrases import N_
 from domain.policy import (
     acts_for_the_clinic,
     may_change_practitioner_or_service,
@@ -34,8 +35,8 @@ from resolvers.visits.change_rules import change_rules
 from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import AppointmentChanged, SlotChanged, SlotState
 
-TAKEN = "Someone else has just taken this time; your visit stays where it was."
-CHANGED = "This visit changed while you moved it; look at it again."
+TAKEN = N_("Someone else has just taken this time; your visit stays where it was.")
+CHANGED = N_("This visit changed while you moved it; look at it again.")
 
 
 @dataclass(frozen=True)

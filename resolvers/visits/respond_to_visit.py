@@ -14,6 +14,7 @@ from domain.appointments import (
     patient_may_ask,
 )
 from domain.errors import NotAllowed, NotFound
+from domain.phrases import N_
 from domain.policy import acts_for_the_clinic, may_manage_patient, require_signed_in
 from domain.rescheduling import check_cancel_notice
 from domain.validation import parse_id
@@ -29,7 +30,7 @@ CALL_THE_CLINIC = (
     "Your cancellation request was sent to the clinic. It is pending until the clinic"
     " cancels the visit; it remains your responsibility to call the clinic."
 )
-PHONE_ONLY = "This clinic takes cancellations by phone only; please call the clinic."
+PHONE_ONLY = N_("This clinic takes cancellations by phone only; please call the clinic.")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain.actors import Actor
 from domain.errors import NotFound
+from domain.phrases import N_
 from domain.policy import require_signed_in
 from domain.validation import optional_text, parse_id
 from domain.waitlist import EntryState
@@ -15,7 +16,7 @@ from resolvers.facts import Fact
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.waitlist.offers import let_go
 
-NO_OFFER = "No such offer: it was taken, declined or has lapsed."
+NO_OFFER = N_("No such offer: it was taken, declined or has lapsed.")
 
 
 async def accept_offer(

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from domain.actors import Actor
 from domain.errors import NotAllowed, NotFound
+from domain.phrases import Phrase
 from domain.policy import (
     may_manage_webhook_endpoint,
     require_webhook_manager,
@@ -61,7 +62,12 @@ async def create_webhook_endpoint(
     owner = webhook_owner(actor)
     async with UnitOfWork(deps) as uow:
         if await uow.webhooks.count_endpoints(owner) >= MAX_ENDPOINTS:
-            raise NotAllowed(f"At most {MAX_ENDPOINTS} webhook endpoints; delete one first.")
+            raise NotAllowed(
+                Phrase(
+                    "At most {max_endpoints} webhook endpoints; delete one first.",
+                    max_endpoints=MAX_ENDPOINTS,
+                )
+            )
         secret = new_secret()
         row = await uow.webhooks.add_endpoint(
             WebhookEndpointRow(

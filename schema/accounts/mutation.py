@@ -96,6 +96,7 @@ class AccountsMutation:
             birth_date=birth_date,
             phone=phone,
             client_address=info.context.client_address,
+            language=info.context.asked_language(),
         )
         return await acting_as_new_user(info, result)
 

@@ -54,11 +54,15 @@ class User:
     disabled: bool = strawberry.field(
         description="True while staff have turned this user's online access off."
     )
+    language: str | None = strawberry.field(
+        description="The language of this user's emails and pages (en, de); null to follow the clinic's."
+    )
     practitioner_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: UserRow) -> User:
         return cls(
+            language=row.language,
             id=strawberry.ID(str(row.id)),
             email=row.email,
             name=row.name,

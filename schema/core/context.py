@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from strawberry.types import Info as StrawberryInfo
 
 from domain.actors import Actor
+from domain.language import accepted_language, chosen_language
 from persistence.models import ClinicRow
 from resolvers.accounts.identity import Identity
 from resolvers.deps import Deps
@@ -31,6 +32,7 @@ class Context:
     #: The Problems this request's fields answered (their type names), for the metrics.
     problems: list[str] = field(default_factory=list)
     _zone: ZoneInfo | None = field(default=None, repr=False)
+    _language: str | None = field(default=None, repr=False)
     _clinic: ClinicRow | None = field(default=None, repr=False)
 
     @property
@@ -48,6 +50,22 @@ class Context:
         if self._zone is None:
             self._zone = ZoneInfo((await self.clinic()).time_zone)
         return self._zone
+
+    def asked_language(self) -> str | None:
+        """The language the request's `Accept-Language` prefers among the clinic's."""
+        headers = getattr(self.request, "headers", None)
+        return accepted_language(headers.get("accept-language") if headers else None)
+
+    async def language(self) -> str:
+        """The language of this caller's words: the first their `Accept-Language` asks
+        for that the clinic speaks, else their own setting, else the clinic's."""
+        if self._language is None:
+            asked = self.asked_language()
+            user = self.identity.user if self.identity else None
+            own = user.language if user is not None else None
+            clinic_language = None if asked or own else (await self.clinic()).language
+            self._language = chosen_language(asked, own, clinic_language)
+        return self._language
 
     async def local(self, instant: datetime) -> datetime:
         """An instant as the clinic shows it: its own UTC offset at that moment."""

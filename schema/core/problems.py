@@ -7,8 +7,37 @@ from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 import strawberry
+from strawberry.extensions import FieldExtension
+from strawberry.types import Info
 
 from domain import errors
+from domain.language import DEFAULT_LANGUAGE
+from domain.phrases import Said
+from domain.words import translated
+
+
+class InReadersLanguage(FieldExtension):
+    """A problem's message in the reader's language (`Context.language`): the domain
+    says it in English, remembering the phrase (`domain.phrases.Said`)."""
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        said = next_(source, info, **kwargs)
+        if not isinstance(said, Said):
+            return said
+        return self._translated(said, info)
+
+    async def resolve_async(
+        self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        said = await next_(source, info, **kwargs)
+        if not isinstance(said, Said):
+            return said
+        return await self._translated(said, info)
+
+    @staticmethod
+    async def _translated(said: Said, info: Info) -> str:
+        language = await info.context.language()
+        return said if language == DEFAULT_LANGUAGE else translated(said.phrase, language)
 
 
 @strawberry.interface(
@@ -19,7 +48,8 @@ class Problem:
         description="A stable code a client can switch on (e.g. NOT_FOUND, NOT_ALLOWED, INVALID_INPUT, SLOT_UNAVAILABLE)."
     )
     message: str = strawberry.field(
-        description="A sentence in English a portal can show the user as it is."
+        description="A sentence a portal can show the user as it is, in the language their Accept-Language asks for among the clinic's (en, de), else their own setting, else the clinic's. Nothing else in a problem changes with the language.",
+        extensions=[InReadersLanguage()],
     )
 
 

@@ -201,6 +201,9 @@ class ClinicSettings:
     reminder_hours: list[int] = strawberry.field(
         description="Hours before a visit at which its reminder is emailed, earliest first; empty for no reminders."
     )
+    language: str = strawberry.field(
+        description="The clinic's language (en, de): of staff emails, and of users who chose none."
+    )
     publish_availability: bool = strawberry.field(
         description="True when the clinic's free times are published for anyone as SMART Scheduling Links (FHIR $bulk-publish)."
     )
@@ -225,6 +228,7 @@ class ClinicSettings:
             offer_minutes=row.offer_minutes,
             reminder_hours=list(reminder_hours(row.reminder_hours)),
             publish_availability=row.publish_availability,
+            language=row.language,
         )
 
 
@@ -283,6 +287,7 @@ describe(
     offer_minutes="How long a waitlist offer keeps its time, in minutes (1 to 1440).",
     reminder_hours="Hours before a visit to email its reminder (at most 4, each 1 to 720); an empty list for none.",
     publish_availability="False to stop publishing free times at FHIR $bulk-publish.",
+    language="The clinic's language: en or de.",
 )
 
 

@@ -61,6 +61,7 @@ DECLARED: dict[str, Requirement] = {
     "mutation endSession": SIGNED_IN_PERSON,
     "mutation endOtherSessions": SIGNED_IN_PERSON,
     "mutation acceptInvitation": SIGNED_IN_PERSON,
+    "mutation setMyLanguage": SIGNED_IN_PERSON,
     "mutation hold": HOLDER,
     "mutation releaseHold": HOLDER,
     "mutation request": HOLDER,
