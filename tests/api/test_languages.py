@@ -48,8 +48,16 @@ async def test_the_same_failed_hold_in_german_and_in_english(gql: GraphQL, deps:
     english = await held_by(gql, second.token, diary, "en-GB,en;q=0.9")
     fallback = await held_by(gql, second.token, diary, "fr-FR, fr;q=0.9")
 
-    assert german == {"__typename": "SlotUnavailable", "code": "SLOT_UNAVAILABLE", "message": TAKEN_DE}
-    assert english == {"__typename": "SlotUnavailable", "code": "SLOT_UNAVAILABLE", "message": TAKEN_EN}
+    assert german == {
+        "__typename": "SlotUnavailable",
+        "code": "SLOT_UNAVAILABLE",
+        "message": TAKEN_DE,
+    }
+    assert english == {
+        "__typename": "SlotUnavailable",
+        "code": "SLOT_UNAVAILABLE",
+        "message": TAKEN_EN,
+    }
     assert fallback["message"] == TAKEN_EN  # no language it speaks: the user's, the clinic's
 
 
