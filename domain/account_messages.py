@@ -8,61 +8,71 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.messages import Email, _email
-
-
-def _until(expires: datetime, zone: ZoneInfo) -> str:
-    local = expires.astimezone(zone)
-    return f"{local:%d %B %Y, %H:%M} ({zone.key})"
+from domain import words
+from domain.messages import Email, Recipient, _email
+from domain.phrases import N_, Phrase
 
 
 def password_reset(
-    to: str, clinic_name: str, link: str, expires: datetime, zone: ZoneInfo
+    to: Recipient, clinic_name: str, link: str, expires: datetime, zone: ZoneInfo
 ) -> Email:
     return _email(
         "password_reset",
         to,
-        f"{clinic_name}: choose a new password",
+        Phrase("{clinic}: choose a new password", clinic=clinic_name),
         [
-            "Someone, hopefully you, asked to reset the password of your patient portal account.",
-            f"Open this link to choose a new password: {link}",
-            f"The link works once and until {_until(expires, zone)}. Choosing a new password"
-            " signs your account out everywhere.",
-            "If you did not ask for this, ignore this email: your password stays as it is.",
+            N_(
+                "Someone, hopefully you, asked to reset the password of your patient portal account."
+            ),
+            Phrase("Open this link to choose a new password: {link}", link=link),
+            Phrase(
+                "The link works once and until {until}. Choosing a new password signs your"
+                " account out everywhere.",
+                until=words.when(expires, zone, to.language),
+            ),
+            N_("If you did not ask for this, ignore this email: your password stays as it is."),
         ],
         [],
     )
 
 
 def confirm_new_email(
-    to: str, clinic_name: str, link: str, expires: datetime, zone: ZoneInfo
+    to: Recipient, clinic_name: str, link: str, expires: datetime, zone: ZoneInfo
 ) -> Email:
     return _email(
         "email_change_confirm",
         to,
-        f"{clinic_name}: confirm your new email address",
+        Phrase("{clinic}: confirm your new email address", clinic=clinic_name),
         [
-            "Your patient portal account is to sign in with this email address from now on.",
-            f"Open this link to confirm it: {link}",
-            f"The link works once and until {_until(expires, zone)}; until then you still"
-            " sign in with your previous address.",
-            "If you did not ask for this, ignore this email.",
+            N_("Your patient portal account is to sign in with this email address from now on."),
+            Phrase("Open this link to confirm it: {link}", link=link),
+            Phrase(
+                "The link works once and until {until}; until then you still sign in with"
+                " your previous address.",
+                until=words.when(expires, zone, to.language),
+            ),
+            N_("If you did not ask for this, ignore this email."),
         ],
         [],
     )
 
 
-def email_change_requested(to: str, clinic_name: str, new_email: str) -> Email:
+def email_change_requested(to: Recipient, clinic_name: str, new_email: str) -> Email:
     return _email(
         "email_change_notice",
         to,
-        f"{clinic_name}: your sign-in email is being changed",
+        Phrase("{clinic}: your sign-in email is being changed", clinic=clinic_name),
         [
-            f"Someone signed in to your patient portal account asked to sign in with"
-            f" {new_email} instead of this address. It takes effect once confirmed from"
-            " that mailbox.",
-            "If this was not you, change your password now (or reset it): that cancels the"
-            " change and signs your account out everywhere.",
+            Phrase(
+                "Someone signed in to your patient portal account asked to sign in with"
+                " {email} instead of this address. It takes effect once confirmed from"
+                " that mailbox.",
+                email=new_email,
+            ),
+            N_(
+                "If this was not you, change your password now (or reset it): that cancels the"
+                " change and signs your account out everywhere."
+            ),
         ],
         [],
     )

@@ -21,17 +21,17 @@ class LinkPurpose(StrEnum):
     def asks(self) -> str:
         """What the page asks before the patient presses its one button."""
         return {
-            LinkPurpose.CONFIRM: "Confirm that you will attend this visit?",
-            LinkPurpose.CANCEL: "Ask the clinic to cancel this visit?",
-            LinkPurpose.ACCEPT_OFFER: "Take this time, offered to you from the waitlist?",
+            LinkPurpose.CONFIRM: N_("Confirm that you will attend this visit?"),
+            LinkPurpose.CANCEL: N_("Ask the clinic to cancel this visit?"),
+            LinkPurpose.ACCEPT_OFFER: N_("Take this time, offered to you from the waitlist?"),
         }[self]
 
     @property
     def button(self) -> str:
         return {
-            LinkPurpose.CONFIRM: "Confirm",
-            LinkPurpose.CANCEL: "Ask to cancel",
-            LinkPurpose.ACCEPT_OFFER: "Take this time",
+            LinkPurpose.CONFIRM: N_("Confirm"),
+            LinkPurpose.CANCEL: N_("Ask to cancel"),
+            LinkPurpose.ACCEPT_OFFER: N_("Take this time"),
         }[self]
 
 

@@ -10,6 +10,9 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from domain.language import accepted_language, chosen_language
+from domain.phrases import N_, Phrase
+from domain.words import translated
 from resolvers.deps import Deps
 from resolvers.visits.links import LinkPage, open_link, use_link
 
@@ -26,28 +29,34 @@ def visit_link_endpoint(deps: Deps) -> Callable[[Request], Awaitable[HTMLRespons
             page = await use_link(deps, token, address)
         else:
             page = await open_link(deps, token)
-        return HTMLResponse(_render(page, request.url.path), headers=HEADERS)
+        language = chosen_language(
+            accepted_language(request.headers.get("accept-language")), page.language
+        )
+        return HTMLResponse(_render(page, request.url.path, language), headers=HEADERS)
 
     return visit_link
 
 
-def _render(page: LinkPage, action: str) -> str:
-    facts = (
-        "".join(f"<li>{html.escape(line)}</li>" for line in page.visit.lines()[1:])
-        if page.visit
-        else ""
-    )
+def _render(page: LinkPage, action: str, language: str) -> str:
+    """The page in `language`; every value (names, the clinic's) escaped, and laid out
+    by the direction of its own text."""
+
+    def said(text: str | Phrase) -> str:
+        return html.escape(translated(text, language))
+
+    lines = page.visit.lines(language)[1:] if page.visit else []
+    facts = "".join(f'<li dir="auto">{said(line)}</li>' for line in lines)
     form = (
         f'<form method="post" action="{html.escape(action)}">'
-        f'<button type="submit">{html.escape(page.button)}</button></form>'
+        f'<button type="submit">{said(page.button)}</button></form>'
         if page.button
         else ""
     )
-    clinic = html.escape(page.visit.clinic_name) if page.visit else "Clinic portal"
+    clinic = html.escape(page.visit.clinic_name) if page.visit else said(N_("Clinic portal"))
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{clinic}</title></head><body><main>"
-        f"<h1>{clinic}</h1><p>{html.escape(page.message)}</p><ul>{facts}</ul>{form}"
+        f'<h1 dir="auto">{clinic}</h1><p>{said(page.message)}</p><ul>{facts}</ul>{form}'
         "</main></body></html>"
     )

@@ -18,6 +18,7 @@ from domain.policy import require_signed_in
 from domain.validation import normalize_email
 from persistence.models import UserRow
 from resolvers.deps import Deps
+from resolvers.mail.notices import user_recipient
 from resolvers.unit_of_work import UnitOfWork
 
 TAKEN = N_("An account with this email exists.")
@@ -58,8 +59,9 @@ async def change_email(deps: Deps, actor: Actor | None, *, new_email: str) -> Em
         clinic = await uow.clinic.get()
         link = links.email_change_link(deps.settings.public_url, token)
         zone = ZoneInfo(clinic.time_zone)
-        uow.mail(account_messages.confirm_new_email(address, clinic.name, link, expires, zone), now)
-        uow.mail(account_messages.email_change_requested(user.email, clinic.name, address), now)
+        to_new, to_old = user_recipient(user, clinic, address), user_recipient(user, clinic)
+        uow.mail(account_messages.confirm_new_email(to_new, clinic.name, link, expires, zone), now)
+        uow.mail(account_messages.email_change_requested(to_old, clinic.name, address), now)
         await uow.commit()
     return EmailChangeView(address, expires)
 

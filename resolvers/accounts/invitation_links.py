@@ -10,6 +10,7 @@ from domain import invitations as rules
 from domain import messages
 from domain.errors import ConsentMissing
 from domain.invitations import InvitationState
+from domain.messages import Recipient
 from domain.phrases import Phrase
 from persistence.models import ClinicRow, InvitationRow, PatientRow
 from resolvers.deps import Deps
@@ -48,7 +49,7 @@ def send(
     now: datetime,
 ) -> None:
     email = messages.invitation(
-        row.email,
+        Recipient(row.email, clinic.language),
         clinic.name,
         patient.name,
         view(deps, row).link,

@@ -16,6 +16,7 @@ from resolvers.accounts.end_sessions import end_sessions_of_user
 from resolvers.accounts.passwords import hashed
 from resolvers.attempts import limit_per_address
 from resolvers.deps import Deps
+from resolvers.mail.notices import user_recipient
 from resolvers.unit_of_work import UnitOfWork
 
 #: Links a password change makes void: an old reset link, and an email change the
@@ -47,7 +48,11 @@ async def request_password_reset(
             link = links.reset_link(deps.settings.public_url, token)
             uow.mail(
                 account_messages.password_reset(
-                    user.email, clinic.name, link, expires, ZoneInfo(clinic.time_zone)
+                    user_recipient(user, clinic),
+                    clinic.name,
+                    link,
+                    expires,
+                    ZoneInfo(clinic.time_zone),
                 ),
                 now,
             )

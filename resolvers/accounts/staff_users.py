@@ -13,6 +13,7 @@ from domain import messages, signed_links
 from domain.actors import Actor, UserKind
 from domain.credentials import check_password_strength
 from domain.errors import InvalidInput, NotFound, found
+from domain.phrases import N_
 from domain.policy import require_staff
 from domain.validation import normalize_email, parse_id, require_text
 from persistence.models import UserRow
@@ -20,11 +21,12 @@ from resolvers.accounts.passwords import hashed
 from resolvers.accounts.sign_in import SignedIn
 from resolvers.accounts.tokens import issue_token
 from resolvers.deps import Deps
+from resolvers.mail.notices import user_recipient
 from resolvers.unit_of_work import UnitOfWork
 
 PURPOSE = "account-setup"
 LINK_VALID_FOR = timedelta(days=3)
-ROLES = {UserKind.STAFF: "clinic staff", UserKind.PRACTITIONER: "a practitioner"}
+ROLES = {UserKind.STAFF: N_("clinic staff"), UserKind.PRACTITIONER: N_("a practitioner")}
 
 
 async def invite_staff_user(deps: Deps, actor: Actor | None, *, email: str, name: str) -> UserRow:
@@ -83,7 +85,7 @@ async def _send_link(deps: Deps, uow: UnitOfWork, user: UserRow, now: datetime) 
     token = signed_links.sign(deps.settings.secret_key, PURPOSE, user.id, user.setup_nonce)
     clinic = await uow.clinic.get()
     email = messages.account_setup(
-        user.email,
+        user_recipient(user, clinic),
         clinic.name,
         ROLES[UserKind(user.kind)],
         f"{deps.settings.public_url}/account-setup?token={token}",

@@ -15,6 +15,7 @@ from domain.throttling import MAIL_REQUESTS_PER_ADDRESS
 from persistence.models import EmailVerificationRow, UserRow
 from resolvers.attempts import limit_per_address
 from resolvers.deps import Deps
+from resolvers.mail.notices import user_recipient
 from resolvers.unit_of_work import UnitOfWork
 
 
@@ -32,7 +33,7 @@ async def send_verification_link(deps: Deps, uow: UnitOfWork, user: UserRow, now
     clinic = await uow.clinic.get()
     token = rules.verification_token(deps.settings.secret_key, row.id, row.nonce)
     email = messages.email_verification(
-        user.email,
+        user_recipient(user, clinic),
         clinic.name,
         rules.link_for(deps.settings.public_url, token),
         row.expires_at,

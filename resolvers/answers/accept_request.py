@@ -113,7 +113,7 @@ async def _admit_requester(
 
 
 async def _confirm(uow: UnitOfWork, row: AppointmentRow, clinic: ClinicRow, now: datetime) -> None:
-    to = await patient_contact(uow, row)
+    to = await patient_contact(uow, row, clinic)
     if to:
         uow.mail(messages.confirmed(to, await visit_facts(uow, row, clinic)), now)
     uow.emit(

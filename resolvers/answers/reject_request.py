@@ -47,7 +47,7 @@ async def reject(
             await uow.rollback()
             return await already_answered(deps, key, AppointmentStatus.REJECTED)
         await uow.appointments.refresh(row)
-        to = await patient_contact(uow, row) if notify_patient else None
+        to = await patient_contact(uow, row, clinic) if notify_patient else None
         if to:
             told = reason if clinic.rejection_email_includes_reason else None
             facts = await visit_facts(uow, row, clinic)

@@ -20,7 +20,7 @@ from domain.validation import optional_text, parse_id
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.booking.slot_rules import freed
 from resolvers.deps import Deps
-from resolvers.mail.notices import patient_contact, visit_facts
+from resolvers.mail.notices import clinic_recipient, patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from subscriptions.appointment_events import appointment_changed, slot_changed
 from subscriptions.events import (
@@ -140,12 +140,12 @@ async def _tell_about_request(
 ) -> None:
     """Email the requester (received, or confirmed) and the clinic (a new request)."""
     facts = await visit_facts(uow, row, clinic)
-    to = await patient_contact(uow, row)
+    to = await patient_contact(uow, row, clinic)
     if row.status == AppointmentStatus.BOOKED.value:
         if to:
             uow.mail(messages.confirmed(to, facts), now)
         return
     if to:
         uow.mail(messages.request_received(to, facts), now)
-    if clinic.notification_email:
-        uow.mail(messages.new_request_for_clinic(clinic.notification_email, facts, row.note), now)
+    if inbox := clinic_recipient(clinic):
+        uow.mail(messages.new_request_for_clinic(inbox, facts, row.note), now)

@@ -15,8 +15,11 @@ from domain import signed_links
 from domain.actors import Actor, UserKind
 from domain.appointments import AppointmentStatus
 from domain.errors import NotAllowed, NotFound
+from domain.language import chosen_language
+from domain.phrases import N_, Phrase
 from domain.policy import require_signed_in
 from domain.throttling import CALENDAR_FEEDS_PER_ADDRESS
+from domain.words import translated
 from persistence.models import AppointmentRow, UserRow
 from resolvers.attempts import limit_per_address
 from resolvers.deps import Deps
@@ -93,8 +96,12 @@ async def calendar_feed(deps: Deps, token: str, client_address: str | None) -> s
         clinic = await uow.clinic.get()
         rows = await _visits_of(uow, user, now)
         visits = [(await visit_facts(uow, r, clinic), SHOWN_AS[r.status]) for r in rows]
-    name = f"{clinic.name}: {'diary' if user.practitioner_id else 'visits'}"
-    return feed_file(name, visits, public_url=deps.settings.public_url, stamp=now)
+    language = chosen_language(user.language, clinic.language)
+    titled = N_("{clinic}: diary") if user.practitioner_id else N_("{clinic}: visits")
+    name = translated(Phrase(titled, clinic=clinic.name), language)
+    return feed_file(
+        name, visits, public_url=deps.settings.public_url, stamp=now, language=language
+    )
 
 
 async def _visits_of(uow: UnitOfWork, user: UserRow, now: datetime) -> Sequence[AppointmentRow]:

@@ -14,7 +14,10 @@ from urllib.parse import urlparse
 
 from icalendar import Calendar, Event, vCalAddress
 
+from domain.language import DEFAULT_LANGUAGE
 from domain.messages import CalendarFile, CalendarMethod, Invite, VisitFacts
+from domain.phrases import Phrase
+from domain.words import translated
 
 PRODUCT = "-//Clinic booking portal//Visits//EN"
 #: A visit whose end is unknown is shown as this long.
@@ -27,15 +30,21 @@ def uid(appointment_id: int, public_url: str) -> str:
     return f"appointment-{appointment_id}@{host}"
 
 
-def _event(visit: VisitFacts, public_url: str, stamp: datetime, status: str) -> Event:
+def _event(
+    visit: VisitFacts, public_url: str, stamp: datetime, status: str, language: str
+) -> Event:
     event = Event()
     event.add("uid", uid(visit.appointment_id, public_url))
     event.add("sequence", visit.sequence)
     event.add("dtstamp", stamp)
     event.add("dtstart", visit.start.astimezone(visit.zone))
     event.add("dtend", (visit.end or visit.start + DEFAULT_LENGTH).astimezone(visit.zone))
-    event.add("summary", f"Appointment at {visit.clinic_name}")
-    event.add("description", f"With {visit.practitioner_name}")
+    event.add(
+        "summary", translated(Phrase("Appointment at {clinic}", clinic=visit.clinic_name), language)
+    )
+    event.add(
+        "description", translated(Phrase("With {name}", name=visit.practitioner_name), language)
+    )
     event.add("location", f"{visit.location_name}, {visit.clinic_name}")
     event.add("status", status)
     return event
@@ -49,7 +58,7 @@ def invite_file(
     calendar = _calendar(invite.method.value)
     cancelled = invite.method is CalendarMethod.CANCEL
     status = "CANCELLED" if cancelled else "TENTATIVE" if invite.tentative else "CONFIRMED"
-    event = _event(invite.visit, public_url, stamp, status)
+    event = _event(invite.visit, public_url, stamp, status, invite.language)
     event.add("organizer", vCalAddress(f"mailto:{organizer}"))
     attendee = vCalAddress(f"mailto:{to}")
     attendee.params["ROLE"] = "REQ-PARTICIPANT"
@@ -61,13 +70,18 @@ def invite_file(
 
 
 def feed_file(
-    name: str, visits: Iterable[tuple[VisitFacts, str]], *, public_url: str, stamp: datetime
+    name: str,
+    visits: Iterable[tuple[VisitFacts, str]],
+    *,
+    public_url: str,
+    stamp: datetime,
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
     """A subscribed calendar (METHOD:PUBLISH): each visit with its status."""
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", name)
     for visit, status in visits:
-        calendar.add_component(_event(visit, public_url, stamp, status))
+        calendar.add_component(_event(visit, public_url, stamp, status, language))
     calendar.add_missing_timezones()
     return str(calendar.to_ical().decode())
 

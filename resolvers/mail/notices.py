@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from domain.messages import VisitFacts
-from persistence.models import AppointmentRow, ClinicRow
+from domain.language import chosen_language
+from domain.messages import Recipient, VisitFacts
+from persistence.models import AppointmentRow, ClinicRow, UserRow
 from persistence.unit_of_work import SqlUnitOfWork
 
 
@@ -28,14 +29,28 @@ async def visit_facts(uow: SqlUnitOfWork, row: AppointmentRow, clinic: ClinicRow
     )
 
 
-async def patient_contact(uow: SqlUnitOfWork, row: AppointmentRow) -> str | None:
-    """Who hears about an appointment: the online user who booked it, else the patient
-    (when they consented to email)."""
+async def patient_contact(
+    uow: SqlUnitOfWork, row: AppointmentRow, clinic: ClinicRow
+) -> Recipient | None:
+    """Who hears about an appointment: the online user who booked it (in their language),
+    else the patient (when they consented to email), in the clinic's."""
     if row.created_online and row.created_by_id is not None:
         user = await uow.users.get(row.created_by_id)
         if user is not None:
-            return user.email
+            return user_recipient(user, clinic)
     patient = await uow.patients.get(row.patient_id) if row.patient_id else None
     if patient is not None and patient.email and patient.contact_consent:
-        return patient.email
+        return Recipient(patient.email, clinic.language)
     return None
+
+
+def user_recipient(user: UserRow, clinic: ClinicRow, address: str | None = None) -> Recipient:
+    """A user, at their address (or `address`), in their own language or the clinic's."""
+    return Recipient(address or user.email, chosen_language(user.language, clinic.language))
+
+
+def clinic_recipient(clinic: ClinicRow) -> Recipient | None:
+    """The clinic's own inbox, in the clinic's language; None when it has none."""
+    if not clinic.notification_email:
+        return None
+    return Recipient(clinic.notification_email, clinic.language)

@@ -23,7 +23,7 @@ from resolvers.visits.change_rules import change_rules
 from resolvers.visits.respond_to_visit import CALL_THE_CLINIC, PHONE_ONLY, tell_clinic
 from subscriptions.appointment_events import appointment_changed
 
-CONFIRMED = "Thank you: your visit is confirmed."
+CONFIRMED = N_("Thank you: your visit is confirmed.")
 TAKEN = N_("The time is yours: it is booked (or requested, where the clinic confirms bookings).")
 
 

@@ -9,7 +9,9 @@ from datetime import datetime
 
 from domain import signed_links
 from domain.errors import DomainError, NotFound
+from domain.language import DEFAULT_LANGUAGE
 from domain.messages import VisitFacts
+from domain.phrases import Phrase
 from domain.throttling import LINK_USES_PER_ADDRESS, TooManyAttempts
 from domain.visit_links import INVALID, LinkPurpose
 from persistence.models import AppointmentRow, VisitLinkRow
@@ -48,21 +50,24 @@ async def issue_link(
 class LinkPage:
     """What a link's page says: a question with its button, or what happened."""
 
-    message: str
+    message: str | Phrase
     visit: VisitFacts | None = None
     button: str | None = None
+    #: The clinic's language: the page's when the browser asks for none it speaks.
+    language: str = DEFAULT_LANGUAGE
 
 
 async def open_link(deps: Deps, token: str) -> LinkPage:
     """GET: what the link would do, changing nothing."""
     async with UnitOfWork(deps, write=False) as uow:
+        clinic = await uow.clinic.get()
         try:
             link, row = await _valid(uow, deps, token)
         except NotFound:
-            return LinkPage(INVALID)
+            return LinkPage(INVALID, language=clinic.language)
         purpose = LinkPurpose(link.purpose)
-        facts = await visit_facts(uow, row, await uow.clinic.get())
-    return LinkPage(purpose.asks, facts, purpose.button)
+        facts = await visit_facts(uow, row, clinic)
+    return LinkPage(purpose.asks, facts, purpose.button, clinic.language)
 
 
 async def use_link(deps: Deps, token: str, client_address: str | None = None) -> LinkPage:
@@ -74,19 +79,22 @@ async def use_link(deps: Deps, token: str, client_address: str | None = None) ->
         return LinkPage(refused.message)
     now = deps.now()
     async with UnitOfWork(deps) as uow:
+        clinic = await uow.clinic.get()
+        language = clinic.language  # read now: a rollback below expires the row
         try:
             link, row = await _valid(uow, deps, token)
         except NotFound:
-            return LinkPage(INVALID)
+            return LinkPage(INVALID, language=language)
         try:
             done = await act(uow, LinkPurpose(link.purpose), row, now)
         except DomainError as refused:
             await uow.rollback()
-            return LinkPage(f"{refused.message} Nothing was changed.")
+            changed_nothing = Phrase("{refusal} Nothing was changed.", refusal=refused.phrase)
+            return LinkPage(changed_nothing, language=language)
         link.nonce, link.used_at = None, now
-        facts = await visit_facts(uow, row, await uow.clinic.get())
+        facts = await visit_facts(uow, row, clinic)
         await uow.commit()
-    return LinkPage(done, facts)
+    return LinkPage(done, facts, language=language)
 
 
 async def _valid(uow: UnitOfWork, deps: Deps, token: str) -> tuple[VisitLinkRow, AppointmentRow]:

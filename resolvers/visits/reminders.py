@@ -52,7 +52,7 @@ async def _send(deps: Deps, appointment_id: int, hours: int, start: datetime, no
         if not await uow.reminders.record(row.id, hours, start, now):
             return 0
         clinic = await uow.clinic.get()
-        to = await patient_contact(uow, row)
+        to = await patient_contact(uow, row, clinic)
         if to:
             uow.mail(await _reminder(uow, deps, row, clinic, to, now), now)
         await uow.commit()
@@ -60,7 +60,12 @@ async def _send(deps: Deps, appointment_id: int, hours: int, start: datetime, no
 
 
 async def _reminder(
-    uow: UnitOfWork, deps: Deps, row: AppointmentRow, clinic: ClinicRow, to: str, now: datetime
+    uow: UnitOfWork,
+    deps: Deps,
+    row: AppointmentRow,
+    clinic: ClinicRow,
+    to: messages.Recipient,
+    now: datetime,
 ) -> messages.Email:
     confirm = None
     if row.patient_response != PatientResponse.CONFIRMED.value:

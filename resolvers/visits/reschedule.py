@@ -29,7 +29,7 @@ from persistence.models import AppointmentMoveRow, AppointmentRow, ClinicRow
 from resolvers.attempts import limit_per_user
 from resolvers.booking.slot_rules import booking_context, clinic_side_rules, freed, online_slot
 from resolvers.deps import Deps
-from resolvers.mail.notices import patient_contact, visit_facts
+from resolvers.mail.notices import clinic_recipient, patient_contact, visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.visits.change_rules import change_rules
 from subscriptions.appointment_events import appointment_changed, slot_changed
@@ -179,9 +179,7 @@ async def _tell(
     """The patient (or their user) and the clinic hear of the new time."""
     facts = await visit_facts(uow, row, clinic)
     tentative = row.status != AppointmentStatus.BOOKED.value
-    if to := await patient_contact(uow, row):
+    if to := await patient_contact(uow, row, clinic):
         uow.mail(messages.rescheduled(to, facts, previous_start, tentative=tentative), now)
-    if clinic.notification_email:
-        uow.mail(
-            messages.rescheduled_for_clinic(clinic.notification_email, facts, previous_start), now
-        )
+    if inbox := clinic_recipient(clinic):
+        uow.mail(messages.rescheduled_for_clinic(inbox, facts, previous_start), now)

@@ -20,13 +20,13 @@ from domain.rescheduling import check_cancel_notice
 from domain.validation import parse_id
 from persistence.models import AppointmentRow, ClinicRow
 from resolvers.deps import Deps
-from resolvers.mail.notices import visit_facts
+from resolvers.mail.notices import clinic_recipient, visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.visits.change_rules import change_rules
 from subscriptions.appointment_events import appointment_changed
 from subscriptions.events import StaffNotificationKind, StaffNotified
 
-CALL_THE_CLINIC = (
+CALL_THE_CLINIC = N_(
     "Your cancellation request was sent to the clinic. It is pending until the clinic"
     " cancels the visit; it remains your responsibility to call the clinic."
 )
@@ -99,6 +99,6 @@ async def tell_clinic(
         kind, email = StaffNotificationKind.UNCANCEL_REQUESTED, messages.uncancel_requested
     else:
         return
-    if clinic.notification_email:
-        uow.mail(email(clinic.notification_email, await visit_facts(uow, row, clinic)), now)
+    if inbox := clinic_recipient(clinic):
+        uow.mail(email(inbox, await visit_facts(uow, row, clinic)), now)
     uow.emit(StaffNotified(kind, now, row.id, row.patient_id))

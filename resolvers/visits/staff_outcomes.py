@@ -64,7 +64,8 @@ async def _conclude(
 async def _tell_patient(
     uow: UnitOfWork, row: AppointmentRow, reason: str | None, now: datetime
 ) -> None:
-    to = await patient_contact(uow, row)
+    clinic = await uow.clinic.get()
+    to = await patient_contact(uow, row, clinic)
     if to:
-        facts = await visit_facts(uow, row, await uow.clinic.get())
+        facts = await visit_facts(uow, row, clinic)
         uow.mail(messages.cancelled_by_clinic(to, facts, reason), now)

@@ -36,7 +36,7 @@ from persistence.models import AppointmentRow, ClinicRow, WaitlistEntryRow
 from resolvers.booking.slot_rules import booking_context, booking_rules, busy_intervals, freed
 from resolvers.deps import Deps
 from resolvers.facts import Fact
-from resolvers.mail.notices import visit_facts
+from resolvers.mail.notices import user_recipient, visit_facts
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.visits.links import issue_link
 from subscriptions.appointment_events import appointment_changed, slot_changed
@@ -236,7 +236,7 @@ async def _place(deps: Deps, proposal: Offer, clinic: ClinicRow, now: datetime) 
             uow, deps, row.id, LinkPurpose.ACCEPT_OFFER, expires_at=expires, now=now
         )
         facts = await visit_facts(uow, row, clinic)
-        uow.mail(messages.waitlist_offer(user.email, facts, expires, link), now)
+        uow.mail(messages.waitlist_offer(user_recipient(user, clinic), facts, expires, link), now)
         uow.count(Fact.OFFER_MADE)
         uow.count(Fact.HOLD_LAPSED, len(placed.lapsed))
         await uow.commit()

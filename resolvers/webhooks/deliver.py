@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from domain import messages
 from domain.webhooks import (
@@ -27,6 +28,7 @@ from domain.webhooks import (
 )
 from persistence.repositories.webhooks import Claimed
 from resolvers.deps import Deps
+from resolvers.mail.notices import clinic_recipient
 from resolvers.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -173,8 +175,9 @@ async def _note_failure(uow: UnitOfWork, endpoint_id: int, now: datetime) -> Non
     endpoint = await uow.webhooks.get_endpoint(endpoint_id)
     clinic = await uow.clinic.get()
     log.warning("Webhook endpoint %s disabled: failing since %s", endpoint_id, since)
-    if endpoint is not None and clinic.notification_email:
+    inbox = clinic_recipient(clinic)
+    if endpoint is not None and inbox is not None:
         email = messages.webhook_endpoint_disabled(
-            clinic.notification_email, clinic.name, endpoint_id, endpoint.url, since
+            inbox, clinic.name, endpoint_id, endpoint.url, since, ZoneInfo(clinic.time_zone)
         )
         uow.mail(email, now)
