@@ -178,6 +178,9 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--name", required=True)
     commands.add_parser("demo-data", help="load demo data into an empty database")
     commands.add_parser("schema", help="print the served schema (SDL) for code generators")
+    commands.add_parser(
+        "catalogues", help="bring every language's catalogue up to the phrases in the code"
+    )
     return parser
 
 
@@ -185,6 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schema":  # needs no settings, database or secret
         print_schema()
+        return 0
+    if args.command == "catalogues":  # a developer's tool: reads and writes source files
+        from portal.catalogues import update
+
+        update()
+        print("Catalogues updated: translate the empty msgstr entries in domain/locales.")
         return 0
     settings = Settings.from_env()
     configure_logging(json_lines=settings.log_json)
