@@ -120,3 +120,27 @@ async def test_invitations_and_password_resets_in_the_clinics_language(
     assert reset.subject.endswith(": wählen Sie ein neues Passwort")
     assert "Der Link funktioniert einmal und bis " in reset.text()
     assert 'lang="de"' in reset.html()
+
+
+async def test_someone_registering_from_a_german_page_reads_german(
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
+) -> None:
+    await factories.clinic(deps)  # the clinic's language is English
+    register = """
+    mutation($email: String!) {
+      register(email: $email, password: "long enough", name: "Lena Braun") {
+        ... on SignIn { token user { language } }
+      }
+    }"""
+
+    answer = await gql.client.post(
+        "/graphql",
+        json={"query": register, "variables": {"email": "lena@example.com"}},
+        headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"},
+    )
+
+    signed_in = answer.json()["data"]["register"]
+    assert signed_in["user"] == {"language": "de"}
+    await mailbox.wait_for(1)
+    [verification] = mailbox.to("lena@example.com")
+    assert verification.subject.endswith(": bitte bestätigen Sie Ihre E-Mail-Adresse")
