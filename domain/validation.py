@@ -107,15 +107,7 @@ def require_text(value: str | None, field: str, max_length: int = 200) -> str:
     text = require_plain_text(value or "", field).strip()
     if not text:
         raise InvalidInput(Phrase("{field} must not be empty.", field=field), field)
-    if len(text) > max_length:
-        raise InvalidInput(
-            Phrase(
-                "{field} must be at most {max_length} characters.",
-                field=field,
-                max_length=max_length,
-            ),
-            field,
-        )
+    _require_length(text, field, max_length)
     return text
 
 
@@ -123,6 +115,11 @@ def optional_text(value: str | None, field: str, max_length: int = 2000) -> str 
     if value is None:
         return None
     text = require_plain_text(value, field).strip()
+    _require_length(text, field, max_length)
+    return text or None
+
+
+def _require_length(text: str, field: str, max_length: int) -> None:
     if len(text) > max_length:
         raise InvalidInput(
             Phrase(
@@ -132,7 +129,6 @@ def optional_text(value: str | None, field: str, max_length: int = 2000) -> str 
             ),
             field,
         )
-    return text or None
 
 
 def parse_time_zone(name: str, field: str = "timeZone") -> ZoneInfo:

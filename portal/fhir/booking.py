@@ -17,7 +17,7 @@ from domain.errors import InvalidInput, NotFound
 from persistence.models import AppointmentRow
 from portal.fhir.answers import FhirProblem
 from portal.fhir.appointments import appointment_resource
-from portal.fhir.find import REFERENCES, parameters, service_code, value_of
+from portal.fhir.find import REFERENCES, parameters, reference_id, service_code, value_of
 from resolvers.booking.hold_slot import hold
 from resolvers.booking.release_hold import release_hold
 from resolvers.booking.request_slot import request
@@ -203,15 +203,8 @@ def _first_service(resource: dict[str, Any]) -> int | None:
 
 
 def _numbered(value: Any, kind: str, name: str) -> str | None:
-    if value is None:
-        return None
-    text = value.get("reference") if isinstance(value, dict) else value
-    if not isinstance(text, str):
-        raise FhirProblem(400, "invalid", f"{name} must reference a {kind}: {kind}/<id>.")
-    code = text.removeprefix(f"{kind}/")
-    if not code.isdigit() or len(code) > 18:
-        raise FhirProblem(404, "not-found", f"No such {kind}.")
-    return code
+    found = reference_id(value, kind, name)
+    return None if found is None else str(found)
 
 
 def _instant(text: str) -> datetime:

@@ -58,7 +58,8 @@ def value_of(named: dict[str, list[dict[str, Any]]], name: str, kinds: tuple[str
     raise FhirProblem(400, "invalid", f"{name} must be one of {', '.join(kinds)}.")
 
 
-def _id_of(value: Any, kind: str, name: str) -> int | None:
+def reference_id(value: Any, kind: str, name: str) -> int | None:
+    """The id of a `<kind>/<id>` reference (or of the bare id); None when not given."""
     if value is None:
         return None
     text = value.get("reference") if isinstance(value, dict) else value
@@ -118,8 +119,10 @@ async def find_request(deps: Deps, actor: Actor | None, body: bytes) -> FindRequ
     return FindRequest(
         start,
         end,
-        _id_of(value_of(named, "practitioner", REFERENCES), "Practitioner", "practitioner"),
-        _id_of(value_of(named, "location-reference", REFERENCES), "Location", "location-reference"),
+        reference_id(value_of(named, "practitioner", REFERENCES), "Practitioner", "practitioner"),
+        reference_id(
+            value_of(named, "location-reference", REFERENCES), "Location", "location-reference"
+        ),
         service_code(value_of(named, "visit-type", CODES) or value_of(named, "specialty", CODES)),
         _count(value_of(named, "_count", ("valueInteger", "valueString"))),
     )

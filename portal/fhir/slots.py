@@ -10,6 +10,7 @@ appointments:read)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import QueryParams
 
 from domain.actors import Actor
-from domain.availability import Occupancy
+from domain.availability import Occupancy, OpenSlot
 from domain.errors import NotFound
 from persistence.repositories.catalog import OnlineSchedule
 from portal.fhir import resources
@@ -116,70 +117,71 @@ async def slots_of(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list[d
     return sorted(found, key=by_start)
 
 
+Opening = tuple[OpenSlot, str]
+#: The openings of one service of a schedule up to a window's end, each with its status.
+Openings = Callable[[OnlineSchedule, int, datetime], Awaitable[list[tuple[OpenSlot, str]]]]
+
+
 async def _taken_slots(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list[dict[str, Any]]:
+    async def taken(schedule: OnlineSchedule, service_id: int, end: datetime) -> list[Opening]:
+        occupied = await occupied_slots(
+            deps,
+            actor,
+            practitioner_id=schedule.practitioner_id,
+            service_id=service_id,
+            start=asked.start,
+            end=end,
+        )
+        return [(opening, BUSY[state]) for opening, state in occupied]
+
+    return await _schedule_slots(deps, actor, asked, taken)
+
+
+async def free_slots(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list[dict[str, Any]]:
+    async def free(schedule: OnlineSchedule, service_id: int, end: datetime) -> list[Opening]:
+        open_ = await available_slots(
+            deps,
+            actor,
+            practitioner_id=str(schedule.practitioner_id),
+            service_id=str(service_id),
+            start=asked.start,
+            end=end,
+        )
+        return [(opening, "free") for opening in open_.slots]
+
+    return sorted(await _schedule_slots(deps, actor, asked, free), key=by_start)
+
+
+async def _schedule_slots(
+    deps: Deps, actor: Actor | None, asked: SlotSearch, openings: Openings
+) -> list[dict[str, Any]]:
+    """The asked schedule's Slots of the statuses asked for, service by service, as
+    `openings` finds them (a service the practitioner no longer offers has none)."""
     found = await online_schedules(deps, actor)
     schedule = _schedule_of(found, asked)
     if schedule is None:
         return []
     public_url = settings_of(deps).public_url
     ref = resources.schedule_id(schedule.practitioner_id, schedule.location_id)
+    # Whole minutes either side, so an inclusive end or exclusive start is filtered here.
+    window_end = asked.end + timedelta(minutes=1)
     slots: list[dict[str, Any]] = []
     for service_id in schedule.service_ids:
-        if asked.service_id is not None and service_id != asked.service_id:
+        if asked.service_id not in (None, service_id):
             continue
         try:
-            taken = await occupied_slots(
-                deps,
-                actor,
-                practitioner_id=schedule.practitioner_id,
-                service_id=service_id,
-                start=asked.start,
-                end=asked.end + timedelta(minutes=1),
-            )
+            found_openings = await openings(schedule, service_id, window_end)
         except NotFound:
             continue
         name = found.names["service"].get(service_id, "")
         slots += [
-            {**resources.slot(ref, service_id, name, opening, public_url), "status": BUSY[state]}
-            for opening, state in taken
-            if BUSY[state] in asked.statuses
+            {**resources.slot(ref, service_id, name, opening, public_url), "status": status}
+            for opening, status in found_openings
+            if status in asked.statuses
             and opening.location_id == schedule.location_id
             and _within(opening.start, asked)
         ]
     return slots
-
-
-async def free_slots(deps: Deps, actor: Actor | None, asked: SlotSearch) -> list[dict[str, Any]]:
-    found = await online_schedules(deps, actor)
-    schedule = _schedule_of(found, asked)
-    if schedule is None:
-        return []
-    public_url = settings_of(deps).public_url
-    ref = resources.schedule_id(schedule.practitioner_id, schedule.location_id)
-    slots: list[dict[str, Any]] = []
-    # Whole minutes either side, so an inclusive end or exclusive start is filtered here.
-    window_end = asked.end + timedelta(minutes=1)
-    for service_id in schedule.service_ids:
-        if asked.service_id is not None and service_id != asked.service_id:
-            continue
-        try:
-            open_ = await available_slots(
-                deps,
-                actor,
-                practitioner_id=str(schedule.practitioner_id),
-                service_id=str(service_id),
-                start=asked.start,
-                end=window_end,
-            )
-        except NotFound:
-            continue
-        name = found.names["service"].get(service_id, "")
-        slots += [
-            resources.slot(ref, service_id, name, opening, public_url)
-            for opening in open_.slots
-            if opening.location_id == schedule.location_id and _within(opening.start, asked)
-        ]
-    return sorted(slots, key=by_start)
 
 
 def _schedule_of(found: Schedules, asked: SlotSearch) -> OnlineSchedule | None:

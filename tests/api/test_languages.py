@@ -95,3 +95,17 @@ async def test_values_in_a_message_are_put_into_the_translation(gql: GraphQL, de
         "message": "Wählen Sie eine Sprache der Praxis: en, de.",
         "field": "language",
     }
+
+
+async def test_a_language_is_one_the_clinic_speaks_and_only_a_person_sets_their_own(
+    gql: GraphQL, deps: Deps
+) -> None:
+    user = await factories.user(deps)
+
+    huge = await gql(SET_LANGUAGE, {"language": "de" * 50_000}, token=user.token)
+    hostile = await gql(SET_LANGUAGE, {"language": "de\u202e"}, token=user.token)
+    anonymous = await gql(SET_LANGUAGE, {"language": "de"})
+
+    assert huge["setMyLanguage"]["__typename"] == "InvalidInput"
+    assert hostile["setMyLanguage"]["__typename"] == "InvalidInput"
+    assert anonymous["setMyLanguage"]["__typename"] == "NotAllowed"
