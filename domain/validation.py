@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import InvalidInput
-from domain.phrases import Phrase
+from domain.phrases import N_, Phrase
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -48,14 +48,16 @@ def require_plain_text(value: str, field: str) -> str:
     """Text without control characters; free-text fields may hold line breaks and tabs."""
     character = forbidden_character(value, field)
     if character is not None:
-        allowed = " other than line breaks and tabs" if field in FREE_TEXT_FIELDS else ""
+        template = (
+            N_(
+                "{field} must not contain control characters other than line breaks and tabs"
+                " (found U+{value:04X})."
+            )
+            if field in FREE_TEXT_FIELDS
+            else N_("{field} must not contain control characters (found U+{value:04X}).")
+        )
         raise InvalidInput(
-            Phrase(
-                "{field} must not contain control characters{allowed} (found U+{value:04X}).",
-                field=field,
-                allowed=allowed,
-                value=ord(character),
-            ),
+            Phrase(template, field=field, value=ord(character)),
             field,
         )
     return value

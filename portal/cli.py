@@ -179,7 +179,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("demo-data", help="load demo data into an empty database")
     commands.add_parser("schema", help="print the served schema (SDL) for code generators")
     commands.add_parser(
-        "catalogues", help="bring every language's catalogue up to the phrases in the code"
+        "catalogues",
+        help="bring every language's catalogues up to the phrases in the code and pages",
     )
     return parser
 
@@ -193,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         from portal.catalogues import update
 
         update()
-        print("Catalogues updated: translate the empty msgstr entries in domain/locales.")
+        print(
+            "Catalogues updated: translate the empty msgstr entries in domain/locales and"
+            " client-examples/web/locales, then run portal catalogues again for the pages' words."
+        )
         return 0
     settings = Settings.from_env()
     configure_logging(json_lines=settings.log_json)

@@ -57,12 +57,12 @@ async def resend_invitation(
     async with UnitOfWork(deps) as uow:
         row = await _invitation(uow, invitation_id)
         if row.state != InvitationState.PENDING.value:
-            raise InvalidInput(
-                Phrase(
-                    "This invitation is {state}; invite again instead.", state=row.state.lower()
-                ),
-                "invitationId",
+            stale = (
+                N_("This invitation was accepted; invite again instead.")
+                if row.state == InvitationState.ACCEPTED.value
+                else N_("This invitation was revoked; invite again instead.")
             )
+            raise InvalidInput(Phrase(stale), "invitationId")
         patient = await uow.patients.get(row.patient_id)
         assert patient is not None
         if row.to_patient_email and patient.email != row.email:

@@ -14,7 +14,7 @@ from domain.appointments import (
     patient_may_ask,
 )
 from domain.errors import NotAllowed, NotFound
-from domain.phrases import N_
+from domain.phrases import N_, Phrase, Said
 from domain.policy import acts_for_the_clinic, may_manage_patient, require_signed_in
 from domain.rescheduling import check_cancel_notice
 from domain.validation import parse_id
@@ -36,7 +36,8 @@ PHONE_ONLY = N_("This clinic takes cancellations by phone only; please call the 
 @dataclass(frozen=True)
 class CancelRequestedVisit:
     appointment: AppointmentRow
-    notice: str
+    #: Said in English, remembering its phrase for the reader's language.
+    notice: Said
 
 
 async def confirm_visit(deps: Deps, actor: Actor | None, *, appointment_id: str) -> AppointmentRow:
@@ -47,7 +48,7 @@ async def cancel_visit(
     deps: Deps, actor: Actor | None, *, appointment_id: str
 ) -> CancelRequestedVisit:
     row = await _respond(deps, actor, appointment_id, PatientResponse.CANCEL_REQUESTED)
-    return CancelRequestedVisit(row, CALL_THE_CLINIC)
+    return CancelRequestedVisit(row, Said(Phrase(CALL_THE_CLINIC)))
 
 
 async def clear_visit_response(

@@ -21,7 +21,14 @@ from schema.core.context import Info
 from schema.core.enums import AppointmentStatus, PatientResponse, VisitStatus
 from schema.core.live import CURSOR_DESCRIPTION
 from schema.core.permissions import guarded
-from schema.core.problems import HoldExpired, InvalidInput, NotAllowed, NotFound, SlotUnavailable
+from schema.core.problems import (
+    HoldExpired,
+    InReadersLanguage,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    SlotUnavailable,
+)
 from schema.core.throttling import TooManyAttempts
 from schema.setup.loaders import SERVICE
 from schema.setup.types import (
@@ -161,7 +168,8 @@ class Appointment:
 class CancelRequested:
     appointment: Appointment = strawberry.field(description="The visit, now pending cancel.")
     notice: str = strawberry.field(
-        description="Reminds the patient that the clinic may still need a call."
+        description="Reminds the patient that the clinic may still need a call.",
+        extensions=[InReadersLanguage()],
     )
 
 

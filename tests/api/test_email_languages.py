@@ -5,13 +5,20 @@ clock; a user of the same clinic who chose English gets English."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from resolvers.deps import Deps
+from resolvers.visits.reminders import send_due_reminders
+from resolvers.waitlist.offers import make_offers
 from tests import factories
+from tests.api.conftest import Clock
 from tests.api.test_holds import REQUEST, hold
 from tests.api.test_languages import SET_LANGUAGE
+from tests.api.test_reminders import booked_long_ago
 from tests.api.test_requests import ACCEPT, REJECT
+from tests.api.test_reschedule import booked, move
+from tests.api.test_waitlist import STAFF_CANCEL, join, waiting_patients
 from tests.mailbox import Mailbox
 from tests.support import GraphQL
 
@@ -144,3 +151,55 @@ async def test_someone_registering_from_a_german_page_reads_german(
     await mailbox.wait_for(1)
     [verification] = mailbox.to("lena@example.com")
     assert verification.subject.endswith(": bitte bestätigen Sie Ihre E-Mail-Adresse")
+
+
+async def test_the_reminder_the_waitlist_offer_and_the_move_arrive_in_german(
+    gql: GraphQL, deps: Deps, mailbox: Mailbox, clock: Clock
+) -> None:
+    """What a German clinic sends between booking and visit: the reminder (its confirm and
+    cancel links in German), a freed time offered from the waitlist, and a moved visit."""
+    await factories.set_clinic(
+        deps,
+        approval_required=False,
+        notification_email="desk@clinic.example",
+        language="de",
+        offer_minutes=15,
+    )
+    reminded = await booked_long_ago(deps, factories.slot_start(days=3, hour=10))
+    clock.now = factories.slot_start(days=3, hour=10) - timedelta(hours=47)
+    assert await send_due_reminders(deps) == 1
+    [reminder] = await mailbox.wait_for(1)
+    assert reminder.subject == f"Lindenhof Physiotherapy: Ihr Termin am {german(10, days=3)}"
+    assert f"Eine Erinnerung an Ihren Termin am {german(10, days=3)}." in reminder.text()
+    assert 'lang="de"' in reminder.html() and reminded.id
+    clock.now = datetime.now(UTC)
+
+    diary = await factories.online_practitioner(deps, start=time(9), end=time(10))
+    [waiting] = await waiting_patients(deps, 1)
+    nine = factories.slot_start(days=3, hour=9)
+    await factories.appointment(deps, diary, start=nine + timedelta(minutes=30))
+    busy = await factories.appointment(deps, diary, start=nine)
+    assert (await join(gql, waiting, diary))["state"] == "WAITING"
+    desk = await factories.staff(deps)
+    await gql(STAFF_CANCEL, {"id": str(busy.id)}, token=desk.token)
+    assert await make_offers(deps) == 1
+    [offered] = [m for m in await mailbox.wait_for(1) if waiting.user.user.email in m.to]
+    assert (
+        offered.subject
+        == f"Lindenhof Physiotherapy: ein Termin ist für Sie frei, {german(9, days=3)}"
+    )
+    assert "ist frei geworden und wird bis" in offered.text()
+
+    moving = await booked(gql, deps, factories.slot_start(days=4, hour=10), language="de")
+    await move(gql, moving.id, factories.slot_start(days=4, hour=11), moving.user.token)
+    await mailbox.wait_for(1)
+    [moved] = [m for m in mailbox.to(moving.user.user.email) if "verschoben" in m.subject]
+    assert moved.subject == (
+        f"Lindenhof Physiotherapy: Ihr Termin wurde auf {german(11, days=4)} verschoben"
+    )
+    assert (
+        f"Ihr Termin wurde von {german(10, days=4)} auf {german(11, days=4)} verschoben."
+        in moved.text()
+    )
+    [desk_told] = [m for m in mailbox.to("desk@clinic.example") if "verschoben" in m.subject]
+    assert desk_told.subject.startswith("Termin verschoben: ")

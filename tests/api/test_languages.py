@@ -9,6 +9,7 @@ from typing import Any
 from resolvers.deps import Deps
 from tests import factories
 from tests.api.test_holds import HOLD
+from tests.api.test_visits import CANCEL
 from tests.support import GraphQL
 
 TAKEN_EN = "Someone else has just taken this time; choose another."
@@ -109,3 +110,28 @@ async def test_a_language_is_one_the_clinic_speaks_and_only_a_person_sets_their_
     assert huge["setMyLanguage"]["__typename"] == "InvalidInput"
     assert hostile["setMyLanguage"]["__typename"] == "InvalidInput"
     assert anonymous["setMyLanguage"]["__typename"] == "NotAllowed"
+
+
+async def test_the_notice_a_cancel_request_answers_with_is_in_the_readers_language(
+    gql: GraphQL, deps: Deps
+) -> None:
+    diary = await factories.online_practitioner(deps)
+    anna = await factories.patient(deps)
+    user = await factories.user(deps, patients=(anna,))
+    visits = [
+        await factories.appointment(deps, diary, start=factories.slot_start(3, hour), patient=anna)
+        for hour in (10, 11)
+    ]
+    answers = []
+    for visit, language in zip(visits, ("de", "en"), strict=True):
+        answer = await gql.client.post(
+            "/graphql",
+            json={"query": CANCEL, "variables": {"id": str(visit.id)}},
+            headers={"Authorization": f"Bearer {user.token}", "Accept-Language": language},
+        )
+        answers.append(answer.json()["data"]["cancelVisit"])
+
+    german, english = answers
+    assert german["notice"].startswith("Ihr Absagewunsch wurde an die Praxis gesendet.")
+    assert english["notice"].startswith("Your cancellation request was sent to the clinic.")
+    assert german["appointment"] == english["appointment"]

@@ -12,9 +12,14 @@ DESKTOP = {"width": 1100, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-async def open_page(browser: Browser, url: str, viewport: dict[str, int] = DESKTOP) -> Page:
+async def open_page(
+    browser: Browser, url: str, viewport: dict[str, int] = DESKTOP, locale: str = "en-GB"
+) -> Page:
+    """A page in a browser of its own, whose language is `locale` (a London patient's
+    English by default: dates read "Mon 7 Dec, 09:00")."""
     context = await browser.new_context(
         viewport=viewport,  # type: ignore[arg-type]
+        locale=locale,
         extra_http_headers={"X-Forwarded-For": household()},
     )
     page = await context.new_page()

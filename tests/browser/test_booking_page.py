@@ -28,7 +28,7 @@ from tests.browser.pages import (
 )
 from tests.support import GraphQL, ServerProcess, household
 
-WHEN = r"\w{3} \d{1,2} \w{3} \d\d:\d\d"
+WHEN = r"\w{3} \d{1,2} \w{3}, \d\d:\d\d"
 REQUESTED_FOR_MIA = re.compile(
     rf"Requested: {WHEN} with Maria Keller for Mia Schmidt, awaiting the clinic's confirmation"
 )
@@ -291,6 +291,7 @@ async def test_a_page_whose_socket_was_cut_shows_what_changed_meanwhile_without_
     others = [await factories.user(deps) for _ in range(2)]
     context = await browser.new_context(
         viewport=DESKTOP,  # type: ignore[arg-type]
+        locale="en-GB",
         extra_http_headers={"X-Forwarded-For": household()},
     )
     page = await context.new_page()

@@ -9,40 +9,58 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.messages.pofile import read_po
 
 from domain.language import LANGUAGES, accepted_language, chosen_language
 from domain.phrases import Phrase, Wait
 from domain.throttling import TooManyAttempts
-from domain.words import catalogue_path, translated, when
-from portal.catalogues import extracted
+from domain.words import translated, when
+from portal.catalogues import PAGES, SERVER, Catalogues, extracted, read, word_files
 
 pytestmark = pytest.mark.unit
 
 
-def entries(language: str) -> dict[str, str]:
-    with catalogue_path(language).open("rb") as po:
-        return {m.id: m.string for m in read_po(po, locale=language) if m.id}  # type: ignore[misc]
+def entries(language: str, catalogues: Catalogues = SERVER) -> dict[str, str]:
+    return {m.id: m.string for m in read(catalogues, language) if m.id}  # type: ignore[misc]
 
 
 def names(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}
 
 
-def test_every_phrase_in_the_code_is_in_every_catalogue_and_nothing_else() -> None:
-    in_code = {m.id for m in extracted() if m.id}
+@pytest.mark.parametrize("catalogues", [SERVER, PAGES], ids=["server", "pages"])
+def test_every_phrase_in_the_code_is_in_every_catalogue_and_nothing_else(
+    catalogues: Catalogues,
+) -> None:
+    in_code = {m.id for m in extracted(catalogues) if m.id}
 
+    assert in_code
     for language in LANGUAGES:
-        assert set(entries(language)) == in_code, language
+        assert set(entries(language, catalogues)) == in_code, language
 
 
-def test_every_phrase_is_translated_keeping_its_values() -> None:
+@pytest.mark.parametrize("catalogues", [SERVER, PAGES], ids=["server", "pages"])
+def test_every_phrase_is_translated_keeping_its_values(catalogues: Catalogues) -> None:
     for language in LANGUAGES:
         if language == "en":
             continue
-        for english, translation in entries(language).items():
+        for english, translation in entries(language, catalogues).items():
             assert translation, (language, english)
             assert names(translation) == names(english), (language, english)
+
+
+def test_the_pages_read_the_words_their_catalogues_hold_now() -> None:
+    for path, text in word_files().items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.name} is behind the catalogues: run portal catalogues"
+        )
+
+
+def test_the_pages_own_html_is_found_for_the_catalogues_and_scripts_are_not() -> None:
+    found = {m.id for m in extracted(PAGES) if m.id}
+
+    assert {"Book an appointment", "Staff live panel", "Who is the appointment for?"} <= found
+    assert "Something went wrong: {problem}" in found
+    assert not any("graphql" in phrase or "=>" in phrase for phrase in found)
 
 
 def test_the_language_asked_for_is_the_best_weighted_one_the_clinic_speaks() -> None:

@@ -1,6 +1,7 @@
-// What both pages share: GraphQL over HTTP, a graphql-ws client, words for times, and
+// What both pages share: GraphQL over HTTP (asking for the page's language), a graphql-ws client, and
 // the signed-in session (a bearer token kept for this browser tab only).
 import { createClient } from 'graphql-ws';
+import { language } from './words.js';
 
 // The server closes a socket with 4401 when its sign-in session ends (sign-out anywhere,
 // a password change, the token's expiry), and answers HTTP 401 to a token it no longer knows.
@@ -9,7 +10,8 @@ export const SESSION_ENDED = 4401;
 export class SessionEnded extends Error {}
 
 export async function graphql(query, variables = {}, token = null) {
-  const headers = { 'content-type': 'application/json' };
+  // Problems come back in the page's language.
+  const headers = { 'content-type': 'application/json', 'accept-language': language };
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch('/graphql', {
     method: 'POST',
@@ -69,13 +71,6 @@ export const savedToken = () => sessionStorage.getItem(TOKEN_KEY);
 export const saveToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
 export const forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);
 
-// Times come with the clinic's own UTC offset, so the clinic's wall clock is in the text.
-export const clock = (iso) => iso.slice(11, 16);
-export const day = (iso) =>
-  new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-GB', {
-    weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC',
-  });
-export const when = (iso) => `${day(iso)} ${clock(iso)}`;
 export const instant = (iso) => Date.parse(iso);
 
 // "4:59": minutes and seconds left until an instant (never below zero).
@@ -100,10 +95,21 @@ export function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+// Show a line of words in an element. `text` may be a function that writes it, so that
+// `showAgain` writes every shown line anew in another language.
+const shown = new Map();
+
 export function show(id, text, kind = 'info') {
+  // Text given as it is (a problem the server worded) is not written again: it is cleared.
+  const write = typeof text === 'function' ? text : () => '';
+  shown.set(id, write);
   const node = document.getElementById(id);
-  node.textContent = text;
+  node.textContent = typeof text === 'function' ? text() : text;
   node.dataset.kind = kind;
+}
+
+export function showAgain() {
+  for (const [id, write] of shown) document.getElementById(id).textContent = write();
 }
 
 // A form's button is disabled while its operation runs, so a double click sends it once.

@@ -2,13 +2,19 @@
 // (choose one, admit a new patient, or reject with a reason), online registrations to
 // merge or confirm, patients asking to cancel, all kept live by staffNotifications.
 import {
-  SessionEnded, busy, clock, element, forgetToken, graphql, liveClient, saveToken, savedToken,
-  show, subscribeResuming, when,
+  SessionEnded, busy, element, forgetToken, graphql, liveClient, saveToken, savedToken,
+  show, showAgain, subscribeResuming,
 } from './api.js';
+import {
+  N_, chooseHere, chosenHere, clock, date, inZone, language, languages, preferred, speak, t, time, when,
+} from './words.js';
 
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
   __typename ... on SignIn { token user { name kind } } ... on Problem { message } } }`;
-const ME = '{ me { name kind } clinic { settings { bookingHorizonDays } } }';
+const CLINIC = '{ clinic { timeZone settings { language } } }';
+const ME = '{ me { name kind language } clinic { settings { bookingHorizonDays } } }';
+const SET_LANGUAGE = `mutation($language: String) { setMyLanguage(language: $language) {
+  __typename ... on Problem { message } } }`;
 const LOGOUT = 'mutation { logout }';
 const PENDING = `{ pendingRequests { id status start note
   patient { id name birthDate email provisional } practitioner { name } service { name } location { name } } }`;
@@ -35,14 +41,16 @@ const CANCEL = `mutation($id: ID!, $reason: String) { cancelAppointment(appointm
 const WAITLIST = `{ waitlist(first: 100) { totalCount edges { node { id state fromDate untilDate earliest latest
   patient { name } practitioner { name } service { name } offer { start holdExpiresAt } } } } }`;
 const LABELS = {
-  NEW_REQUEST: 'New request',
-  NEW_PROVISIONAL_BOOKING: 'New booking by a new online patient',
-  NEW_REGISTRATION: 'New online registration',
-  CANCEL_REQUESTED: 'Patient asks to cancel',
-  UNCANCEL_REQUESTED: 'Patient withdrew a cancellation',
+  NEW_REQUEST: N_('New request'),
+  NEW_PROVISIONAL_BOOKING: N_('New booking by a new online patient'),
+  NEW_REGISTRATION: N_('New online registration'),
+  CANCEL_REQUESTED: N_('Patient asks to cancel'),
+  UNCANCEL_REQUESTED: N_('Patient withdrew a cancellation'),
 };
-const GRADES = { CERTAIN: 'certain', PROBABLE: 'probable', POSSIBLE: 'possible' };
-const panel = { token: savedToken(), live: null, horizonDays: 60 };
+const GRADES = { CERTAIN: N_('certain match'), PROBABLE: N_('probable match'), POSSIBLE: N_('possible match') };
+// What a match agreed on, as patientMatches names it.
+const FACTS = { name: N_('name'), birthDate: N_('date of birth'), email: N_('email'), phone: N_('phone') };
+const panel = { token: savedToken(), live: null, horizonDays: 60, user: null, languages: [], feed: [] };
 const $ = (id) => document.getElementById(id);
 
 async function attempt(work) {
@@ -50,7 +58,7 @@ async function attempt(work) {
     return await work();
   } catch (error) {
     if (error instanceof SessionEnded) return sessionEnded();
-    show('status', `Something went wrong: ${error.message}`, 'problem');
+    show('status', () => t('Something went wrong: {problem}', { problem: error.message }), 'problem');
     return undefined;
   }
 }
@@ -63,8 +71,9 @@ async function signIn(event) {
   if (result.__typename !== 'SignIn') return show('signin-message', result.message, 'problem');
   if (result.user.kind !== 'STAFF') {
     await graphql(LOGOUT, {}, result.token);
-    return show('signin-message', 'The panel is for clinic staff.', 'problem');
+    return show('signin-message', () => t('The panel is for clinic staff.'), 'problem');
   }
+  show('signin-message', '');
   panel.token = result.token;
   saveToken(panel.token);
   $('password').value = '';
@@ -73,12 +82,17 @@ async function signIn(event) {
 
 async function open() {
   const { me, clinic } = await graphql(ME, {}, panel.token);
-  if (!me || me.kind !== 'STAFF') return signedOut('Please sign in.');
+  if (!me || me.kind !== 'STAFF') return signedOut(N_('Please sign in.'));
   panel.horizonDays = clinic.settings.bookingHorizonDays;
+  panel.user = me;
+  if (me.language && me.language !== language && !chosenHere()) {
+    await speak(me.language);
+    offerLanguages();
+  }
   $('signin').hidden = true;
   $('desk').hidden = false;
   $('sign-out').hidden = false;
-  $('who').textContent = `Signed in as ${me.name}`;
+  $('who').textContent = t('Signed in as {name}', { name: me.name });
   show('status', '');
   panel.live = liveClient(panel.token, sessionEnded);
   // Joining the waitlist tells the desk nothing live; the line is read again every 10 s.
@@ -88,12 +102,14 @@ async function open() {
 }
 
 function sessionEnded() {
-  signedOut('Your session has ended (signed out elsewhere, or it expired). Please sign in again.', 'problem');
+  signedOut(N_('Your session has ended (signed out elsewhere, or it expired). Please sign in again.'), 'problem');
 }
 
-function signedOut(message, kind = 'info') {
+function signedOut(phrase, kind = 'info') {
   clearInterval(panel.waitlistTimer);
   panel.token = null;
+  panel.user = null;
+  panel.feed = [];
   forgetToken();
   if (panel.live) panel.live.dispose();
   panel.live = null;
@@ -102,12 +118,12 @@ function signedOut(message, kind = 'info') {
   $('sign-out').hidden = true;
   $('who').textContent = '';
   for (const list of ['pending', 'registrations', 'cancels', 'feed']) $(list).replaceChildren();
-  show('status', message, kind);
+  show('status', () => t(phrase), kind);
 }
 
 async function signOut() {
   const token = panel.token;
-  signedOut('You are signed out.');
+  signedOut(N_('You are signed out.'));
   try {
     await graphql(LOGOUT, {}, token);
   } catch (error) {
@@ -124,14 +140,22 @@ async function listen() {
   await loadAll();
   subscribeResuming(panel.live, NOTIFICATIONS, {}, ({ staffNotifications: n }) => {
     const who = n.appointment?.patient?.name ?? n.patient?.name ?? '';
-    const at = n.appointment ? ` for ${when(n.appointment.start)} with ${n.appointment.practitioner.name}` : '';
-    feed(`${clock(n.at)} ${LABELS[n.kind]}: ${who}${at}`, n.kind);
+    feed(() => {
+      const what = t(LABELS[n.kind]);
+      if (!n.appointment) return t('{time} {what}: {who}', { time: clock(n.at), what, who });
+      return t('{time} {what}: {who} for {when} with {practitioner}', {
+        time: clock(n.at), what, who, when: when(n.appointment.start), practitioner: n.appointment.practitioner.name,
+      });
+    }, n.kind);
     attempt(loadAll);
   }, () => attempt(loadAll), (ended) => { if (ended && panel.live && ended.code !== 4401) setTimeout(() => attempt(listen), 1000); });
 }
 
-function feed(text, kind = '') {
-  $('feed').prepend(element('li', { 'data-kind': kind }, text));
+// A line of the feed, written by `write` so that it can be written again in another language.
+function feed(write, kind = '') {
+  const item = element('li', { 'data-kind': kind }, write());
+  panel.feed.push({ item, write });
+  $('feed').prepend(item);
 }
 
 async function loadAll() {
@@ -143,8 +167,13 @@ async function loadAll() {
 // a match chosen or the focus survive every live refresh.
 async function reconcile(listId, items, build) {
   const list = $(listId);
-  const kept = new Map([...list.children].map((row) => [row.dataset.id, row]));
+  const speaking = language;
+  const kept = new Map([...list.children].filter((row) => row.lang === speaking).map((row) => [row.dataset.id, row]));
   const rows = await Promise.all(items.map((item) => kept.get(String(item.id)) ?? build(item)));
+  // Switched to another language meanwhile: these rows are in the old one, and the
+  // switch reads every list again.
+  if (language !== speaking) return;
+  for (const row of rows) row.lang = speaking;
   rows.forEach((row, index) => {
     if (list.children[index] !== row) list.insertBefore(row, list.children[index] ?? null);
   });
@@ -156,17 +185,29 @@ async function reconcile(listId, items, build) {
 async function loadPending() {
   const { pendingRequests } = await graphql(PENDING, {}, panel.token);
   await reconcile('pending', pendingRequests, requestRow);
-  show('pending-message', pendingRequests.length ? `${pendingRequests.length} waiting` : 'Nothing waiting');
+  const count = pendingRequests.length;
+  show('pending-message', () => (count ? t('Waiting for an answer: {count}', { count }) : t('Nothing waiting')));
 }
 
 async function matchesOf(patientId) {
   return (await graphql(MATCHES, { id: patientId }, panel.token)).patientMatches;
 }
 
+// "born 3 Apr 1990": what staff tell people apart by.
+function facts(p) {
+  return [p.birthDate && t('born {date}', { date: date(p.birthDate) }), p.email, p.phone].filter(Boolean).join(', ');
+}
+
+const factNames = (names) => names.map((name) => (FACTS[name] ? t(FACTS[name]) : name)).join(', ');
+
 function matchText(m) {
-  const facts = [m.patient.birthDate && `born ${m.patient.birthDate}`, m.patient.email].filter(Boolean).join(', ');
-  const verified = m.verifiedOn.length ? `; proved: ${m.verifiedOn.join(', ')}` : '';
-  return `${m.patient.name}${facts ? ` (${facts})` : ''}: ${GRADES[m.grade]} match on ${m.matchedOn.join(', ')}${verified}`;
+  const known = facts(m.patient);
+  const values = {
+    patient: known ? `${m.patient.name} (${known})` : m.patient.name,
+    grade: t(GRADES[m.grade]), facts: factNames(m.matchedOn), proved: factNames(m.verifiedOn),
+  };
+  if (m.verifiedOn.length) return t('{patient}: {grade} on {facts}; proved: {proved}', values);
+  return t('{patient}: {grade} on {facts}', values);
 }
 
 // A radio group: the existing records this person may be, and (for a request) a new patient.
@@ -178,31 +219,31 @@ function choices(name, matches, withNew) {
   if (withNew) {
     options.push(element('label', { class: 'choice' },
       element('input', { type: 'radio', name, value: 'new', required: true, checked: matches.length === 0 }),
-      ' A new patient (none of these)'));
+      ` ${t('A new patient (none of these)')}`));
   }
   return options;
 }
 
 async function requestRow(a) {
-  const name = a.patient?.name ?? 'Unknown patient';
+  const name = a.patient?.name ?? t('Unknown patient');
   const provisional = a.patient?.provisional;
   const matches = provisional ? await matchesOf(a.patient.id) : [];
   const group = `who-${a.id}`;
   const reason = element('input', { name: 'reason', maxlength: 500 });
   const notify = element('input', { type: 'checkbox', name: 'notify', checked: true });
   const row = element('li', { 'data-id': a.id, 'aria-label': `${name}, ${when(a.start)}` },
-    element('p', {}, element('strong', {}, name), provisional ? ' (new online patient)' : '',
+    element('p', {}, element('strong', { dir: 'auto' }, name), provisional ? ` ${t('(new online patient)')}` : '',
       ` · ${when(a.start)} · ${a.practitioner.name} · ${a.service.name} · ${a.location.name}`),
-    a.note ? element('p', { class: 'note' }, `Note: "${a.note}"`) : null,
-    element('form', { class: 'accept', 'aria-label': `Accept ${name}`, onsubmit: (e) => accept(a, e, row) },
+    a.note ? element('p', { class: 'note' }, t('Note: "{note}"', { note: a.note })) : null,
+    element('form', { class: 'accept', 'aria-label': t('Accept {name}', { name }), onsubmit: (e) => accept(a, e, row) },
       provisional
-        ? element('fieldset', {}, element('legend', {}, `Who is ${name}?`), ...choices(group, matches, true))
+        ? element('fieldset', {}, element('legend', {}, t('Who is {name}?', { name })), ...choices(group, matches, true))
         : null,
-      element('button', { type: 'submit' }, 'Accept')),
-    element('form', { class: 'reject', 'aria-label': `Reject ${name}`, onsubmit: (e) => reject(a, e, row, reason, notify) },
-      element('label', {}, 'Reason ', reason),
-      element('label', {}, notify, ' Email the patient'),
-      element('button', { type: 'submit' }, 'Reject')),
+      element('button', { type: 'submit' }, t('Accept'))),
+    element('form', { class: 'reject', 'aria-label': t('Reject {name}', { name }), onsubmit: (e) => reject(a, e, row, reason, notify) },
+      element('label', {}, `${t('Reason')} `, reason),
+      element('label', {}, notify, ` ${t('Email the patient')}`),
+      element('button', { type: 'submit' }, t('Reject'))),
     element('p', { class: 'outcome', role: 'status' }));
   return row;
 }
@@ -216,8 +257,10 @@ async function accept(a, event, row) {
     row.querySelector('.outcome').dataset.kind = 'problem';
     return;
   }
-  const unproved = result.identityConfirmed === false ? ' (identity not proved: the requester has not verified the email on file)' : '';
-  done(`Accepted: ${result.patient.name}, ${when(a.start)} with ${a.practitioner.name}${unproved}`);
+  const values = () => ({ patient: result.patient.name, when: when(a.start), practitioner: a.practitioner.name });
+  if (result.identityConfirmed === false) {
+    done(() => t('Accepted: {patient}, {when} with {practitioner} (identity not proved: the requester has not verified the email on file)', values()));
+  } else done(() => t('Accepted: {patient}, {when} with {practitioner}', values()));
 }
 
 async function reject(a, event, row, reason, notify) {
@@ -228,13 +271,14 @@ async function reject(a, event, row, reason, notify) {
     row.querySelector('.outcome').textContent = result.message;
     return;
   }
-  const told = notify.checked ? 'patient emailed' : 'no email sent';
-  done(`Rejected: ${a.patient?.name ?? ''}, ${when(a.start)} (${told})`);
+  const values = () => ({ patient: a.patient?.name ?? '', when: when(a.start) });
+  if (notify.checked) done(() => t('Rejected: {patient}, {when} (patient emailed)', values()));
+  else done(() => t('Rejected: {patient}, {when} (no email sent)', values()));
 }
 
-function done(text) {
-  show('status', text, 'done');
-  feed(text, 'done');
+function done(write) {
+  show('status', write, 'done');
+  feed(write, 'done');
   attempt(loadAll);
 }
 
@@ -243,20 +287,21 @@ function done(text) {
 async function loadRegistrations() {
   const { onlineRegistrations } = await graphql(REGISTRATIONS, {}, panel.token);
   await reconcile('registrations', onlineRegistrations, registrationRow);
-  show('registrations-message', onlineRegistrations.length ? `${onlineRegistrations.length} to merge or confirm` : 'No new registrations');
+  const count = onlineRegistrations.length;
+  show('registrations-message', () => (count ? t('To merge or confirm: {count}', { count }) : t('No new registrations')));
 }
 
 async function registrationRow(p) {
   const matches = await matchesOf(p.id);
-  const facts = [p.birthDate && `born ${p.birthDate}`, p.email, p.phone].filter(Boolean).join(', ');
-  const row = element('li', { 'data-id': p.id, 'aria-label': `Registration of ${p.name}` },
-    element('p', {}, element('strong', {}, p.name), facts ? ` (${facts})` : ''),
+  const known = facts(p);
+  const row = element('li', { 'data-id': p.id, 'aria-label': t('Registration of {name}', { name: p.name }) },
+    element('p', {}, element('strong', { dir: 'auto' }, p.name), known ? ` (${known})` : ''),
     matches.length
-      ? element('form', { class: 'merge', 'aria-label': `Merge ${p.name}`, onsubmit: (e) => merge(p, e, row) },
-        element('fieldset', {}, element('legend', {}, `Same person as an existing patient?`), ...choices(`into-${p.id}`, matches, false)),
-        element('button', { type: 'submit' }, 'Merge into the chosen patient'))
-      : element('p', {}, 'No existing patient resembles this registration.'),
-    element('button', { type: 'button', onclick: (e) => confirmRegistration(p, e.currentTarget, row) }, 'Confirm as a new patient'),
+      ? element('form', { class: 'merge', 'aria-label': t('Merge {name}', { name: p.name }), onsubmit: (e) => merge(p, e, row) },
+        element('fieldset', {}, element('legend', {}, t('Same person as an existing patient?')), ...choices(`into-${p.id}`, matches, false)),
+        element('button', { type: 'submit' }, t('Merge into the chosen patient')))
+      : element('p', {}, t('No existing patient resembles this registration.')),
+    element('button', { type: 'button', onclick: (e) => confirmRegistration(p, e.currentTarget, row) }, t('Confirm as a new patient')),
     element('p', { class: 'outcome', role: 'status' }));
   return row;
 }
@@ -265,13 +310,13 @@ async function merge(p, event, row) {
   const into = event.target.querySelector('input[type=radio]:checked')?.value;
   const result = (await busy(event.submitter, () => graphql(MERGE, { id: p.id, into }, panel.token))).merge;
   if (result.__typename !== 'Patient') return void (row.querySelector('.outcome').textContent = result.message);
-  return done(`Merged: ${p.name}'s registration into ${result.name}`);
+  return done(() => t('Merged: the registration of {registrant} into {patient}', { registrant: p.name, patient: result.name }));
 }
 
 async function confirmRegistration(p, button, row) {
   const result = (await busy(button, () => graphql(CONFIRM_REGISTRATION, { id: p.id }, panel.token))).confirmRegistration;
   if (result.__typename !== 'Patient') return void (row.querySelector('.outcome').textContent = result.message);
-  return done(`Confirmed: ${result.name} is a new patient`);
+  return done(() => t('Confirmed: {patient} is a new patient', { patient: result.name }));
 }
 
 // ---------------------------------------------------------------- cancel requests
@@ -292,17 +337,19 @@ async function loadCancels() {
     .filter((a) => a.status === 'BOOKED' && a.patientResponse === 'CANCEL_REQUESTED' && !seen.has(a.id) && seen.add(a.id))
     .sort((x, y) => Date.parse(x.start) - Date.parse(y.start));
   await reconcile('cancels', asking, cancelRow);
-  show('cancels-message', asking.length ? `${asking.length} asking to cancel` : 'Nobody is asking to cancel');
+  const count = asking.length;
+  show('cancels-message', () => (count ? t('Asking to cancel: {count}', { count }) : t('Nobody is asking to cancel')));
 }
 
 function cancelRow(a) {
-  const name = a.patient?.name ?? 'Unknown patient';
+  const name = a.patient?.name ?? t('Unknown patient');
   const reason = element('input', { name: 'reason', maxlength: 500 });
-  const row = element('li', { 'data-id': a.id, 'aria-label': `${name} asks to cancel ${when(a.start)}` },
-    element('p', {}, element('strong', {}, name), ` asks to cancel ${when(a.start)} · ${a.practitioner.name} · ${a.service.name}`),
-    element('form', { 'aria-label': `Cancel ${name}'s visit`, onsubmit: (e) => cancel(a, e, row, reason) },
-      element('label', {}, 'Note ', reason),
-      element('button', { type: 'submit' }, 'Cancel the visit')),
+  const values = { name, when: when(a.start) };
+  const row = element('li', { 'data-id': a.id, 'aria-label': t('{name} asks to cancel {when}', values) },
+    element('p', {}, element('strong', { dir: 'auto' }, name), ` ${t('asks to cancel {when}', values)} · ${a.practitioner.name} · ${a.service.name}`),
+    element('form', { 'aria-label': t('Cancel the visit of {name}', values), onsubmit: (e) => cancel(a, e, row, reason) },
+      element('label', {}, `${t('Note')} `, reason),
+      element('button', { type: 'submit' }, t('Cancel the visit'))),
     element('p', { class: 'outcome', role: 'status' }));
   return row;
 }
@@ -310,7 +357,9 @@ function cancelRow(a) {
 async function cancel(a, event, row, reason) {
   const result = (await busy(event.submitter, () => graphql(CANCEL, { id: a.id, reason: reason.value || null }, panel.token))).cancelAppointment;
   if (result.__typename !== 'Appointment') return void (row.querySelector('.outcome').textContent = result.message);
-  return done(`Cancelled: ${a.patient?.name ?? ''}, ${when(a.start)} with ${a.practitioner.name}`);
+  return done(() => t('Cancelled: {patient}, {when} with {practitioner}', {
+    patient: a.patient?.name ?? '', when: when(a.start), practitioner: a.practitioner.name,
+  }));
 }
 
 // ---------------------------------------------------------------- the waitlist
@@ -319,18 +368,56 @@ async function cancel(a, event, row, reason) {
 async function loadWaitlist() {
   const { waitlist } = await graphql(WAITLIST, {}, panel.token);
   const rows = waitlist.edges.map(({ node: e }, place) => {
-    const what = `${e.service.name} with ${e.practitioner ? e.practitioner.name : 'anyone'}`;
-    const span = `${e.fromDate === e.untilDate ? e.fromDate : `${e.fromDate} to ${e.untilDate}`}, ${e.earliest}–${e.latest}`;
+    const what = e.practitioner
+      ? t('{service} with {practitioner}', { service: e.service.name, practitioner: e.practitioner.name })
+      : t('{service} with anyone', { service: e.service.name });
+    const days = e.fromDate === e.untilDate ? date(e.fromDate)
+      : t('{from} to {until}', { from: date(e.fromDate), until: date(e.untilDate) });
     const state = e.state === 'OFFERED' && e.offer
-      ? `offered ${when(e.offer.start)} until ${clock(e.offer.holdExpiresAt)}` : 'waiting';
-    return element('li', { 'data-id': e.id }, `${place + 1}. ${e.patient?.name ?? ''}: ${what}, ${span} · ${state}`);
+      ? t('offered {when} until {time}', { when: when(e.offer.start), time: clock(e.offer.holdExpiresAt) }) : t('waiting');
+    return element('li', { 'data-id': e.id },
+      `${place + 1}. ${e.patient?.name ?? ''}: ${what}, ${days}, ${time(e.earliest)}–${time(e.latest)} · ${state}`);
   });
   $('waitlist').replaceChildren(...rows);
-  show('waitlist-message', waitlist.totalCount ? `${waitlist.totalCount} waiting` : 'Nobody is waiting');
+  const count = waitlist.totalCount;
+  show('waitlist-message', () => (count ? t('On the waitlist: {count}', { count }) : t('Nobody is waiting')));
+}
+
+// ---------------------------------------------------------------- the panel's language
+
+async function start() {
+  const [{ clinic }, available] = await Promise.all([graphql(CLINIC), languages()]);
+  panel.languages = available;
+  inZone(clinic.timeZone);
+  await speak(preferred(available, { clinic: clinic.settings.language }));
+  offerLanguages();
+  if (panel.token) await open();
+}
+
+function offerLanguages() {
+  $('language').replaceChildren(...panel.languages.map((l) => element('option', {
+    value: l.code, lang: l.code, selected: l.code === language,
+  }, l.name)));
+}
+
+// A language chosen here is this browser's from now on, and the signed-in user's own;
+// everything shown is written anew in it.
+async function changeLanguage(code) {
+  chooseHere(code);
+  await speak(code);
+  offerLanguages();
+  showAgain();
+  for (const { item, write } of panel.feed) item.textContent = write();
+  if (!panel.token) return;
+  $('who').textContent = t('Signed in as {name}', { name: panel.user.name });
+  for (const list of ['pending', 'registrations', 'cancels']) $(list).replaceChildren();
+  await graphql(SET_LANGUAGE, { language: code }, panel.token);
+  await loadAll();
 }
 
 // ---------------------------------------------------------------- wiring
 
 $('signin').addEventListener('submit', (event) => attempt(() => signIn(event)));
 $('sign-out').addEventListener('click', () => attempt(signOut));
-if (panel.token) attempt(open);
+$('language').addEventListener('change', (event) => attempt(() => changeLanguage(event.currentTarget.value)));
+attempt(start);

@@ -1,25 +1,39 @@
 import {
+  N_,
   SessionEnded,
   busy,
+  chooseHere,
+  chosenHere,
   clock,
+  date,
   day,
   element,
   forgetToken,
   graphql,
+  inZone,
   instant,
+  language,
+  languages,
   left,
   liveClient,
+  preferred,
   saveToken,
   savedToken,
   show,
+  showAgain,
+  speak,
   subscribeResuming,
+  t,
+  time,
   when
-} from "./shared-OEO57X4K.js";
+} from "./shared-VUQA5IYS.js";
 
 // src/book.js
-var CLINIC = `{ clinic { name settings { approvalRequired patientCancelEnabled bookingHorizonDays } }
+var CLINIC = `{ clinic { name timeZone settings { approvalRequired patientCancelEnabled bookingHorizonDays language } }
   practitioners { id name services { id name durationMinutes } } }`;
-var ME = "{ me { name kind patients { id name provisional } } }";
+var ME = "{ me { name kind language patients { id name provisional } } }";
+var SET_LANGUAGE = `mutation($language: String) { setMyLanguage(language: $language) {
+  __typename ... on Problem { message } } }`;
 var LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
   __typename ... on SignIn { token user { name } } ... on Problem { message } } }`;
 var REGISTER = `mutation($email: String!, $password: String!, $name: String!, $birthDate: Date) {
@@ -71,34 +85,39 @@ var page = {
   timer: null,
   requested: null,
   moving: null,
-  linked: null
+  linked: null,
+  clinic: null,
+  languages: []
 };
 var $ = (id) => document.getElementById(id);
 function sentence(a) {
-  const what = `${when(a.start)} with ${a.practitioner.name}`;
-  const forWhom = page.user && a.patient && a.patient.name !== page.user.name ? ` for ${a.patient.name}` : "";
+  const forWhom = page.user && a.patient && a.patient.name !== page.user.name ? t(" for {patient}", { patient: a.patient.name }) : "";
+  const values = { when: when(a.start), practitioner: a.practitioner.name, forWhom };
   switch (a.status) {
     case "REQUESTED":
-      return `Requested: ${what}${forWhom}, awaiting the clinic's confirmation`;
+      return t("Requested: {when} with {practitioner}{forWhom}, awaiting the clinic's confirmation", values);
     case "PROVISIONAL":
-      return `Requested: ${what}${forWhom}, awaiting the clinic's confirmation of your registration`;
+      return t("Requested: {when} with {practitioner}{forWhom}, awaiting the clinic's confirmation of your registration", values);
     case "BOOKED":
-      if (a.patientResponse === "CANCEL_REQUESTED") return `Cancellation requested: ${what}${forWhom}`;
-      return `Booked: ${what}${forWhom}`;
+      if (a.patientResponse === "CANCEL_REQUESTED") return t("Cancellation requested: {when} with {practitioner}{forWhom}", values);
+      return t("Booked: {when} with {practitioner}{forWhom}", values);
     case "REJECTED":
-      return `Declined by the clinic: ${what}${forWhom}${a.rejectionReason ? `. Reason: ${a.rejectionReason}` : ""}`;
+      if (a.rejectionReason) {
+        return t("Declined by the clinic: {when} with {practitioner}{forWhom}. Reason: {reason}", { ...values, reason: a.rejectionReason });
+      }
+      return t("Declined by the clinic: {when} with {practitioner}{forWhom}", values);
     case "CANCELLED":
-      return `Cancelled: ${what}${forWhom}`;
+      return t("Cancelled: {when} with {practitioner}{forWhom}", values);
     case "COMPLETED":
-      return `Completed: ${what}${forWhom}`;
+      return t("Completed: {when} with {practitioner}{forWhom}", values);
     default:
-      return `${what}${forWhom}`;
+      return t("{when} with {practitioner}{forWhom}", values);
   }
 }
 var VISIT_WORDS = {
-  AWAITING_RESPONSE: "please confirm or cancel",
-  PATIENT_CONFIRMED: "you confirmed you will come",
-  PENDING_CANCEL: "cancellation sent; the clinic will confirm it (please also call them if it is short notice)"
+  AWAITING_RESPONSE: N_("please confirm or cancel"),
+  PATIENT_CONFIRMED: N_("you confirmed you will come"),
+  PENDING_CANCEL: N_("cancellation sent; the clinic will confirm it (please also call them if it is short notice)")
 };
 function windowDays() {
   const now = Date.now();
@@ -121,19 +140,44 @@ async function attempt(work) {
     return await work();
   } catch (error) {
     if (error instanceof SessionEnded) return sessionEnded();
-    show("status", `Something went wrong: ${error.message}`, "problem");
+    show("status", () => t("Something went wrong: {problem}", { problem: error.message }), "problem");
     return void 0;
   }
 }
 async function start() {
-  const { clinic, practitioners } = await graphql(CLINIC);
+  const [{ clinic, practitioners }, available] = await Promise.all([graphql(CLINIC), languages()]);
+  page.clinic = clinic;
   page.settings = clinic.settings;
   page.practitioners = practitioners;
-  $("clinic-name").textContent = `at ${clinic.name}`;
-  $("practitioner").replaceChildren(...practitioners.map((p) => element("option", { value: p.id }, p.name)));
+  page.languages = available;
+  inZone(clinic.timeZone);
+  await speak(preferred(available, { clinic: clinic.settings.language }));
+  offerLanguages();
+  $("practitioner").replaceChildren(...practitioners.map((p) => element("option", { value: p.id, dir: "auto" }, p.name)));
   connect();
   if (page.token) await attempt(loadMe);
   choosePractitioner(followLink());
+}
+function offerLanguages() {
+  $("language").replaceChildren(...page.languages.map((l) => element("option", {
+    value: l.code,
+    lang: l.code,
+    selected: l.code === language
+  }, l.name)));
+  $("clinic-name").textContent = t("at {clinic}", { clinic: page.clinic.name });
+  if (!page.user) $("who").textContent = t("Browsing without signing in. You sign in when you choose a time.");
+}
+async function changeLanguage(code) {
+  chooseHere(code);
+  await speak(code);
+  offerLanguages();
+  showAgain();
+  if (page.user) await graphql(SET_LANGUAGE, { language: code }, page.token);
+  const serviceId = $("service").value;
+  await choosePractitioner(serviceId);
+  if (page.user) await loadMe();
+  if (page.held) showHeld();
+  tick();
 }
 function connect() {
   if (page.live) page.live.dispose();
@@ -143,11 +187,11 @@ function connect() {
 }
 function choosePractitioner(serviceId = null) {
   const practitioner = page.practitioners.find((p) => p.id === $("practitioner").value);
-  if (!practitioner) return show("slots-message", "No practitioner takes online bookings at the moment.");
+  if (!practitioner) return show("slots-message", () => t("No practitioner takes online bookings at the moment."));
   $("service").replaceChildren(...practitioner.services.map((s) => element(
     "option",
     { value: s.id, selected: s.id === serviceId },
-    `${s.name} (${s.durationMinutes} min)`
+    t("{service} ({minutes} min)", { service: s.name, minutes: s.durationMinutes })
   )));
   return attempt(loadSlots);
 }
@@ -197,7 +241,7 @@ function renderSlots({ slots, openUntil }) {
         class: instant(slot.start) === page.linked ? "slot linked" : "slot",
         "data-start": slot.start,
         "data-instant": instant(slot.start),
-        "aria-label": `${when(slot.start)} with ${name} at ${slot.location.name}`,
+        "aria-label": t("{when} with {practitioner} at {location}", { when: when(slot.start), practitioner: name, location: slot.location.name }),
         onclick: (event) => choose(slot, event.currentTarget)
       }, element("strong", {}, clock(slot.start)), element("small", {}, slot.location.name))
     )))
@@ -207,9 +251,11 @@ function renderSlots({ slots, openUntil }) {
 }
 function countSlots(openUntil = void 0) {
   const count = document.querySelectorAll("#slots button.slot").length;
-  if (count) return show("slots-message", `${count} free times in the next 7 days. Choose one to hold it.`);
-  const until = openUntil ? ` Online booking is open until ${when(openUntil)}.` : "";
-  return show("slots-message", `No free times in the next 7 days.${until}`);
+  if (count) return show("slots-message", () => t("Free times in the next 7 days: {count}. Choose one to hold it.", { count }));
+  if (openUntil) {
+    return show("slots-message", () => t("No free times in the next 7 days. Online booking is open until {when}.", { when: when(openUntil) }));
+  }
+  return show("slots-message", () => t("No free times in the next 7 days."));
 }
 function removeSlot(start2) {
   for (const button of document.querySelectorAll("#slots button.slot")) {
@@ -230,7 +276,8 @@ function choose(slot, button) {
   };
   if (page.token) return attempt(() => hold(button));
   $("account").hidden = false;
-  show("account-message", `Sign in or create an account to hold ${when(slot.start)} with ${page.wanted.practitioner}.`);
+  const wanted = page.wanted;
+  show("account-message", () => t("Sign in or create an account to hold {when} with {practitioner}.", { when: when(slot.start), practitioner: wanted.practitioner }));
   $("email").focus();
   return void 0;
 }
@@ -250,15 +297,22 @@ async function signIn(operation, variables, button) {
 async function loadMe() {
   var _a, _b;
   const { me } = await graphql(ME, {}, page.token);
-  if (!me) return signedOut("Your session has ended. Please sign in again.");
+  if (!me) return signedOut(N_("Your session has ended. Please sign in again."));
+  const first = !page.user;
   page.user = me;
-  $("who").textContent = `Signed in as ${me.name}`;
+  if (first && me.language && me.language !== language && !chosenHere()) {
+    await speak(me.language);
+    offerLanguages();
+    showAgain();
+    attempt(loadSlots);
+  }
+  $("who").textContent = t("Signed in as {name}", { name: me.name });
   $("sign-out").hidden = false;
   $("sign-in").hidden = true;
   const patients = () => me.patients.map((p) => element(
     "option",
-    { value: p.id },
-    p.name === me.name ? `${p.name} (me)` : p.name
+    { value: p.id, dir: "auto" },
+    p.name === me.name ? t("{name} (me)", { name: p.name }) : p.name
   ));
   $("patient").replaceChildren(...patients());
   $("wait-patient").replaceChildren(...patients());
@@ -275,7 +329,7 @@ async function signOut() {
   try {
     if (held) await graphql(RELEASE, { id: held.id }, token);
   } finally {
-    signedOut("You are signed out.");
+    signedOut(N_("You are signed out."));
   }
   try {
     await graphql(LOGOUT, {}, token);
@@ -284,16 +338,16 @@ async function signOut() {
   }
 }
 function sessionEnded() {
-  signedOut("Your session has ended (you signed out elsewhere, or it expired). Sign in again to book.", "problem");
+  signedOut(N_("Your session has ended (you signed out elsewhere, or it expired). Sign in again to book."), "problem");
 }
-function signedOut(message, kind = "info") {
+function signedOut(phrase, kind = "info") {
   if (!page.token && !page.user) return;
   page.token = null;
   page.user = null;
   page.requested = null;
   forgetToken();
   stopHold();
-  $("who").textContent = "Browsing without signing in. You sign in when you choose a time.";
+  $("who").textContent = t("Browsing without signing in. You sign in when you choose a time.");
   $("sign-out").hidden = true;
   $("sign-in").hidden = false;
   $("mine").hidden = true;
@@ -303,7 +357,7 @@ function signedOut(message, kind = "info") {
   $("waitlist").replaceChildren();
   $("visits").replaceChildren();
   $("patient").replaceChildren();
-  show("status", message, kind);
+  show("status", () => t(phrase), kind);
   connect();
   attempt(loadSlots);
 }
@@ -317,7 +371,7 @@ async function hold(button) {
   }, page.token))).hold;
   page.wanted = null;
   if (result.__typename !== "Hold") {
-    show("status", `Could not hold ${when(wanted.slot.start)}: ${result.message}`, "problem");
+    show("status", () => t("Could not hold {when}: {problem}", { when: when(wanted.slot.start), problem: result.message }), "problem");
     return loadSlots();
   }
   stopHold();
@@ -325,16 +379,25 @@ async function hold(button) {
     id: result.appointment.id,
     start: wanted.slot.start,
     practitioner: wanted.practitioner,
+    location: result.appointment.location.name,
     expires: instant(result.expiresAt)
   };
   for (const mine of document.querySelectorAll(`#slots button[data-instant="${instant(wanted.slot.start)}"]`)) mine.classList.add("mine");
   $("held").hidden = false;
-  show("held-message", `${when(wanted.slot.start)} with ${wanted.practitioner} at ${result.appointment.location.name} is held for you. No one else can take it while you decide.`);
+  showHeld();
   show("status", "");
   tick();
   page.timer = setInterval(tick, 1e3);
   $("patient").focus();
   return void 0;
+}
+function showHeld() {
+  const { start: start2, practitioner, location } = page.held;
+  show("held-message", () => t("{when} with {practitioner} at {location} is held for you. No one else can take it while you decide.", {
+    when: when(start2),
+    practitioner,
+    location
+  }));
 }
 function tick() {
   if (!page.held) return;
@@ -342,17 +405,18 @@ function tick() {
   if (remaining <= 0) {
     const lapsed = page.held;
     stopHold();
-    show("status", `Your hold on ${when(lapsed.start)} has lapsed. Choose a time again.`, "problem");
+    show("status", () => t("Your hold on {when} has lapsed. Choose a time again.", { when: when(lapsed.start) }), "problem");
     attempt(loadSlots);
     return;
   }
-  $("countdown").textContent = `${left(page.held.expires)} left to request it`;
+  $("countdown").textContent = t("{left} left to request it", { left: left(page.held.expires) });
 }
 function stopHold() {
   clearInterval(page.timer);
   page.timer = null;
   page.held = null;
   $("held").hidden = true;
+  $("countdown").textContent = "";
   $("note").value = "";
   for (const mine of document.querySelectorAll("#slots button.mine")) mine.classList.remove("mine");
 }
@@ -365,7 +429,7 @@ async function request(button) {
     note: $("note").value || null
   }, page.token))).request;
   if (result.__typename !== "Appointment") {
-    show("status", `Could not request ${when(held.start)}: ${result.message}`, "problem");
+    show("status", () => t("Could not request {when}: {problem}", { when: when(held.start), problem: result.message }), "problem");
     if (result.__typename === "HoldExpired" || result.__typename === "SlotUnavailable") {
       stopHold();
       attempt(loadSlots);
@@ -374,7 +438,7 @@ async function request(button) {
   }
   stopHold();
   page.requested = { id: result.id, status: result.status };
-  show("status", sentence(result), "done");
+  show("status", () => sentence(result), "done");
   await Promise.all([loadVisits(), loadSlots()]);
 }
 async function release(button) {
@@ -382,7 +446,7 @@ async function release(button) {
   if (!held) return;
   await busy(button, () => graphql(RELEASE, { id: held.id }, page.token));
   stopHold();
-  show("status", `You let ${when(held.start)} go.`);
+  show("status", () => t("You let {when} go.", { when: when(held.start) }));
   await loadSlots();
 }
 async function loadVisits() {
@@ -392,7 +456,7 @@ async function loadVisits() {
   const lists = await Promise.all(page.user.patients.map((p) => graphql(VISITS, { patientId: p.id, from, to }, page.token)));
   const visits = lists.flatMap((l) => l.visits).filter((v) => v.status !== "TEMPORARY").sort((a, b) => instant(a.start) - instant(b.start));
   $("visits").replaceChildren(...visits.map(visitRow));
-  show("visits-message", visits.length ? "" : "No upcoming visits.");
+  show("visits-message", () => visits.length ? "" : t("No upcoming visits."));
 }
 function visitRow(a) {
   const answer = VISIT_WORDS[a.visitStatus];
@@ -400,31 +464,31 @@ function visitRow(a) {
   const until = a.changeableUntil ?? {};
   const canCancel = booked && page.settings.patientCancelEnabled && a.patientResponse !== "CANCEL_REQUESTED";
   const movable = ["BOOKED", "REQUESTED", "PROVISIONAL"].includes(a.status);
-  const label = `${when(a.start)} with ${a.practitioner.name}`;
-  const byPhone = "Too close to the visit to change online: please call the clinic.";
+  const label = () => t("{when} with {practitioner}", { when: when(a.start), practitioner: a.practitioner.name });
+  const byPhone = t("Too close to the visit to change online: please call the clinic.");
   return element(
     "li",
-    { "data-id": a.id, "aria-label": label },
+    { "data-id": a.id, "aria-label": label() },
     element("p", {}, element("strong", {}, sentence(a)), ` \xB7 ${a.service.name} \xB7 ${a.location.name}`),
-    booked && answer ? element("p", { class: "answer" }, answer) : null,
-    movable && until.reschedule ? element("p", { class: "answer" }, `You can change it online until ${when(until.reschedule)}.`) : null,
+    booked && answer ? element("p", { class: "answer" }, t(answer)) : null,
+    movable && until.reschedule ? element("p", { class: "answer" }, t("You can change it online until {when}.", { when: when(until.reschedule) })) : null,
     element(
       "div",
       { class: "actions" },
-      booked && a.patientResponse === "NONE" ? element("button", { type: "button", onclick: (e) => respond(CONFIRM, a, e, `You confirmed ${label}.`) }, "Confirm") : null,
+      booked && a.patientResponse === "NONE" ? element("button", { type: "button", onclick: (e) => respond(CONFIRM, a, e, () => t("You confirmed {visit}.", { visit: label() })) }, t("Confirm")) : null,
       canCancel ? element("button", {
         type: "button",
         disabled: !until.cancel,
         title: until.cancel ? "" : byPhone,
         onclick: (e) => cancel(a, e.currentTarget)
-      }, "Cancel") : null,
+      }, t("Cancel")) : null,
       movable ? element("button", {
         type: "button",
         disabled: !until.reschedule,
         title: until.reschedule ? "" : byPhone,
         onclick: () => startMoving(a)
-      }, "Change time") : null,
-      booked && a.patientResponse !== "NONE" ? element("button", { type: "button", onclick: (e) => respond(CLEAR, a, e, `Your answer for ${label} is withdrawn.`) }, "Undo my answer") : null
+      }, t("Change time")) : null,
+      booked && a.patientResponse !== "NONE" ? element("button", { type: "button", onclick: (e) => respond(CLEAR, a, e, () => t("Your answer for {visit} is withdrawn.", { visit: label() })) }, t("Undo my answer")) : null
     )
   );
 }
@@ -437,7 +501,13 @@ async function respond(operation, a, event, done) {
 async function cancel(a, button) {
   const result = (await busy(button, () => graphql(CANCEL, { id: a.id }, page.token))).cancelVisit;
   if (result.__typename !== "CancelRequested") show("status", result.message, "problem");
-  else show("status", `Cancellation sent for ${when(a.start)} with ${a.practitioner.name}. ${result.notice}`, "done");
+  else {
+    show("status", () => t("Cancellation sent for {when} with {practitioner}. {notice}", {
+      when: when(a.start),
+      practitioner: a.practitioner.name,
+      notice: result.notice
+    }), "done");
+  }
   await loadVisits();
   return result.__typename === "CancelRequested";
 }
@@ -447,8 +517,8 @@ async function startMoving(a) {
   $("practitioner").value = a.practitioner.id;
   await choosePractitioner(a.service.id);
   $("moving").hidden = false;
-  show("moving-message", `Choose a new time for ${when(a.start)} with ${a.practitioner.name}.`);
-  show("status", `Choose a new time with ${a.practitioner.name} below.`);
+  show("moving-message", () => t("Choose a new time for {when} with {practitioner}.", { when: when(a.start), practitioner: a.practitioner.name }));
+  show("status", () => t("Choose a new time with {practitioner} below.", { practitioner: a.practitioner.name }));
   $("browse-title").scrollIntoView();
   document.querySelector("#slots button.slot")?.focus();
 }
@@ -460,10 +530,14 @@ async function moveTo(slot, button) {
   const a = page.moving;
   const result = (await busy(button, () => graphql(RESCHEDULE, { id: a.id, start: slot.start, key: crypto.randomUUID() }, page.token))).rescheduleAppointment;
   if (result.__typename !== "Appointment") {
-    show("status", `Could not move ${when(a.start)}: ${result.message}`, "problem");
+    show("status", () => t("Could not move {when}: {problem}", { when: when(a.start), problem: result.message }), "problem");
   } else {
     stopMoving();
-    show("status", `Moved: ${when(result.start)} with ${result.practitioner.name} (was ${when(a.start)}).`, "done");
+    show("status", () => t("Moved: {when} with {practitioner} (was {before}).", {
+      when: when(result.start),
+      practitioner: result.practitioner.name,
+      before: when(a.start)
+    }), "done");
   }
   await Promise.all([loadVisits(), loadSlots()]);
 }
@@ -471,33 +545,45 @@ async function loadWaitlist() {
   if (!page.user) return;
   const { myWaitlist } = await graphql(MY_WAITLIST, {}, page.token);
   $("waitlist").replaceChildren(...myWaitlist.map(waitlistRow));
-  show("waitlist-message", myWaitlist.length ? "" : "You are not waiting for any time.");
+  show("waitlist-message", () => myWaitlist.length ? "" : t("You are not waiting for any time."));
+}
+function span(e) {
+  const days = e.fromDate === e.untilDate ? date(e.fromDate) : t("{from} to {until}", { from: date(e.fromDate), until: date(e.untilDate) });
+  return `${days}, ${time(e.earliest)}\u2013${time(e.latest)}`;
 }
 function waitlistRow(e) {
-  const what = `${e.service.name} with ${e.practitioner ? e.practitioner.name : "anyone"} for ${e.patient.name}`;
-  const span = `${e.fromDate === e.untilDate ? e.fromDate : `${e.fromDate} to ${e.untilDate}`}, ${e.earliest}\u2013${e.latest}`;
+  const what = e.practitioner ? t("{service} with {practitioner} for {patient}", { service: e.service.name, practitioner: e.practitioner.name, patient: e.patient.name }) : t("{service} with anyone for {patient}", { service: e.service.name, patient: e.patient.name });
   if (e.state === "OFFERED" && e.offer) {
-    const offer = `${when(e.offer.start)} with ${e.offer.practitioner.name} at ${e.offer.location.name}`;
+    const offer = t("{when} with {practitioner} at {location}", {
+      when: when(e.offer.start),
+      practitioner: e.offer.practitioner.name,
+      location: e.offer.location.name
+    });
     return element(
       "li",
-      { class: "offer", "aria-label": `Offer: ${offer}` },
-      element("p", {}, element("strong", {}, `A time is free for you: ${offer}`), ` \xB7 held until ${clock(e.offer.holdExpiresAt)}`),
+      { class: "offer", "aria-label": t("Offer: {offer}", { offer }) },
+      element(
+        "p",
+        {},
+        element("strong", {}, t("A time is free for you: {offer}", { offer })),
+        ` \xB7 ${t("held until {time}", { time: clock(e.offer.holdExpiresAt) })}`
+      ),
       element(
         "div",
         { class: "actions" },
-        element("button", { type: "button", onclick: (ev) => takeOffer(e, ev.currentTarget) }, "Take this time"),
-        element("button", { type: "button", onclick: (ev) => declineOffer(e, ev.currentTarget) }, "Let it go")
+        element("button", { type: "button", onclick: (ev) => takeOffer(e, ev.currentTarget) }, t("Take this time")),
+        element("button", { type: "button", onclick: (ev) => declineOffer(e, ev.currentTarget) }, t("Let it go"))
       )
     );
   }
   return element(
     "li",
-    { "aria-label": `Waiting: ${what}` },
-    element("p", {}, element("strong", {}, `Waiting: ${what}`), ` \xB7 ${span}`),
+    { "aria-label": t("Waiting: {what}", { what }) },
+    element("p", {}, element("strong", {}, t("Waiting: {what}", { what })), ` \xB7 ${span(e)}`),
     element(
       "div",
       { class: "actions" },
-      element("button", { type: "button", onclick: (ev) => leaveWaitlist(e, ev.currentTarget) }, "Stop waiting")
+      element("button", { type: "button", onclick: (ev) => leaveWaitlist(e, ev.currentTarget) }, t("Stop waiting"))
     )
   );
 }
@@ -512,31 +598,31 @@ async function joinWaitlist(button) {
     latest: $("wait-latest").value
   };
   const result = (await busy(button, () => graphql(JOIN_WAITLIST, { input }, page.token))).joinWaitlist;
-  if (result.__typename !== "WaitlistEntry") show("status", `Could not join the waitlist: ${result.message}`, "problem");
-  else show("status", "You are on the waitlist: a freed time that fits is held for you and emailed.", "done");
+  if (result.__typename !== "WaitlistEntry") show("status", () => t("Could not join the waitlist: {problem}", { problem: result.message }), "problem");
+  else show("status", () => t("You are on the waitlist: a freed time that fits is held for you and emailed."), "done");
   await loadWaitlist();
 }
 async function leaveWaitlist(e, button) {
   await busy(button, () => graphql(LEAVE_WAITLIST, { id: e.id }, page.token));
-  show("status", "You left the waitlist.");
+  show("status", () => t("You left the waitlist."));
   await loadWaitlist();
 }
 async function takeOffer(e, button) {
   const result = (await busy(button, () => graphql(ACCEPT_OFFER, { id: e.offer.id }, page.token))).acceptOffer;
-  if (result.__typename !== "Appointment") show("status", `Could not take it: ${result.message}`, "problem");
-  else show("status", sentence(result), "done");
+  if (result.__typename !== "Appointment") show("status", () => t("Could not take it: {problem}", { problem: result.message }), "problem");
+  else show("status", () => sentence(result), "done");
   await Promise.all([loadWaitlist(), loadVisits()]);
 }
 async function declineOffer(e, button) {
   await busy(button, () => graphql(DECLINE_OFFER, { id: e.offer.id }, page.token));
-  show("status", "You let the offered time go; you stay on the waitlist.");
+  show("status", () => t("You let the offered time go; you stay on the waitlist."));
   await loadWaitlist();
 }
 function listenToMine() {
   subscribeResuming(page.live, MY_UPDATES, {}, ({ myAppointmentUpdates: a }) => {
     if (a.id === page.requested?.id && a.status !== page.requested.status) {
       page.requested.status = a.status;
-      show("status", sentence(a), a.status === "REJECTED" ? "problem" : "done");
+      show("status", () => sentence(a), a.status === "REJECTED" ? "problem" : "done");
     }
     attempt(loadVisits);
     attempt(loadWaitlist);
@@ -564,7 +650,7 @@ $("register").addEventListener("submit", (event) => {
 $("sign-in").addEventListener("click", () => {
   page.wanted = null;
   $("account").hidden = false;
-  show("account-message", "Sign in to see your visits; you can browse free times without it.");
+  show("account-message", () => t("Sign in to see your visits; you can browse free times without it."));
   $("email").focus();
 });
 $("account-cancel").addEventListener("click", () => {
@@ -579,8 +665,9 @@ $("release").addEventListener("click", (event) => attempt(() => release(event.cu
 $("sign-out").addEventListener("click", () => attempt(signOut));
 $("moving-cancel").addEventListener("click", () => {
   stopMoving();
-  show("status", "The visit stays where it was.");
+  show("status", () => t("The visit stays where it was."));
 });
+$("language").addEventListener("change", (event) => attempt(() => changeLanguage(event.currentTarget.value)));
 $("wait-form").addEventListener("submit", (event) => {
   event.preventDefault();
   attempt(() => joinWaitlist(event.submitter ?? $("wait-join")));

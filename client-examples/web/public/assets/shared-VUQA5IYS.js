@@ -2,6 +2,82 @@ var __defProp = Object.defineProperty;
 var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
 var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
 
+// src/words.js
+var STORED = "portal-language";
+var words = {};
+var zone = "UTC";
+var locale = "en";
+var language = "en";
+function t(phrase, values = {}) {
+  const text = words[phrase] ?? phrase;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => name in values ? isolated(String(values[name])) : whole);
+}
+var RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+var ISOLATES = /\u2068[^\u2069]*\u2069/g;
+var isolated = (value) => RIGHT_TO_LEFT.test(value.replace(ISOLATES, "")) ? `\u2068${value}\u2069` : value;
+var N_ = (phrase) => phrase;
+async function languages() {
+  const response = await fetch("/assets/words/languages.json");
+  return response.json();
+}
+function preferred(available, { user = null, clinic = null } = {}) {
+  const codes = available.map((l) => l.code);
+  const browser = (navigator.languages ?? [navigator.language]).map((tag) => tag.split("-")[0].toLowerCase());
+  const candidates = [localStorage.getItem(STORED), user, ...browser, clinic, "en"];
+  return candidates.find((code) => code && codes.includes(code));
+}
+var chooseHere = (code) => localStorage.setItem(STORED, code);
+var chosenHere = () => localStorage.getItem(STORED);
+async function speak(code) {
+  const response = await fetch(`/assets/words/${encodeURIComponent(code)}.json`);
+  if (!response.ok) throw new Error(`No words for ${code}`);
+  words = await response.json();
+  language = code;
+  const tags = navigator.languages ?? [navigator.language];
+  locale = tags.find((tag) => tag.split("-")[0].toLowerCase() === code) ?? code;
+  document.documentElement.lang = code;
+  translatePage();
+}
+var english = /* @__PURE__ */ new WeakMap();
+var READ = ["aria-label", "title", "placeholder", "alt"];
+var plain = (text) => text.replace(/\s+/g, " ").trim();
+function translatePage() {
+  const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => ["SCRIPT", "STYLE"].includes(node.parentElement?.tagName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT
+  });
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const original = english.get(node) ?? { data: node.data, phrase: plain(node.data) };
+    if (!(original.phrase in words)) continue;
+    english.set(node, original);
+    node.data = original.data.replace(original.phrase, words[original.phrase]);
+  }
+  for (const element2 of document.querySelectorAll(READ.map((name) => `[${name}]`).join(","))) {
+    const originals = english.get(element2) ?? {};
+    for (const name of READ) {
+      const phrase = originals[name] ?? plain(element2.getAttribute(name) ?? "");
+      if (!(phrase in words)) continue;
+      originals[name] = phrase;
+      element2.setAttribute(name, words[phrase]);
+    }
+    english.set(element2, originals);
+  }
+}
+function inZone(timeZone) {
+  zone = timeZone;
+}
+var written = (options, timeZone = zone) => new Intl.DateTimeFormat(locale, { timeZone, ...options });
+var clock = (iso) => written({ hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+var day = (iso) => written({ weekday: "short", day: "numeric", month: "short" }).format(new Date(iso));
+var when = (iso) => written({
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit"
+}).format(new Date(iso));
+var date = (isoDate) => written({ day: "numeric", month: "short", year: "numeric" }, "UTC").format(/* @__PURE__ */ new Date(`${isoDate}T12:00:00Z`));
+var time = (isoTime) => written({ hour: "2-digit", minute: "2-digit" }, "UTC").format(/* @__PURE__ */ new Date(`2000-01-01T${isoTime.slice(0, 5)}:00Z`));
+
 // node_modules/graphql-ws/dist/common-CGW11Fyb.js
 function extendedTypeof(val) {
   if (val === null) {
@@ -699,7 +775,7 @@ var SESSION_ENDED = 4401;
 var SessionEnded = class extends Error {
 };
 async function graphql(query, variables = {}, token = null) {
-  const headers = { "content-type": "application/json" };
+  const headers = { "content-type": "application/json", "accept-language": language };
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch("/graphql", {
     method: "POST",
@@ -746,14 +822,6 @@ var TOKEN_KEY = "portal-token:" + location.pathname;
 var savedToken = () => sessionStorage.getItem(TOKEN_KEY);
 var saveToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
 var forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);
-var clock = (iso) => iso.slice(11, 16);
-var day = (iso) => (/* @__PURE__ */ new Date(`${iso.slice(0, 10)}T12:00:00Z`)).toLocaleDateString("en-GB", {
-  weekday: "short",
-  day: "numeric",
-  month: "short",
-  timeZone: "UTC"
-});
-var when = (iso) => `${day(iso)} ${clock(iso)}`;
 var instant = (iso) => Date.parse(iso);
 function left(untilMs, nowMs = Date.now()) {
   const seconds = Math.max(0, Math.ceil((untilMs - nowMs) / 1e3));
@@ -774,10 +842,16 @@ function element(tag, attributes = {}, ...children) {
   node.append(...children.filter((child) => child !== null && child !== void 0 && child !== false));
   return node;
 }
+var shown = /* @__PURE__ */ new Map();
 function show(id, text, kind = "info") {
+  const write = typeof text === "function" ? text : () => "";
+  shown.set(id, write);
   const node = document.getElementById(id);
-  node.textContent = text;
+  node.textContent = typeof text === "function" ? text() : text;
   node.dataset.kind = kind;
+}
+function showAgain() {
+  for (const [id, write] of shown) document.getElementById(id).textContent = write();
 }
 async function busy(button, work) {
   if (button) button.disabled = true;
@@ -789,6 +863,20 @@ async function busy(button, work) {
 }
 
 export {
+  language,
+  t,
+  N_,
+  languages,
+  preferred,
+  chooseHere,
+  chosenHere,
+  speak,
+  inZone,
+  clock,
+  day,
+  when,
+  date,
+  time,
   SessionEnded,
   graphql,
   liveClient,
@@ -796,12 +884,10 @@ export {
   savedToken,
   saveToken,
   forgetToken,
-  clock,
-  day,
-  when,
   instant,
   left,
   element,
   show,
+  showAgain,
   busy
 };

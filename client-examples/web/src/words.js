@@ -1,0 +1,115 @@
+// Words and dates in the page's language. The words come from the pages' gettext
+// catalogues (client-examples/web/locales, edited by translators), which `portal
+// catalogues` writes as JSON into /assets/words/: every English phrase with its
+// translation. `t('Booked: {when}', { when })` finds the phrase and puts the values in;
+// the page's own HTML is translated in place by `speak`. Dates are written by
+// Intl.DateTimeFormat in the clinic's time zone, as the reader's locale writes them.
+
+const STORED = 'portal-language';
+let words = {};
+let zone = 'UTC';
+let locale = 'en';
+export let language = 'en';
+
+// The phrase in the page's language, `{name}` replaced by each value.
+export function t(phrase, values = {}) {
+  const text = words[phrase] ?? phrase;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? isolated(String(values[name])) : whole));
+}
+
+// A value with right-to-left letters (a name in Arabic or Hebrew) is isolated, FSI…PDI,
+// as Fluent isolates every value, so that it cannot carry the sentence's punctuation and
+// numbers along with it. Values written left to right (or phrases whose right-to-left
+// values are isolated already) are left as they are.
+const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+const ISOLATES = /\u2068[^\u2069]*\u2069/g;
+const isolated = (value) => (RIGHT_TO_LEFT.test(value.replace(ISOLATES, '')) ? `\u2068${value}\u2069` : value);
+
+// Marks a phrase kept in a constant so the catalogues' extractor finds it; `t` it where shown.
+export const N_ = (phrase) => phrase;
+
+// The languages the clinic's catalogues speak, each named in itself.
+export async function languages() {
+  const response = await fetch('/assets/words/languages.json');
+  return response.json();
+}
+
+// The language to speak: one chosen on this browser, else the signed-in user's own, else
+// the first of the browser's that the catalogues speak, else the clinic's.
+export function preferred(available, { user = null, clinic = null } = {}) {
+  const codes = available.map((l) => l.code);
+  const browser = (navigator.languages ?? [navigator.language]).map((tag) => tag.split('-')[0].toLowerCase());
+  const candidates = [localStorage.getItem(STORED), user, ...browser, clinic, 'en'];
+  return candidates.find((code) => code && codes.includes(code));
+}
+
+// Remember the language a person chose here (it outranks every other preference).
+export const chooseHere = (code) => localStorage.setItem(STORED, code);
+export const chosenHere = () => localStorage.getItem(STORED);
+
+// Speak `code`: read its words, write dates as the browser writes that language (its
+// de-AT, say, else plain de), and translate the page's own HTML.
+export async function speak(code) {
+  const response = await fetch(`/assets/words/${encodeURIComponent(code)}.json`);
+  if (!response.ok) throw new Error(`No words for ${code}`);
+  words = await response.json();
+  language = code;
+  const tags = navigator.languages ?? [navigator.language];
+  locale = tags.find((tag) => tag.split('-')[0].toLowerCase() === code) ?? code;
+  document.documentElement.lang = code;
+  translatePage();
+}
+
+// ---------------------------------------------------------------- the page's own HTML
+
+// Each text and read attribute of the HTML as first written (in English), so the page
+// can be spoken again in another language; text set by scripts comes from `t` already.
+const english = new WeakMap();
+const READ = ['aria-label', 'title', 'placeholder', 'alt'];
+const plain = (text) => text.replace(/\s+/g, ' ').trim();
+
+function translatePage() {
+  const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => (['SCRIPT', 'STYLE'].includes(node.parentElement?.tagName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const original = english.get(node) ?? { data: node.data, phrase: plain(node.data) };
+    if (!(original.phrase in words)) continue;
+    english.set(node, original);
+    node.data = original.data.replace(original.phrase, words[original.phrase]);
+  }
+  for (const element of document.querySelectorAll(READ.map((name) => `[${name}]`).join(','))) {
+    const originals = english.get(element) ?? {};
+    for (const name of READ) {
+      const phrase = originals[name] ?? plain(element.getAttribute(name) ?? '');
+      if (!(phrase in words)) continue;
+      originals[name] = phrase;
+      element.setAttribute(name, words[phrase]);
+    }
+    english.set(element, originals);
+  }
+}
+
+// ---------------------------------------------------------------- dates and times
+
+// The clinic's zone, in which every date and time is written.
+export function inZone(timeZone) {
+  zone = timeZone;
+}
+
+const written = (options, timeZone = zone) => new Intl.DateTimeFormat(locale, { timeZone, ...options });
+
+// "09:00" (or "9:00 AM" where the reader's locale says so): the time on the clinic's clock.
+export const clock = (iso) => written({ hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+// "Mon 7 Dec" / "Mo., 7. Dez.": the day on the clinic's calendar.
+export const day = (iso) => written({ weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(iso));
+// "Mon 7 Dec, 09:00" / "Mo., 7. Dez., 09:00".
+export const when = (iso) => written({
+  weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
+}).format(new Date(iso));
+// A calendar date ("2026-12-07", no zone) as "7 Dec 2026" / "7. Dez. 2026".
+export const date = (isoDate) => written({ day: 'numeric', month: 'short', year: 'numeric' }, 'UTC')
+  .format(new Date(`${isoDate}T12:00:00Z`));
+// A time of day ("08:00:00", no zone) as the clock writes it.
+export const time = (isoTime) => written({ hour: '2-digit', minute: '2-digit' }, 'UTC')
+  .format(new Date(`2000-01-01T${isoTime.slice(0, 5)}:00Z`));
