@@ -8,10 +8,8 @@ English catalogue's own words is left on a German page."""
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
 from pathlib import Path
 
-import httpx
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
@@ -23,7 +21,7 @@ from tests import factories
 from tests.browser.pages import PHONE, fits_the_screen, open_page, sign_in, snap
 from tests.browser.test_booking_page import the_token
 from tests.browser.test_staff_panel_page import Portal, row
-from tests.conftest import running_servers
+from tests.browser.test_waitlist_page import a_full_day, offering_server
 from tests.support import GraphQL, ServerProcess
 
 #: Names, places and the clinic: data, shown as written in every language.
@@ -127,20 +125,15 @@ async def speaks_only(page: Page, language: str) -> None:
 async def test_the_booking_page_speaks_the_browsers_german_switches_to_english_and_keeps_it(
     browser: Browser, settings: Settings, run_dir: Path, deps: Deps
 ) -> None:
-    with running_servers(settings, run_dir, 1, WAITLIST_SECONDS="0.2") as [server]:
-        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-            await _booking_in_german_then_english(browser, server, GraphQL(client), deps)
+    async with offering_server(settings, run_dir) as (server, gql):
+        await _booking_in_german_then_english(browser, server, gql, deps)
 
 
 async def _booking_in_german_then_english(
     browser: Browser, server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    await factories.set_clinic(deps, approval_required=False)
-    diary = await factories.online_practitioner(deps, start=time(9), end=time(10))
-    nine = factories.slot_start(days=3, hour=9)
-    other = await factories.patient(deps, name="Someone Else")
-    taken = await factories.appointment(deps, diary, start=nine, patient=other)
-    await factories.appointment(deps, diary, start=nine + timedelta(minutes=30), patient=other)
+    full = await a_full_day(deps)
+    nine, taken = full.nine, full.taken
     anna = await factories.patient(deps, name="Anna Schmidt")
     mia = await factories.patient(deps, name="Mia Schmidt", email=None)
     anna_user = await factories.user(deps, patients=(anna, mia), name="Anna Schmidt")

@@ -5,12 +5,16 @@ the line."""
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import httpx
 from playwright.async_api import Browser, expect
 
+from persistence.models import AppointmentRow
 from portal.settings import Settings
 from resolvers.deps import Deps
 from tests import factories
@@ -21,23 +25,48 @@ from tests.support import GraphQL, ServerProcess
 CANCEL = "mutation($id: ID!) { cancelAppointment(appointmentId: $id) { __typename } }"
 
 
+@asynccontextmanager
+async def offering_server(
+    settings: Settings, run_dir: Path
+) -> AsyncIterator[tuple[ServerProcess, GraphQL]]:
+    """A server whose waitlist worker looks for freed times five times a second."""
+    with running_servers(settings, run_dir, 1, WAITLIST_SECONDS="0.2") as [server]:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+            yield server, GraphQL(client)
+
+
+@dataclass
+class FullDay:
+    """A practitioner with two times, 09:00 and 09:30, three days ahead, both taken by
+    someone else: a day to wait for, freed by cancelling `taken`."""
+
+    diary: factories.Diary
+    nine: datetime
+    taken: AppointmentRow
+
+
+async def a_full_day(deps: Deps) -> FullDay:
+    await factories.set_clinic(deps, approval_required=False)
+    diary = await factories.online_practitioner(deps, start=time(9), end=time(10))
+    nine = factories.slot_start(days=3, hour=9)
+    other = await factories.patient(deps, name="Someone Else")
+    taken = await factories.appointment(deps, diary, start=nine, patient=other)
+    await factories.appointment(deps, diary, start=nine + timedelta(minutes=30), patient=other)
+    return FullDay(diary, nine, taken)
+
+
 async def test_a_waiting_patient_is_offered_a_freed_time_live_and_takes_it_and_the_desk_sees_the_line(
     browser: Browser, settings: Settings, run_dir: Path, deps: Deps
 ) -> None:
-    with running_servers(settings, run_dir, 1, WAITLIST_SECONDS="0.2") as [server]:
-        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-            await _offered_and_taken(browser, server, GraphQL(client), deps)
+    async with offering_server(settings, run_dir) as (server, gql):
+        await _offered_and_taken(browser, server, gql, deps)
 
 
 async def _offered_and_taken(
     browser: Browser, server: ServerProcess, server_gql: GraphQL, deps: Deps
 ) -> None:
-    await factories.set_clinic(deps, approval_required=False)
-    diary = await factories.online_practitioner(deps, start=time(9), end=time(10))
-    nine = factories.slot_start(days=3, hour=9)
-    other = await factories.patient(deps, name="Someone Else")
-    busy = await factories.appointment(deps, diary, start=nine, patient=other)
-    await factories.appointment(deps, diary, start=nine + timedelta(minutes=30), patient=other)
+    full = await a_full_day(deps)
+    nine, busy = full.nine, full.taken
     anna = await factories.patient(deps, name="Anna Schmidt")
     user = await factories.user(deps, patients=(anna,), name="Anna Schmidt")
     desk = await factories.staff(deps)
