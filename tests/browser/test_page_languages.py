@@ -318,6 +318,8 @@ async def test_names_written_right_to_left_or_without_spaces_keep_the_sentence_a
     daughter = await factories.patient(deps, name=maryam, email=None)
     son = await factories.patient(deps, name=long_name, email=None)
     anna_user = await factories.user(deps, patients=(anna, daughter, son), name="Anna Schmidt")
+    # A name that is also one every JavaScript object answers to.
+    await factories.online_practitioner(deps, name="toString")
     page = await open_page(browser, f"{server.url}/book/", PHONE)
     await page.get_by_role("button", name="Sign in").click()
     await sign_in(page, anna_user.user.email)
@@ -339,4 +341,11 @@ async def test_names_written_right_to_left_or_without_spaces_keep_the_sentence_a
         )
         assert await fits_the_screen(page)
     await expect(page.get_by_role("list", name="My upcoming visits")).to_contain_text(maryam)
+
+    # Spoken again in German, every name stays as written.
+    await page.get_by_label("Language").select_option("de")
+    patients = page.get_by_label("Für wen ist der Termin?").locator("option")
+    await expect(patients).to_have_text(["Anna Schmidt (ich)", maryam, long_name])
+    practitioners = page.get_by_label("Behandelnde Person").locator("option")
+    assert sorted(await practitioners.all_text_contents()) == ["Maria Keller", "toString"]
     await snap(page, "languages-names-phone")

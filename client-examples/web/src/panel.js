@@ -88,6 +88,7 @@ async function open() {
   if (me.language && me.language !== language && !chosenHere()) {
     await speak(me.language);
     offerLanguages();
+    showAgain();
   }
   $('signin').hidden = true;
   $('desk').hidden = false;

@@ -6,14 +6,14 @@
 // Intl.DateTimeFormat in the clinic's time zone, as the reader's locale writes them.
 
 const STORED = 'portal-language';
-let words = {};
+let words = Object.create(null);
 let zone = 'UTC';
 let locale = 'en';
 export let language = 'en';
 
 // The phrase in the page's language, `{name}` replaced by each value.
 export function t(phrase, values = {}) {
-  const text = words[phrase] ?? phrase;
+  const text = Object.hasOwn(words, phrase) ? words[phrase] : phrase;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? isolated(String(values[name])) : whole));
 }
 
@@ -52,7 +52,8 @@ export const chosenHere = () => localStorage.getItem(STORED);
 export async function speak(code) {
   const response = await fetch(`/assets/words/${encodeURIComponent(code)}.json`);
   if (!response.ok) throw new Error(`No words for ${code}`);
-  words = await response.json();
+  // Own keys only: a phrase is never found among an object's inherited names.
+  words = Object.assign(Object.create(null), await response.json());
   language = code;
   const tags = navigator.languages ?? [navigator.language];
   locale = tags.find((tag) => tag.split('-')[0].toLowerCase() === code) ?? code;
@@ -62,32 +63,34 @@ export async function speak(code) {
 
 // ---------------------------------------------------------------- the page's own HTML
 
-// Each text and read attribute of the HTML as first written (in English), so the page
-// can be spoken again in another language; text set by scripts comes from `t` already.
-const english = new WeakMap();
+// The page's own text and read attributes, found once, before any script writes into
+// the page, with their English: so the page can be spoken again in another language, and
+// a name that happens to read like a phrase ("Service") is never taken for one.
 const READ = ['aria-label', 'title', 'placeholder', 'alt'];
 const plain = (text) => text.replace(/\s+/g, ' ').trim();
+let own = null;
 
-function translatePage() {
+function ownWords() {
+  const found = [];
   const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT, {
     acceptNode: (node) => (['SCRIPT', 'STYLE'].includes(node.parentElement?.tagName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
   });
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const original = english.get(node) ?? { data: node.data, phrase: plain(node.data) };
-    if (!(original.phrase in words)) continue;
-    english.set(node, original);
-    node.data = original.data.replace(original.phrase, words[original.phrase]);
+    const [, before, after] = node.data.match(/^(\s*)[\s\S]*?(\s*)$/);
+    if (plain(node.data)) found.push({ phrase: plain(node.data), write: (text) => { node.data = before + text + after; } });
   }
   for (const element of document.querySelectorAll(READ.map((name) => `[${name}]`).join(','))) {
-    const originals = english.get(element) ?? {};
     for (const name of READ) {
-      const phrase = originals[name] ?? plain(element.getAttribute(name) ?? '');
-      if (!(phrase in words)) continue;
-      originals[name] = phrase;
-      element.setAttribute(name, words[phrase]);
+      const phrase = plain(element.getAttribute(name) ?? '');
+      if (phrase) found.push({ phrase, write: (text) => element.setAttribute(name, text) });
     }
-    english.set(element, originals);
   }
+  return found;
+}
+
+function translatePage() {
+  own ??= ownWords();
+  for (const { phrase, write } of own) write(Object.hasOwn(words, phrase) ? words[phrase] : phrase);
 }
 
 // ---------------------------------------------------------------- dates and times

@@ -26,7 +26,7 @@ import {
   t,
   time,
   when
-} from "./shared-VUQA5IYS.js";
+} from "./shared-S5FXX273.js";
 
 // src/book.js
 var CLINIC = `{ clinic { name timeZone settings { approvalRequired patientCancelEnabled bookingHorizonDays language } }

@@ -23,7 +23,7 @@ import {
   t,
   time,
   when
-} from "./shared-VUQA5IYS.js";
+} from "./shared-S5FXX273.js";
 
 // src/panel.js
 var LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
@@ -98,6 +98,7 @@ async function open() {
   if (me.language && me.language !== language && !chosenHere()) {
     await speak(me.language);
     offerLanguages();
+    showAgain();
   }
   $("signin").hidden = true;
   $("desk").hidden = false;

@@ -4,12 +4,12 @@ var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "sy
 
 // src/words.js
 var STORED = "portal-language";
-var words = {};
+var words = /* @__PURE__ */ Object.create(null);
 var zone = "UTC";
 var locale = "en";
 var language = "en";
 function t(phrase, values = {}) {
-  const text = words[phrase] ?? phrase;
+  const text = Object.hasOwn(words, phrase) ? words[phrase] : phrase;
   return text.replace(/\{(\w+)\}/g, (whole, name) => name in values ? isolated(String(values[name])) : whole);
 }
 var RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
@@ -31,36 +31,38 @@ var chosenHere = () => localStorage.getItem(STORED);
 async function speak(code) {
   const response = await fetch(`/assets/words/${encodeURIComponent(code)}.json`);
   if (!response.ok) throw new Error(`No words for ${code}`);
-  words = await response.json();
+  words = Object.assign(/* @__PURE__ */ Object.create(null), await response.json());
   language = code;
   const tags = navigator.languages ?? [navigator.language];
   locale = tags.find((tag) => tag.split("-")[0].toLowerCase() === code) ?? code;
   document.documentElement.lang = code;
   translatePage();
 }
-var english = /* @__PURE__ */ new WeakMap();
 var READ = ["aria-label", "title", "placeholder", "alt"];
 var plain = (text) => text.replace(/\s+/g, " ").trim();
-function translatePage() {
+var own = null;
+function ownWords() {
+  const found = [];
   const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT, {
     acceptNode: (node) => ["SCRIPT", "STYLE"].includes(node.parentElement?.tagName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT
   });
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const original = english.get(node) ?? { data: node.data, phrase: plain(node.data) };
-    if (!(original.phrase in words)) continue;
-    english.set(node, original);
-    node.data = original.data.replace(original.phrase, words[original.phrase]);
+    const [, before, after] = node.data.match(/^(\s*)[\s\S]*?(\s*)$/);
+    if (plain(node.data)) found.push({ phrase: plain(node.data), write: (text) => {
+      node.data = before + text + after;
+    } });
   }
   for (const element2 of document.querySelectorAll(READ.map((name) => `[${name}]`).join(","))) {
-    const originals = english.get(element2) ?? {};
     for (const name of READ) {
-      const phrase = originals[name] ?? plain(element2.getAttribute(name) ?? "");
-      if (!(phrase in words)) continue;
-      originals[name] = phrase;
-      element2.setAttribute(name, words[phrase]);
+      const phrase = plain(element2.getAttribute(name) ?? "");
+      if (phrase) found.push({ phrase, write: (text) => element2.setAttribute(name, text) });
     }
-    english.set(element2, originals);
   }
+  return found;
+}
+function translatePage() {
+  own ?? (own = ownWords());
+  for (const { phrase, write } of own) write(Object.hasOwn(words, phrase) ? words[phrase] : phrase);
 }
 function inZone(timeZone) {
   zone = timeZone;
