@@ -24,7 +24,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from domain.language import LANGUAGES
-from domain.words import LOCALES, catalogue_path
+from domain.words import LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The calls whose argument (1-based position) is a phrase a person reads.
@@ -88,7 +88,6 @@ PAGES = Catalogues(
     options={"**.js": {"parse_template_string": True}},
 )
 WORDS = WEB / "public" / "assets" / "words"
-assert SERVER.path("de") == catalogue_path("de")
 
 
 def extracted(catalogues: Catalogues = SERVER) -> Catalog:

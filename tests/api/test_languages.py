@@ -4,12 +4,14 @@ the same in each."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from resolvers.deps import Deps
 from tests import factories
 from tests.api.test_holds import HOLD
 from tests.api.test_visits import CANCEL
+from tests.mailbox import Mailbox
 from tests.support import GraphQL
 
 TAKEN_EN = "Someone else has just taken this time; choose another."
@@ -135,3 +137,23 @@ async def test_the_notice_a_cancel_request_answers_with_is_in_the_readers_langua
     assert german["notice"].startswith("Ihr Absagewunsch wurde an die Praxis gesendet.")
     assert english["notice"].startswith("Your cancellation request was sent to the clinic.")
     assert german["appointment"] == english["appointment"]
+
+
+async def test_a_thousand_changes_a_minute_each_answer_the_last_stands_and_nobody_is_written_to(
+    gql: GraphQL, deps: Deps, mailbox: Mailbox
+) -> None:
+    """setMyLanguage changes only the caller's own row and tells nobody: a script calling
+    it 1,000 times, 50 at once, gets 1,000 answers and leaves the language it sent last."""
+    user = await factories.user(deps)
+
+    answers = []
+    for batch in range(20):
+        language = "de" if batch % 2 else "en"
+        answers += await asyncio.gather(
+            *(gql(SET_LANGUAGE, {"language": language}, token=user.token) for _ in range(50))
+        )
+
+    assert [a["setMyLanguage"]["__typename"] for a in answers] == ["User"] * 1_000
+    me = await gql("{ me { language } }", token=user.token)
+    assert me["me"]["language"] == "de"
+    assert await mailbox.wait_for(0) == []

@@ -13,7 +13,7 @@ import pytest
 from domain.language import LANGUAGES, accepted_language, chosen_language
 from domain.phrases import Phrase, Wait
 from domain.throttling import TooManyAttempts
-from domain.words import translated, when
+from domain.words import catalogue_path, translated, when
 from portal.catalogues import PAGES, SERVER, Catalogues, extracted, read, word_files
 
 pytestmark = pytest.mark.unit
@@ -46,6 +46,11 @@ def test_every_phrase_is_translated_keeping_its_values(catalogues: Catalogues) -
         for english, translation in entries(language, catalogues).items():
             assert translation, (language, english)
             assert names(translation) == names(english), (language, english)
+
+
+def test_the_server_reads_the_catalogues_the_command_keeps() -> None:
+    for language in LANGUAGES:
+        assert SERVER.path(language) == catalogue_path(language)
 
 
 def test_the_pages_read_the_words_their_catalogues_hold_now() -> None:

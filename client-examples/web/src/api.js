@@ -1,4 +1,4 @@
-// What both pages share: GraphQL over HTTP (asking for the page's language), a graphql-ws client, and
+// What both pages share: GraphQL over HTTP (asking for the page's language), a graphql-ws client,
 // the signed-in session (a bearer token kept for this browser tab only).
 import { createClient } from 'graphql-ws';
 import { language } from './words.js';
@@ -93,23 +93,6 @@ export function element(tag, attributes = {}, ...children) {
   }
   node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
   return node;
-}
-
-// Show a line of words in an element. `text` may be a function that writes it, so that
-// `showAgain` writes every shown line anew in another language.
-const shown = new Map();
-
-export function show(id, text, kind = 'info') {
-  // Text given as it is (a problem the server worded) is not written again: it is cleared.
-  const write = typeof text === 'function' ? text : () => '';
-  shown.set(id, write);
-  const node = document.getElementById(id);
-  node.textContent = typeof text === 'function' ? text() : text;
-  node.dataset.kind = kind;
-}
-
-export function showAgain() {
-  for (const [id, write] of shown) document.getElementById(id).textContent = write();
 }
 
 // A form's button is disabled while its operation runs, so a double click sends it once.

@@ -3,10 +3,10 @@
 // for yourself or a family member; follow the clinic's answer and your upcoming visits.
 import {
   SessionEnded, busy, element, forgetToken, graphql, instant, left, liveClient,
-  saveToken, savedToken, show, showAgain, subscribeResuming,
+  saveToken, savedToken, subscribeResuming,
 } from './api.js';
 import {
-  N_, chooseHere, chosenHere, clock, date, day, inZone, language, languages, preferred, speak, t, time, when,
+  N_, chooseHere, chosenHere, clock, date, day, inZone, language, offerLanguages, preferred, show, speak, t, time, when,
 } from './words.js';
 
 const CLINIC = `{ clinic { name timeZone settings { approvalRequired patientCancelEnabled bookingHorizonDays language } }
@@ -57,7 +57,7 @@ const MY_UPDATES = `subscription($since: String) { myAppointmentUpdates(since: $
 const page = {
   token: savedToken(), user: null, live: null, settings: null, practitioners: [],
   stopSlots: null, wanted: null, held: null, timer: null, requested: null, moving: null, linked: null,
-  clinic: null, languages: [],
+  clinic: null,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -127,14 +127,13 @@ async function attempt(work) {
 // ---------------------------------------------------------------- browsing (no sign-in)
 
 async function start() {
-  const [{ clinic, practitioners }, available] = await Promise.all([graphql(CLINIC), languages()]);
+  const [{ clinic, practitioners }, available] = await Promise.all([graphql(CLINIC), offerLanguages($('language'))]);
   page.clinic = clinic;
   page.settings = clinic.settings;
   page.practitioners = practitioners;
-  page.languages = available;
   inZone(clinic.timeZone);
   await speak(preferred(available, { clinic: clinic.settings.language }));
-  offerLanguages();
+  writeHeader();
   $('practitioner').replaceChildren(...practitioners.map((p) => element('option', { value: p.id, dir: 'auto' }, p.name)));
   connect();
   if (page.token) await attempt(loadMe);
@@ -143,10 +142,7 @@ async function start() {
 
 // ---------------------------------------------------------------- the page's language
 
-function offerLanguages() {
-  $('language').replaceChildren(...page.languages.map((l) => element('option', {
-    value: l.code, lang: l.code, selected: l.code === language,
-  }, l.name)));
+function writeHeader() {
   $('clinic-name').textContent = t('at {clinic}', { clinic: page.clinic.name });
   if (!page.user) $('who').textContent = t('Browsing without signing in. You sign in when you choose a time.');
 }
@@ -156,8 +152,7 @@ function offerLanguages() {
 async function changeLanguage(code) {
   chooseHere(code);
   await speak(code);
-  offerLanguages();
-  showAgain();
+  writeHeader();
   if (page.user) await graphql(SET_LANGUAGE, { language: code }, page.token);
   const serviceId = $('service').value;
   await choosePractitioner(serviceId);
@@ -280,8 +275,7 @@ async function loadMe() {
   page.user = me;
   if (first && me.language && me.language !== language && !chosenHere()) {
     await speak(me.language);
-    offerLanguages();
-    showAgain();
+    writeHeader();
     attempt(loadSlots);
   }
   $('who').textContent = t('Signed in as {name}', { name: me.name });

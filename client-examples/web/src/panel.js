@@ -3,10 +3,10 @@
 // merge or confirm, patients asking to cancel, all kept live by staffNotifications.
 import {
   SessionEnded, busy, element, forgetToken, graphql, liveClient, saveToken, savedToken,
-  show, showAgain, subscribeResuming,
+  subscribeResuming,
 } from './api.js';
 import {
-  N_, chooseHere, chosenHere, clock, date, inZone, language, languages, preferred, speak, t, time, when,
+  N_, chooseHere, chosenHere, clock, date, inZone, language, offerLanguages, preferred, show, speak, t, time, when,
 } from './words.js';
 
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
@@ -50,7 +50,7 @@ const LABELS = {
 const GRADES = { CERTAIN: N_('certain match'), PROBABLE: N_('probable match'), POSSIBLE: N_('possible match') };
 // What a match agreed on, as patientMatches names it.
 const FACTS = { name: N_('name'), birthDate: N_('date of birth'), email: N_('email'), phone: N_('phone') };
-const panel = { token: savedToken(), live: null, horizonDays: 60, user: null, languages: [], feed: [] };
+const panel = { token: savedToken(), live: null, horizonDays: 60, user: null, feed: [] };
 const $ = (id) => document.getElementById(id);
 
 async function attempt(work) {
@@ -87,8 +87,6 @@ async function open() {
   panel.user = me;
   if (me.language && me.language !== language && !chosenHere()) {
     await speak(me.language);
-    offerLanguages();
-    showAgain();
   }
   $('signin').hidden = true;
   $('desk').hidden = false;
@@ -387,18 +385,10 @@ async function loadWaitlist() {
 // ---------------------------------------------------------------- the panel's language
 
 async function start() {
-  const [{ clinic }, available] = await Promise.all([graphql(CLINIC), languages()]);
-  panel.languages = available;
+  const [{ clinic }, available] = await Promise.all([graphql(CLINIC), offerLanguages($('language'))]);
   inZone(clinic.timeZone);
   await speak(preferred(available, { clinic: clinic.settings.language }));
-  offerLanguages();
   if (panel.token) await open();
-}
-
-function offerLanguages() {
-  $('language').replaceChildren(...panel.languages.map((l) => element('option', {
-    value: l.code, lang: l.code, selected: l.code === language,
-  }, l.name)));
 }
 
 // A language chosen here is this browser's from now on, and the signed-in user's own;
@@ -406,8 +396,6 @@ function offerLanguages() {
 async function changeLanguage(code) {
   chooseHere(code);
   await speak(code);
-  offerLanguages();
-  showAgain();
   for (const { item, write } of panel.feed) item.textContent = write();
   if (!panel.token) return;
   $('who').textContent = t('Signed in as {name}', { name: panel.user.name });

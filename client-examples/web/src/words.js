@@ -28,10 +28,17 @@ const isolated = (value) => (RIGHT_TO_LEFT.test(value.replace(ISOLATES, '')) ? `
 // Marks a phrase kept in a constant so the catalogues' extractor finds it; `t` it where shown.
 export const N_ = (phrase) => phrase;
 
-// The languages the clinic's catalogues speak, each named in itself.
-export async function languages() {
-  const response = await fetch('/assets/words/languages.json');
-  return response.json();
+// Fill the page's language list with the languages the clinic's catalogues speak, each
+// named in itself; `speak` keeps the one spoken chosen. Answers the languages.
+let list = null;
+
+export async function offerLanguages(select) {
+  const available = await (await fetch('/assets/words/languages.json')).json();
+  select.replaceChildren(...available.map(({ code, name }) => Object.assign(document.createElement('option'), {
+    value: code, lang: code, textContent: name,
+  })));
+  list = select;
+  return available;
 }
 
 // The language to speak: one chosen on this browser, else the signed-in user's own, else
@@ -48,7 +55,7 @@ export const chooseHere = (code) => localStorage.setItem(STORED, code);
 export const chosenHere = () => localStorage.getItem(STORED);
 
 // Speak `code`: read its words, write dates as the browser writes that language (its
-// de-AT, say, else plain de), and translate the page's own HTML.
+// de-AT, say, else plain de), translate the page's own HTML and write every shown line anew.
 export async function speak(code) {
   const response = await fetch(`/assets/words/${encodeURIComponent(code)}.json`);
   if (!response.ok) throw new Error(`No words for ${code}`);
@@ -58,7 +65,21 @@ export async function speak(code) {
   const tags = navigator.languages ?? [navigator.language];
   locale = tags.find((tag) => tag.split('-')[0].toLowerCase() === code) ?? code;
   document.documentElement.lang = code;
+  if (list) list.value = code;
   translatePage();
+  for (const [id, write] of shown) document.getElementById(id).textContent = write();
+}
+
+// Show a line of words in an element. `text` may be a function that writes it, so that
+// `speak` writes every shown line anew in another language.
+const shown = new Map();
+
+export function show(id, text, kind = 'info') {
+  // Text given as it is (a problem the server worded) is not written again: it is cleared.
+  shown.set(id, typeof text === 'function' ? text : () => '');
+  const node = document.getElementById(id);
+  node.textContent = typeof text === 'function' ? text() : text;
+  node.dataset.kind = kind;
 }
 
 // ---------------------------------------------------------------- the page's own HTML

@@ -13,20 +13,19 @@ import {
   inZone,
   instant,
   language,
-  languages,
   left,
   liveClient,
+  offerLanguages,
   preferred,
   saveToken,
   savedToken,
   show,
-  showAgain,
   speak,
   subscribeResuming,
   t,
   time,
   when
-} from "./shared-S5FXX273.js";
+} from "./shared-OQN4ZNLV.js";
 
 // src/book.js
 var CLINIC = `{ clinic { name timeZone settings { approvalRequired patientCancelEnabled bookingHorizonDays language } }
@@ -86,8 +85,7 @@ var page = {
   requested: null,
   moving: null,
   linked: null,
-  clinic: null,
-  languages: []
+  clinic: null
 };
 var $ = (id) => document.getElementById(id);
 function sentence(a) {
@@ -145,33 +143,26 @@ async function attempt(work) {
   }
 }
 async function start() {
-  const [{ clinic, practitioners }, available] = await Promise.all([graphql(CLINIC), languages()]);
+  const [{ clinic, practitioners }, available] = await Promise.all([graphql(CLINIC), offerLanguages($("language"))]);
   page.clinic = clinic;
   page.settings = clinic.settings;
   page.practitioners = practitioners;
-  page.languages = available;
   inZone(clinic.timeZone);
   await speak(preferred(available, { clinic: clinic.settings.language }));
-  offerLanguages();
+  writeHeader();
   $("practitioner").replaceChildren(...practitioners.map((p) => element("option", { value: p.id, dir: "auto" }, p.name)));
   connect();
   if (page.token) await attempt(loadMe);
   choosePractitioner(followLink());
 }
-function offerLanguages() {
-  $("language").replaceChildren(...page.languages.map((l) => element("option", {
-    value: l.code,
-    lang: l.code,
-    selected: l.code === language
-  }, l.name)));
+function writeHeader() {
   $("clinic-name").textContent = t("at {clinic}", { clinic: page.clinic.name });
   if (!page.user) $("who").textContent = t("Browsing without signing in. You sign in when you choose a time.");
 }
 async function changeLanguage(code) {
   chooseHere(code);
   await speak(code);
-  offerLanguages();
-  showAgain();
+  writeHeader();
   if (page.user) await graphql(SET_LANGUAGE, { language: code }, page.token);
   const serviceId = $("service").value;
   await choosePractitioner(serviceId);
@@ -302,8 +293,7 @@ async function loadMe() {
   page.user = me;
   if (first && me.language && me.language !== language && !chosenHere()) {
     await speak(me.language);
-    offerLanguages();
-    showAgain();
+    writeHeader();
     attempt(loadSlots);
   }
   $("who").textContent = t("Signed in as {name}", { name: me.name });

@@ -11,19 +11,18 @@ import {
   graphql,
   inZone,
   language,
-  languages,
   liveClient,
+  offerLanguages,
   preferred,
   saveToken,
   savedToken,
   show,
-  showAgain,
   speak,
   subscribeResuming,
   t,
   time,
   when
-} from "./shared-S5FXX273.js";
+} from "./shared-OQN4ZNLV.js";
 
 // src/panel.js
 var LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
@@ -65,7 +64,7 @@ var LABELS = {
 };
 var GRADES = { CERTAIN: N_("certain match"), PROBABLE: N_("probable match"), POSSIBLE: N_("possible match") };
 var FACTS = { name: N_("name"), birthDate: N_("date of birth"), email: N_("email"), phone: N_("phone") };
-var panel = { token: savedToken(), live: null, horizonDays: 60, user: null, languages: [], feed: [] };
+var panel = { token: savedToken(), live: null, horizonDays: 60, user: null, feed: [] };
 var $ = (id) => document.getElementById(id);
 async function attempt(work) {
   try {
@@ -97,8 +96,6 @@ async function open() {
   panel.user = me;
   if (me.language && me.language !== language && !chosenHere()) {
     await speak(me.language);
-    offerLanguages();
-    showAgain();
   }
   $("signin").hidden = true;
   $("desk").hidden = false;
@@ -387,25 +384,14 @@ async function loadWaitlist() {
   show("waitlist-message", () => count ? t("On the waitlist: {count}", { count }) : t("Nobody is waiting"));
 }
 async function start() {
-  const [{ clinic }, available] = await Promise.all([graphql(CLINIC), languages()]);
-  panel.languages = available;
+  const [{ clinic }, available] = await Promise.all([graphql(CLINIC), offerLanguages($("language"))]);
   inZone(clinic.timeZone);
   await speak(preferred(available, { clinic: clinic.settings.language }));
-  offerLanguages();
   if (panel.token) await open();
-}
-function offerLanguages() {
-  $("language").replaceChildren(...panel.languages.map((l) => element("option", {
-    value: l.code,
-    lang: l.code,
-    selected: l.code === language
-  }, l.name)));
 }
 async function changeLanguage(code) {
   chooseHere(code);
   await speak(code);
-  offerLanguages();
-  showAgain();
   for (const { item, write } of panel.feed) item.textContent = write();
   if (!panel.token) return;
   $("who").textContent = t("Signed in as {name}", { name: panel.user.name });

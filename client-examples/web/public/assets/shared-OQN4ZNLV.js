@@ -16,9 +16,16 @@ var RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
 var ISOLATES = /\u2068[^\u2069]*\u2069/g;
 var isolated = (value) => RIGHT_TO_LEFT.test(value.replace(ISOLATES, "")) ? `\u2068${value}\u2069` : value;
 var N_ = (phrase) => phrase;
-async function languages() {
-  const response = await fetch("/assets/words/languages.json");
-  return response.json();
+var list = null;
+async function offerLanguages(select) {
+  const available = await (await fetch("/assets/words/languages.json")).json();
+  select.replaceChildren(...available.map(({ code, name }) => Object.assign(document.createElement("option"), {
+    value: code,
+    lang: code,
+    textContent: name
+  })));
+  list = select;
+  return available;
 }
 function preferred(available, { user = null, clinic = null } = {}) {
   const codes = available.map((l) => l.code);
@@ -36,7 +43,16 @@ async function speak(code) {
   const tags = navigator.languages ?? [navigator.language];
   locale = tags.find((tag) => tag.split("-")[0].toLowerCase() === code) ?? code;
   document.documentElement.lang = code;
+  if (list) list.value = code;
   translatePage();
+  for (const [id, write] of shown) document.getElementById(id).textContent = write();
+}
+var shown = /* @__PURE__ */ new Map();
+function show(id, text, kind = "info") {
+  shown.set(id, typeof text === "function" ? text : () => "");
+  const node = document.getElementById(id);
+  node.textContent = typeof text === "function" ? text() : text;
+  node.dataset.kind = kind;
 }
 var READ = ["aria-label", "title", "placeholder", "alt"];
 var plain = (text) => text.replace(/\s+/g, " ").trim();
@@ -844,17 +860,6 @@ function element(tag, attributes = {}, ...children) {
   node.append(...children.filter((child) => child !== null && child !== void 0 && child !== false));
   return node;
 }
-var shown = /* @__PURE__ */ new Map();
-function show(id, text, kind = "info") {
-  const write = typeof text === "function" ? text : () => "";
-  shown.set(id, write);
-  const node = document.getElementById(id);
-  node.textContent = typeof text === "function" ? text() : text;
-  node.dataset.kind = kind;
-}
-function showAgain() {
-  for (const [id, write] of shown) document.getElementById(id).textContent = write();
-}
 async function busy(button, work) {
   if (button) button.disabled = true;
   try {
@@ -868,11 +873,12 @@ export {
   language,
   t,
   N_,
-  languages,
+  offerLanguages,
   preferred,
   chooseHere,
   chosenHere,
   speak,
+  show,
   inZone,
   clock,
   day,
@@ -889,7 +895,5 @@ export {
   instant,
   left,
   element,
-  show,
-  showAgain,
   busy
 };
